@@ -1,0 +1,69 @@
+package org.ksaudit.cli;
+
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import picocli.CommandLine;
+
+/**
+ * Command-line entry. {@link #run} takes its streams and returns the exit code so every path
+ * is testable in-process; only {@link #main} calls System.exit.
+ */
+public final class Main {
+  private Main() {}
+
+  public static void main(String[] args) {
+    int code = run(args, System.in, System.out, System.err);
+    System.out.flush();
+    System.exit(code);
+  }
+
+  public static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
+    PrintWriter o = new PrintWriter(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8), true);
+    PrintWriter e = new PrintWriter(new java.io.OutputStreamWriter(err, StandardCharsets.UTF_8), true);
+    Streams streams = new Streams(in, o, e);
+    CommandLine cl = new CommandLine(new KsauditCommand(), new Factory(streams));
+    cl.setOut(o);
+    cl.setErr(e);
+    cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+      e.println("ksaudit: internal error: " + oneLine(ex) + " (please report this)");
+      return ExitCodes.INTERNAL;
+    });
+    cl.setParameterExceptionHandler((ex, a) -> {
+      e.println("ksaudit: " + oneLine(ex));
+      CommandLine c = ex.getCommandLine();
+      e.println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for more information.");
+      return ExitCodes.INPUT;
+    });
+    try {
+      int code = cl.execute(args);
+      o.flush();
+      e.flush();
+      return code;
+    } catch (RuntimeException | StackOverflowError | OutOfMemoryError ex) {
+      e.println("ksaudit: internal error: " + oneLine(ex) + " (please report this)");
+      e.flush();
+      return ExitCodes.INTERNAL;
+    }
+  }
+
+  static String oneLine(Throwable t) {
+    String m = t.getMessage();
+    if (m == null || m.isBlank()) m = t.getClass().getSimpleName();
+    int nl = m.indexOf('\n');
+    return nl < 0 ? m : m.substring(0, nl);
+  }
+
+  /** Gives every subcommand the streams of this run. */
+  private record Factory(Streams streams) implements CommandLine.IFactory {
+    @Override
+    public <K> K create(Class<K> cls) throws Exception {
+      try {
+        return cls.getDeclaredConstructor(Streams.class).newInstance(streams);
+      } catch (NoSuchMethodException ex) {
+        return CommandLine.defaultFactory().create(cls);
+      }
+    }
+  }
+}
