@@ -1,0 +1,115 @@
+package org.ksaudit.lab;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A network namespace that ksaudit created and will delete. Names are unique per process
+ * ({@code ksa-<pid>-<n>-<role>}), so concurrent runs never collide, and every namespace
+ * still alive at JVM exit is deleted by a shutdown hook. Nothing here touches the host's
+ * own namespace.
+ */
+public final class Netns implements AutoCloseable {
+  /** Prefix of every namespace ksaudit creates; {@code probe --cleanup} looks for it. */
+  public static final String PREFIX = "ksa-";
+
+  private static final AtomicInteger COUNTER = new AtomicInteger();
+  private static final Set<String> LIVE = ConcurrentHashMap.newKeySet();
+
+  static {
+    Runtime.getRuntime().addShutdownHook(new Thread(Netns::deleteAllLive, "ksaudit-netns-cleanup"));
+  }
+
+  private final String name;
+
+  private Netns(String name) {
+    this.name = name;
+  }
+
+  /** Creates {@code ksa-<pid>-<n>-<role>}; role is a short word like "client" or "oracle". */
+  public static Netns create(String role) throws LabException {
+    String n = PREFIX + ProcessHandle.current().pid() + "-" + COUNTER.incrementAndGet() + "-" + role;
+    if (n.length() > 60) n = n.substring(0, 60);
+    Exec.Result r = Exec.run("ip", "netns", "add", n);
+    if (!r.ok()) throw new LabException("cannot create network namespace " + n + ": " + r.firstLine());
+    LIVE.add(n);
+    Netns ns = new Netns(n);
+    // loopback up: services and probes on 127.0.0.1 need it, and it is the kernel's default elsewhere
+    ns.execOrThrow("ip", "link", "set", "lo", "up");
+    return ns;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  /** Runs a command inside the namespace. */
+  public Exec.Result exec(String stdin, long timeoutMillis, String... command) {
+    List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", name));
+    cmd.addAll(List.of(command));
+    return Exec.run(cmd, stdin, timeoutMillis);
+  }
+
+  public Exec.Result exec(String... command) {
+    return exec(null, 30_000, command);
+  }
+
+  public Exec.Result execOrThrow(String... command) throws LabException {
+    Exec.Result r = exec(command);
+    if (!r.ok()) throw new LabException(String.join(" ", command) + " in " + name + " failed: " + r.firstLine());
+    return r;
+  }
+
+  /** Runs many ip(8) commands in one process: {@code ip -n NS -batch -}. */
+  public Exec.Result ipBatch(String lines) {
+    return Exec.run(List.of("ip", "-n", name, "-batch", "-"), lines, 30_000);
+  }
+
+  @Override
+  public void close() {
+    delete(name);
+  }
+
+  private static void delete(String n) {
+    if (!LIVE.remove(n)) return;
+    // processes started inside must be gone first, or the namespace lingers as a mount
+    Exec.Result pids = Exec.run("ip", "netns", "pids", n);
+    if (pids.ok()) {
+      for (String pid : pids.stdout().split("\\s+")) {
+        if (!pid.isBlank()) Exec.run("kill", "-9", pid.strip());
+      }
+    }
+    Exec.run("ip", "netns", "delete", n);
+  }
+
+  static void deleteAllLive() {
+    for (String n : List.copyOf(LIVE)) delete(n);
+  }
+
+  /** Deletes namespaces left by ksaudit runs that were killed (their owner pid is gone). */
+  public static List<String> deleteLeftovers() {
+    List<String> removed = new ArrayList<>();
+    Exec.Result r = Exec.run("ip", "netns", "list");
+    if (!r.ok()) return removed;
+    for (String line : r.stdout().split("\n")) {
+      String n = line.strip().split("\\s+")[0];
+      if (!n.startsWith(PREFIX)) continue;
+      String[] parts = n.substring(PREFIX.length()).split("-");
+      boolean ownerAlive = false;
+      try {
+        ownerAlive = ProcessHandle.of(Long.parseLong(parts[0])).map(ProcessHandle::isAlive).orElse(false);
+      } catch (NumberFormatException e) {
+        // not one of ours after all: a foreign name that happens to share the prefix is left alone
+        continue;
+      }
+      if (ownerAlive) continue;
+      Exec.Result pids = Exec.run("ip", "netns", "pids", n);
+      if (pids.ok()) for (String pid : pids.stdout().split("\\s+")) if (!pid.isBlank()) Exec.run("kill", "-9", pid.strip());
+      if (Exec.run("ip", "netns", "delete", n).ok()) removed.add(n);
+    }
+    return removed;
+  }
+}

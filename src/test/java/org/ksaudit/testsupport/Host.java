@@ -1,0 +1,50 @@
+package org.ksaudit.testsupport;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Assumptions;
+import org.ksaudit.lab.Exec;
+
+/**
+ * Preconditions of tests that need the real kernel: root, ip(8), iptables. Elsewhere such
+ * tests are skipped with the reason; under CI=true a missing precondition is a failure,
+ * because CI must run them.
+ */
+public final class Host {
+  private Host() {}
+
+  public static boolean inCi() {
+    return "true".equalsIgnoreCase(System.getenv("CI"));
+  }
+
+  /** Skips (or fails under CI) unless running as root with every command on PATH. */
+  public static void requireRootWith(String... commands) {
+    List<String> missing = new ArrayList<>();
+    if (!isRoot()) missing.add("root privileges");
+    for (String c : commands) if (!Exec.onPath(c)) missing.add("'" + c + "' on PATH");
+    if (missing.isEmpty()) return;
+    String why = "needs " + String.join(", ", missing) + " (install: apt-get install -y iptables iproute2 openvpn wireguard-go wireguard-tools)";
+    if (inCi()) fail("CI=true but this kernel test cannot run: " + why);
+    Assumptions.abort("skipped: " + why);
+  }
+
+  public static boolean isRoot() {
+    Exec.Result r = Exec.run("id", "-u");
+    return r.ok() && r.stdout().strip().equals("0");
+  }
+
+  /** ../shared/corpus/SUB, read at test time (never copied into the project: licences). */
+  public static Path corpus(String sub) {
+    Path p = Path.of(System.getProperty("user.dir")).resolve("../shared/corpus").resolve(sub).normalize();
+    if (!Files.isDirectory(p)) {
+      String why = "the shared corpus is not at " + p;
+      if (inCi()) fail("CI=true but " + why);
+      Assumptions.abort("skipped: " + why);
+    }
+    return p;
+  }
+}
