@@ -1,0 +1,70 @@
+package org.ksaudit.lab;
+
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import org.ksaudit.model.Family;
+
+/** Literal IP addresses of the lab: parsed without DNS, printed canonically. */
+public final class LabAddress {
+  private LabAddress() {}
+
+  /** The family of a literal address; IllegalArgumentException when it is not one. */
+  public static Family familyOf(String literal) {
+    InetAddress a = parse(literal);
+    return a instanceof Inet6Address ? Family.IPV6 : Family.IPV4;
+  }
+
+  /** Parses a literal address; a host name is refused so no lookup can ever happen. */
+  public static InetAddress parse(String literal) {
+    boolean v4 = literal.matches("\\d{1,3}(\\.\\d{1,3}){3}");
+    boolean v6 = literal.contains(":") && literal.matches("[0-9A-Fa-f:.]+");
+    if (!v4 && !v6) throw new IllegalArgumentException("not an IP address: " + literal);
+    try {
+      InetAddress a = InetAddress.getByName(literal);
+      if (v4 != (a instanceof Inet4Address)) throw new IllegalArgumentException("not an IP address: " + literal);
+      return a;
+    } catch (UnknownHostException e) {
+      throw new IllegalArgumentException("not an IP address: " + literal);
+    }
+  }
+
+  /** Canonical text: the same address always prints the same way (IPv6 compressed, lower case). */
+  public static String canonical(String literal) {
+    InetAddress a = parse(literal);
+    if (a instanceof Inet4Address) return a.getHostAddress();
+    return compress6(a.getAddress());
+  }
+
+  static String compress6(byte[] b) {
+    int[] w = new int[8];
+    for (int i = 0; i < 8; i++) w[i] = ((b[2 * i] & 0xff) << 8) | (b[2 * i + 1] & 0xff);
+    int bestStart = -1;
+    int bestLen = 1;
+    for (int i = 0; i < 8; ) {
+      if (w[i] != 0) {
+        i++;
+        continue;
+      }
+      int j = i;
+      while (j < 8 && w[j] == 0) j++;
+      if (j - i > bestLen) {
+        bestStart = i;
+        bestLen = j - i;
+      }
+      i = j;
+    }
+    StringBuilder s = new StringBuilder();
+    for (int i = 0; i < 8; i++) {
+      if (i == bestStart) {
+        s.append(i == 0 ? "::" : ":");
+        i += bestLen - 1;
+        continue;
+      }
+      s.append(Integer.toHexString(w[i]));
+      if (i < 7) s.append(':');
+    }
+    return s.toString();
+  }
+}
