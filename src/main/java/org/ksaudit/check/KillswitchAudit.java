@@ -1,0 +1,41 @@
+package org.ksaudit.check;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import org.ksaudit.model.Ruleset;
+
+/**
+ * The killswitch audit: runs every check over the rulesets (at most one IPv4 and one IPv6)
+ * in the scenario "the tunnel is gone" and returns the findings, most severe first.
+ */
+public final class KillswitchAudit {
+  private KillswitchAudit() {}
+
+  /** Every check, in ID order. */
+  public static List<Check> checks() {
+    return List.of(new DefaultPolicyCheck(), new Ipv6LeakCheck());
+  }
+
+  public static Optional<Check> check(String idOrCategory) {
+    return checks().stream()
+        .filter(c -> c.info().id().equalsIgnoreCase(idOrCategory) || c.info().category().jsonName().equals(idOrCategory))
+        .findFirst();
+  }
+
+  public static List<Finding> audit(List<Ruleset> rulesets, AuditOptions options) {
+    AuditContext ctx = new AuditContext(rulesets, options);
+    List<Finding> out = new ArrayList<>();
+    for (Check c : checks()) out.addAll(c.run(ctx));
+    out.sort(ORDER);
+    return List.copyOf(out);
+  }
+
+  /** Most severe first, then by file and line, then by ID: a stable order for reports and golden files. */
+  static final Comparator<Finding> ORDER = Comparator.comparing((Finding f) -> f.severity()).reversed()
+      .thenComparing(Finding::file)
+      .thenComparing(f -> f.line().orElse(0))
+      .thenComparing(Finding::id)
+      .thenComparing(Finding::message);
+}
