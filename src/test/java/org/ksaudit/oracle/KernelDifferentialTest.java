@@ -1,0 +1,94 @@
+package org.ksaudit.oracle;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.ksaudit.testsupport.Host;
+
+/**
+ * The kernel is the oracle: every rules file in testdata/ and the shared corpora, and a fixed
+ * set of mutants of them, is committed for real with both iptables backends, and ksaudit must
+ * accept exactly the files both commit. The few files the kernel refuses for reasons outside
+ * the file's text are listed in {@link #ALLOWED} with the reason and the kernel's message.
+ */
+class KernelDifferentialTest {
+  /** Fixed seed: every run judges the same mutants. */
+  static final long SEED = 20_260_601L;
+  /** Mutants per source file; files above {@link #BIG_FILE} lines cost more to commit and get fewer. */
+  static final int MUTANTS_PER_FILE = 22;
+  static final int MUTANTS_PER_BIG_FILE = 4;
+  static final int BIG_FILE = 1_000;
+  static final int WORKERS = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
+
+  /**
+   * Refusals that depend on the machine, not on the file: source file name -> (reason, the
+   * kernel's message). A file, or a mutant of it, is excused only when ksaudit accepts it and
+   * the kernel refuses it with exactly that message.
+   */
+  static final Map<String, Excuse> ALLOWED = Map.of();
+
+  record Excuse(String reason, String kernelSays) {}
+
+  @Test
+  void ksauditAcceptsExactlyWhatTheKernelCommits() throws Exception {
+    Host.requireRootWith("ip", "iptables-nft-restore", "iptables-legacy-restore", "ip6tables-nft-restore",
+        "ip6tables-legacy-restore");
+    List<RulesFile> originals = sources();
+    List<RulesFile> mutants = mutants(originals);
+    List<RulesFile> all = new ArrayList<>(originals);
+    all.addAll(mutants);
+
+    long start = System.nanoTime();
+    List<KernelOracle.Verdict> verdicts = KernelOracle.judgeAll(all, WORKERS);
+    long seconds = (System.nanoTime() - start) / 1_000_000_000L;
+
+    int agree = 0;
+    int excused = 0;
+    int kernelValid = 0;
+    List<String> disagreements = new ArrayList<>();
+    for (int k = 0; k < all.size(); k++) {
+      Judged j = Judged.of(all.get(k), verdicts.get(k));
+      if (j.kernel().valid()) kernelValid++;
+      if (j.agrees()) agree++;
+      else if (excused(j)) excused++;
+      else disagreements.add(j.explain());
+    }
+    System.out.printf("kernel oracle: %d files, %d mutants (%d judged, %d committed by both backends) in %d s:"
+            + " %d agreements, %d allow-listed, %d disagreements%n",
+        originals.size(), mutants.size(), all.size(), kernelValid, seconds, agree, excused, disagreements.size());
+    disagreements.forEach(d -> System.out.println("DISAGREE " + d));
+    assertTrue(mutants.size() >= 2_000, "at least 2,000 mutants, got " + mutants.size());
+    assertTrue(disagreements.isEmpty(), disagreements.size() + " disagreements with the kernel:\n"
+        + String.join("\n", disagreements.subList(0, Math.min(30, disagreements.size()))));
+  }
+
+  private static boolean excused(Judged j) {
+    String source = j.file().name().split(" \\[", 2)[0];
+    Excuse e = ALLOWED.get(source);
+    return e != null && j.ksauditAccepts() && j.kernel().why().contains(e.kernelSays());
+  }
+
+  static List<RulesFile> sources() {
+    List<RulesFile> out = new ArrayList<>();
+    for (RulesFile f : RulesCorpus.under(Path.of("testdata"))) out.add(f.withName("testdata/" + f.name()));
+    for (String sub : List.of("realworld", "killswitches"))
+      for (RulesFile f : RulesCorpus.under(Host.corpus(sub))) out.add(f.withName(sub + "/" + f.name()));
+    return out;
+  }
+
+  static List<RulesFile> mutants(List<RulesFile> originals) {
+    List<RulesFile> out = new ArrayList<>();
+    for (RulesFile f : originals) {
+      // one generator per file, seeded by its name: adding a file does not change the others' mutants
+      Mutator m = new Mutator(SEED ^ f.name().hashCode());
+      int lines = f.text().split("\n", -1).length;
+      int n = lines > BIG_FILE ? MUTANTS_PER_BIG_FILE : MUTANTS_PER_FILE;
+      for (Mutator.Mutant mu : m.mutants(f.name(), f.text(), n)) out.add(f.withText(mu.name(), mu.text()));
+    }
+    return out;
+  }
+}

@@ -1,0 +1,70 @@
+package org.ksaudit.oracle;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.Charset;
+import java.nio.charset.CodingErrorAction;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.ksaudit.input.FamilyDetector;
+import org.ksaudit.model.Family;
+
+/**
+ * The rulesets the differential test judges: every rules file under testdata/ and the shared
+ * real-world and killswitch corpora, read at test time (the corpus is never copied into the
+ * project).
+ */
+public final class RulesCorpus {
+  private RulesCorpus() {}
+
+  /** Every rules file below {@code dir}, sorted by path, with its family. */
+  public static List<RulesFile> under(Path dir) {
+    List<RulesFile> out = new ArrayList<>();
+    try (Stream<Path> s = Files.walk(dir)) {
+      for (Path p : s.filter(Files::isRegularFile).sorted().toList()) {
+        byte[] bytes = Files.readAllBytes(p);
+        Charset cs = charsetOf(bytes);
+        String text = new String(bytes, cs);
+        if (isRulesFile(p, text)) out.add(new RulesFile(dir.relativize(p).toString(), text, family(p, text), cs));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out;
+  }
+
+  /** UTF-8 when the bytes are valid UTF-8, else Latin-1: the same choice ksaudit's input reader makes. */
+  static Charset charsetOf(byte[] bytes) {
+    try {
+      StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes));
+      return StandardCharsets.UTF_8;
+    } catch (CharacterCodingException e) {
+      return StandardCharsets.ISO_8859_1;
+    }
+  }
+
+  /** Named like a dump (.v4, .v6, .rules) or, whatever its name, shaped like one (a "*table" line). */
+  static boolean isRulesFile(Path p, String text) {
+    String n = p.getFileName().toString();
+    if (n.endsWith(".md") || n.endsWith(".java") || n.endsWith(".sh") && !text.contains("\n*")) return false;
+    if (n.endsWith(".v4") || n.endsWith(".v6") || n.endsWith(".rules")) return true;
+    return text.startsWith("*") || text.contains("\n*filter") || text.contains("\n*nat") || text.contains("\n*mangle")
+        || text.contains("\n*raw");
+  }
+
+  /** The family a user would load the file with: from its name first (ip6tables-save files say so), else its content. */
+  static Family family(Path p, String text) {
+    return FamilyDetector.fromName(p.getFileName().toString())
+        .or(() -> FamilyDetector.fromContent(text))
+        .orElse(Family.IPV4);
+  }
+}
