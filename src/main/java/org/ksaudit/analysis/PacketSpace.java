@@ -1,0 +1,278 @@
+package org.ksaudit.analysis;
+
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.ksaudit.model.Family;
+import org.ksaudit.model.value.Cidr;
+
+/**
+ * The packets of one address family as BDD variables: every field of {@link Packet}, plus an
+ * original copy of the destination address and port (interleaved with the current ones, so
+ * "current equals original" stays small) that lets a packet rewritten by DNAT be traced back
+ * to what the application sent, plus one variable per evaluation of a match the engine
+ * cannot interpret ({@link #unknown}).
+ *
+ * <p>Variable order: interfaces first (killswitches decide on them first), then state,
+ * protocol, destination, ports, marks, source, and the rest.
+ */
+public final class PacketSpace {
+  public static final int STATES = ConnState.values().length;
+  public static final int ADDR_TYPES = AddrType.values().length;
+
+  private final Family family;
+  private final Bdd bdd;
+  private final InterfaceUniverse interfaces;
+  public final BitField oif;
+  public final BitField iif;
+  public final BitField state;
+  public final BitField socket;
+  public final BitField proto;
+  public final BitField dstType;
+  public final BitField dst;
+  public final BitField origDst;
+  public final BitField dport;
+  public final BitField origDport;
+  public final BitField mark;
+  public final BitField ctmark;
+  public final BitField src;
+  public final BitField sport;
+  public final BitField srcType;
+  public final BitField icmpType;
+  public final BitField icmpCode;
+  public final BitField tcpFlags;
+  public final BitField fragment;
+  public final BitField uid;
+  public final BitField gid;
+  private final int headerVars;
+  private final int valid;
+  private final Map<Integer, UnknownKey> unknowns = new LinkedHashMap<>();
+
+  public PacketSpace(Family family, InterfaceUniverse interfaces) {
+    this.family = family;
+    this.bdd = new Bdd();
+    this.interfaces = interfaces;
+    int ifBits = bitsFor(interfaces.size());
+    int addr = family.bits();
+    oif = field("oif", ifBits);
+    iif = field("iif", ifBits);
+    state = field("state", bitsFor(STATES));
+    socket = field("socket", 1);
+    proto = field("proto", 8);
+    dstType = field("dsttype", bitsFor(ADDR_TYPES));
+    BitField[] d = interleaved("dst", "odst", addr);
+    dst = d[0];
+    origDst = d[1];
+    BitField[] p = interleaved("dport", "odport", 16);
+    dport = p[0];
+    origDport = p[1];
+    BitField[] m = interleaved("mark", "ctmark", 32);
+    mark = m[0];
+    ctmark = m[1];
+    src = field("src", addr);
+    sport = field("sport", 16);
+    srcType = field("srctype", bitsFor(ADDR_TYPES));
+    icmpType = field("icmptype", 8);
+    icmpCode = field("icmpcode", 8);
+    tcpFlags = field("tcpflags", 8);
+    fragment = field("frag", 1);
+    uid = field("uid", 32);
+    gid = field("gid", 32);
+    headerVars = bdd.varCount();
+    int v = Bdd.TRUE;
+    v = bdd.and(v, oif.range(0, interfaces.size() - 1));
+    v = bdd.and(v, iif.range(0, interfaces.size() - 1));
+    v = bdd.and(v, state.range(0, STATES - 1));
+    v = bdd.and(v, dstType.range(0, ADDR_TYPES - 1));
+    v = bdd.and(v, srcType.range(0, ADDR_TYPES - 1));
+    valid = v;
+  }
+
+  private static int bitsFor(int values) {
+    int b = 1;
+    while ((1 << b) < values) b++;
+    return b;
+  }
+
+  private BitField field(String name, int bits) {
+    int first = bdd.addVars(bits);
+    int[] vs = new int[bits];
+    for (int i = 0; i < bits; i++) vs[i] = first + i;
+    return new BitField(bdd, name, vs);
+  }
+
+  private BitField[] interleaved(String a, String b, int bits) {
+    int first = bdd.addVars(2 * bits);
+    int[] va = new int[bits];
+    int[] vb = new int[bits];
+    for (int i = 0; i < bits; i++) {
+      va[i] = first + 2 * i;
+      vb[i] = first + 2 * i + 1;
+    }
+    return new BitField[] {new BitField(bdd, a, va), new BitField(bdd, b, vb)};
+  }
+
+  public Family family() {
+    return family;
+  }
+
+  public Bdd bdd() {
+    return bdd;
+  }
+
+  public InterfaceUniverse interfaces() {
+    return interfaces;
+  }
+
+  /** Every well-formed packet (in-range interface classes, states and address types). */
+  public int valid() {
+    return valid;
+  }
+
+  /**
+   * A fresh variable standing for one evaluation of something the engine cannot interpret
+   * (a match, an unknown verdict, a nondeterministic rewrite): free, so both outcomes stay in
+   * the set, and quantifiable, so certainty can be computed.
+   */
+  public int unknown(UnknownKey key) {
+    int v = bdd.addVars(1);
+    unknowns.put(v, key);
+    return v;
+  }
+
+  public Map<Integer, UnknownKey> unknowns() {
+    return Map.copyOf(unknowns);
+  }
+
+  /** Variables of every unknown allocated so far. */
+  public Bdd.VarSet unknownVars() {
+    int[] vs = unknowns.keySet().stream().mapToInt(Integer::intValue).toArray();
+    return Bdd.VarSet.of(vs.length == 0 ? new int[] {headerVars} : vs);
+  }
+
+  /** The packets that are in {@code set} whatever the unknowns decide. */
+  public int definitely(int set) {
+    return unknowns.isEmpty() ? set : bdd.forall(set, unknownVars());
+  }
+
+  /** The packets that are in {@code set} for some outcome of the unknowns. */
+  public int possibly(int set) {
+    return unknowns.isEmpty() ? set : bdd.exists(set, unknownVars());
+  }
+
+  public int oifIn(Collection<Integer> classes) {
+    return anyOf(oif, classes);
+  }
+
+  public int iifIn(Collection<Integer> classes) {
+    return anyOf(iif, classes);
+  }
+
+  public int stateIn(Collection<ConnState> states) {
+    return anyOf(state, states.stream().map(Enum::ordinal).toList());
+  }
+
+  public int dstTypeIn(Collection<AddrType> types) {
+    return anyOf(dstType, types.stream().map(Enum::ordinal).toList());
+  }
+
+  public int srcTypeIn(Collection<AddrType> types) {
+    return anyOf(srcType, types.stream().map(Enum::ordinal).toList());
+  }
+
+  private int anyOf(BitField f, Collection<Integer> values) {
+    int r = Bdd.FALSE;
+    for (int v : values) r = bdd.or(r, f.eq(v));
+    return r;
+  }
+
+  public int cidr(BitField f, Cidr c) {
+    return f.prefix(c.address(), c.prefix());
+  }
+
+  /** Exactly this packet; its original destination and port equal the current ones. */
+  public int point(Packet p) {
+    if (p.family() != family) throw new IllegalArgumentException("packet of " + p.family() + " in " + family + " space");
+    int r = valid;
+    r = bdd.and(r, oif.eq(interfaces.classOf(p.oif())));
+    r = bdd.and(r, iif.eq(interfaces.classOf(p.iif())));
+    r = bdd.and(r, state.eq(p.state().ordinal()));
+    r = bdd.and(r, socket.eq(p.socket() ? 1 : 0));
+    r = bdd.and(r, proto.eq(p.proto()));
+    r = bdd.and(r, dstType.eq(p.dstType().ordinal()));
+    r = bdd.and(r, dst.eq(p.dst()));
+    r = bdd.and(r, origDst.eq(p.dst()));
+    r = bdd.and(r, dport.eq(p.dport()));
+    r = bdd.and(r, origDport.eq(p.dport()));
+    r = bdd.and(r, mark.eq(p.mark()));
+    r = bdd.and(r, ctmark.eq(p.ctmark()));
+    r = bdd.and(r, src.eq(p.src()));
+    r = bdd.and(r, sport.eq(p.sport()));
+    r = bdd.and(r, srcType.eq(p.srcType().ordinal()));
+    r = bdd.and(r, icmpType.eq(p.icmpType()));
+    r = bdd.and(r, icmpCode.eq(p.icmpCode()));
+    r = bdd.and(r, tcpFlags.eq(p.tcpFlags()));
+    r = bdd.and(r, fragment.eq(p.fragment() ? 1 : 0));
+    r = bdd.and(r, uid.eq(p.uid()));
+    r = bdd.and(r, gid.eq(p.gid()));
+    return r;
+  }
+
+  /** The packet an assignment describes, with the original (pre-DNAT) destination and port. */
+  public Packet readOriginal(boolean[] a) {
+    Packet cur = read(a);
+    BigInteger od = origDst.read(a);
+    return cur.withDst(od, AddrType.classify(family, od, cur.src())).withDport((int) origDport.readLong(a));
+  }
+
+  /** The packet an assignment describes, as the rules see it at the end of its path. */
+  public Packet read(boolean[] a) {
+    return new Packet(family, (int) proto.readLong(a), src.read(a), dst.read(a), (int) sport.readLong(a),
+        (int) dport.readLong(a), (int) icmpType.readLong(a), (int) icmpCode.readLong(a), (int) tcpFlags.readLong(a),
+        interfaces.representative((int) iif.readLong(a)), interfaces.representative((int) oif.readLong(a)),
+        ConnState.values()[(int) state.readLong(a)], mark.readLong(a), ctmark.readLong(a), uid.readLong(a),
+        gid.readLong(a), socket.readLong(a) == 1, fragment.readLong(a) == 1,
+        AddrType.values()[(int) srcType.readLong(a)], AddrType.values()[(int) dstType.readLong(a)]);
+  }
+
+  /** The outcome of every unknown in an assignment. */
+  public Map<UnknownKey, Boolean> readUnknowns(boolean[] a) {
+    Map<UnknownKey, Boolean> out = new LinkedHashMap<>();
+    for (Map.Entry<Integer, UnknownKey> e : unknowns.entrySet()) {
+      boolean v = e.getKey() < a.length && a[e.getKey()];
+      out.putIfAbsent(e.getValue(), v);
+    }
+    return out;
+  }
+
+  /**
+   * Narrows a non-empty set step by step: each preference is kept only if the set still has
+   * members with it. The result is a non-empty subset that honours as many preferences, in
+   * order, as the set allows: how witnesses come out "telling" rather than arbitrary.
+   */
+  public int prefer(int set, List<Integer> preferences) {
+    int s = set;
+    for (int p : preferences) {
+      int t = bdd.and(s, p);
+      if (t != Bdd.FALSE) s = t;
+    }
+    return s;
+  }
+
+  /** Fields whose every value is printed in debug output of a set. */
+  public List<BitField> fields() {
+    List<BitField> out = new ArrayList<>(List.of(oif, iif, state, socket, proto, dstType, dst, origDst, dport, origDport,
+        mark, ctmark, src, sport, srcType, icmpType, icmpCode, tcpFlags, fragment, uid, gid));
+    return out;
+  }
+
+  static Set<Integer> all(int n) {
+    Set<Integer> s = new java.util.LinkedHashSet<>();
+    for (int i = 0; i < n; i++) s.add(i);
+    return s;
+  }
+}

@@ -1,0 +1,107 @@
+package org.ksaudit.analysis;
+
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.ksaudit.model.Chain;
+import org.ksaudit.model.Rule;
+import org.ksaudit.model.Table;
+
+/**
+ * Rules that never take a packet. Each built-in chain is explored with every packet its hook
+ * can see (the nat table only the first packet of a connection); a rule that matched nothing
+ * is dead, and the first earlier rule that takes packets it would match is named as the cause.
+ */
+public final class Reachability {
+  /**
+   * A rule that never matches: {@code by} is the earlier rule of its chain that takes its
+   * packets (absent when no packet reaching the chain matches it at all); {@code sameEffect}
+   * says whether that rule does what this one would (redundant) or something else (shadowing).
+   * {@code chainUnused} is set when no built-in chain ever reaches the rule's chain.
+   */
+  public record Dead(Table table, Chain chain, Rule rule, Optional<Rule> by, boolean sameEffect, boolean chainUnused) {}
+
+  private final List<Dead> dead;
+
+  private Reachability(List<Dead> dead) {
+    this.dead = List.copyOf(dead);
+  }
+
+  public List<Dead> dead() {
+    return dead;
+  }
+
+  static Reachability compute(RulesetAnalysis a) {
+    PacketSpace s = a.space();
+    Bdd b = s.bdd();
+    SetEngine engine = a.engine();
+    Map<Chain, Integer> entered = new IdentityHashMap<>();
+    Set<Rule> matched = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+    Recorder rec = new Recorder() {
+      @Override
+      public void entered(String table, Chain chain, int set) {
+        entered.merge(chain, set, b::or);
+      }
+
+      @Override
+      public void matched(String table, Rule rule, int set) {
+        matched.add(rule);
+      }
+    };
+    for (Table t : a.ruleset().tables()) {
+      for (Chain c : t.chains()) {
+        if (!c.builtin()) continue;
+        int start = s.valid();
+        if (t.name().equals("nat")) start = b.and(start, s.stateIn(List.of(ConnState.NEW)));
+        engine.explore(t, c, start, rec);
+      }
+    }
+    List<Dead> out = new ArrayList<>();
+    StageView both = new StageView(true, true);
+    for (Table t : a.ruleset().tables()) {
+      for (Chain c : t.chains()) {
+        Integer in = entered.get(c);
+        if (in == null) {
+          if (!c.rules().isEmpty()) out.add(new Dead(t, c, c.rules().get(0), Optional.empty(), false, true));
+          continue;
+        }
+        List<Rule> rules = c.rules();
+        for (int i = 0; i < rules.size(); i++) {
+          Rule r = rules.get(i);
+          if (matched.contains(r)) continue;
+          int wants = b.and(in, engine.conditionOf(t, r, both));
+          if (wants == Bdd.FALSE) {
+            out.add(new Dead(t, c, r, Optional.empty(), false, false));
+            continue;
+          }
+          Optional<Rule> by = Optional.empty();
+          for (int k = 0; k < i && by.isEmpty(); k++) {
+            Rule q = rules.get(k);
+            if (engine.decode(t, q).action() instanceof TargetAction.Continue) continue;
+            if (b.and(wants, engine.conditionOf(t, q, both)) != Bdd.FALSE) by = Optional.of(q);
+          }
+          boolean same = by.isPresent() && sameEffect(by.get(), r);
+          out.add(new Dead(t, c, r, by, same, false));
+        }
+      }
+    }
+    return new Reachability(out);
+  }
+
+  /** Two rules do the same thing when they have the same target with the same options. */
+  private static boolean sameEffect(Rule a, Rule b) {
+    return effect(a).equals(effect(b));
+  }
+
+  private static List<Object> effect(Rule r) {
+    if (r.target().isEmpty()) return List.of();
+    List<Object> e = new ArrayList<>();
+    e.add(r.target().get().name());
+    e.add(r.target().get().isGoto());
+    for (org.ksaudit.model.Option o : r.target().get().options()) e.add(List.of(o.name(), o.negated(), o.value()));
+    return e;
+  }
+}

@@ -1,0 +1,175 @@
+package org.ksaudit.analysis;
+
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.ksaudit.model.Family;
+import org.ksaudit.model.Ruleset;
+import org.ksaudit.model.value.Cidr;
+import org.ksaudit.model.value.InterfaceName;
+
+/**
+ * One ruleset with its packet space and engine, in the scenario "the tunnel is gone": tunnel
+ * interfaces do not exist, and any other interface except loopback may carry a packet to any
+ * destination. Builds the start sets of that scenario and caches what is computed from them.
+ */
+public final class RulesetAnalysis {
+  private static final InterfaceName LOOPBACK = new InterfaceName("lo");
+
+  private final Ruleset ruleset;
+  private final Mentions mentions;
+  private final Set<InterfaceName> tunnels;
+  private final PacketSpace space;
+  private final SetEngine engine;
+  private final Map<Path, SetEngine.Outcome> leaks = new EnumMap<>(Path.class);
+  private Reachability reachability;
+
+  /**
+   * @param tunnels tunnel interface patterns ({@code +} wildcard)
+   * @param names concrete interface names the caller will use (probes, trace)
+   */
+  public RulesetAnalysis(Ruleset ruleset, Collection<InterfaceName> tunnels, Collection<String> names) {
+    this.ruleset = ruleset;
+    this.mentions = Mentions.of(ruleset);
+    this.tunnels = Set.copyOf(tunnels);
+    List<InterfaceName> patterns = new ArrayList<>(mentions.interfaces());
+    patterns.addAll(tunnels);
+    patterns.add(LOOPBACK);
+    this.space = new PacketSpace(ruleset.family(), InterfaceUniverse.of(patterns, names));
+    this.engine = new SetEngine(space, ruleset);
+  }
+
+  public Ruleset ruleset() {
+    return ruleset;
+  }
+
+  public Mentions mentions() {
+    return mentions;
+  }
+
+  public PacketSpace space() {
+    return space;
+  }
+
+  public SetEngine engine() {
+    return engine;
+  }
+
+  public boolean isTunnel(String name) {
+    return tunnels.stream().anyMatch(t -> t.matches(name));
+  }
+
+  /** Interface classes a packet can leave through when the tunnel is gone: not a tunnel, not lo, not none. */
+  public Set<Integer> routableClasses() {
+    Set<Integer> out = new LinkedHashSet<>();
+    InterfaceUniverse u = space.interfaces();
+    for (int i = 0; i < u.size(); i++) {
+      String n = u.representative(i);
+      if (n.isEmpty() || LOOPBACK.matches(n) || isTunnel(n)) continue;
+      out.add(i);
+    }
+    return out;
+  }
+
+  public int routable() {
+    return space.oifIn(routableClasses());
+  }
+
+  /**
+   * Destinations a packet leaving through a real interface can have, with the address type
+   * the kernel gives them: multicast and limited broadcast are what they are; loopback and
+   * "this network" never leave; any other address may be unicast or a subnet broadcast.
+   */
+  public int remoteDestinations() {
+    Bdd b = space.bdd();
+    Family f = space.family();
+    if (f == Family.IPV4) {
+      int mcast = space.cidr(space.dst, AddrType.cidr(f, "224.0.0.0", 4));
+      int bcast = space.dst.eq(BigInteger.valueOf(0xffffffffL));
+      int local = b.or(space.cidr(space.dst, AddrType.cidr(f, "127.0.0.0", 8)), space.cidr(space.dst, AddrType.cidr(f, "0.0.0.0", 8)));
+      int other = b.diff(b.diff(b.diff(Bdd.TRUE, mcast), bcast), local);
+      return b.or(b.or(b.and(mcast, space.dstTypeIn(List.of(AddrType.MULTICAST))),
+              b.and(bcast, space.dstTypeIn(List.of(AddrType.BROADCAST)))),
+          b.and(other, space.dstTypeIn(List.of(AddrType.UNICAST, AddrType.BROADCAST))));
+    }
+    int mcast = space.cidr(space.dst, AddrType.cidr(f, "ff00::", 8));
+    int local = b.or(space.dst.eq(BigInteger.ONE), space.dst.eq(BigInteger.ZERO));
+    int other = b.diff(b.diff(Bdd.TRUE, mcast), local);
+    return b.or(b.and(mcast, space.dstTypeIn(List.of(AddrType.MULTICAST))),
+        b.and(other, space.dstTypeIn(List.of(AddrType.UNICAST))));
+  }
+
+  /**
+   * The OUTPUT scenario: the first packet of any new connection a local process (any uid, no
+   * mark) opens to any remote destination, leaving through any routable interface.
+   */
+  public int outputStart() {
+    Bdd b = space.bdd();
+    int s = space.valid();
+    s = b.and(s, routable());
+    s = b.and(s, space.iifIn(List.of(0)));
+    s = b.and(s, space.stateIn(List.of(ConnState.NEW)));
+    s = b.and(s, space.socket.eq(1));
+    s = b.and(s, space.mark.eq(0));
+    s = b.and(s, space.ctmark.eq(0));
+    s = b.and(s, space.fragment.eq(0));
+    s = b.and(s, space.srcTypeIn(List.of(AddrType.LOCAL, AddrType.BROADCAST)));
+    s = b.and(s, remoteDestinations());
+    s = b.and(s, space.dst.sameAs(space.origDst));
+    s = b.and(s, space.dport.sameAs(space.origDport));
+    return s;
+  }
+
+  /** The FORWARD scenario: new connections arriving on any non-tunnel interface, routed out of any routable one. */
+  public int forwardStart() {
+    Bdd b = space.bdd();
+    Set<Integer> in = new LinkedHashSet<>(routableClasses());
+    int s = space.valid();
+    s = b.and(s, routable());
+    s = b.and(s, space.iifIn(in));
+    s = b.and(s, space.stateIn(List.of(ConnState.NEW)));
+    s = b.and(s, space.socket.eq(0));
+    s = b.and(s, space.mark.eq(0));
+    s = b.and(s, space.ctmark.eq(0));
+    s = b.and(s, space.fragment.eq(0));
+    s = b.and(s, space.srcTypeIn(List.of(AddrType.UNICAST)));
+    s = b.and(s, remoteDestinations());
+    s = b.and(s, space.dst.sameAs(space.origDst));
+    s = b.and(s, space.dport.sameAs(space.origDport));
+    return s;
+  }
+
+  /**
+   * What the rules let out on a path in the scenario: accepted packets by the rule (or policy)
+   * of the decisive stage that let them through. Packets routed to a local address are not
+   * leaks and are left out.
+   */
+  public SetEngine.Outcome leaks(Path path) {
+    return leaks.computeIfAbsent(path, p -> {
+      int start = p == Path.FORWARD ? forwardStart() : outputStart();
+      SetEngine.Outcome o = engine.run(p, start, SetEngine.Routing.anyOf(routable()), Recorder.NONE);
+      int notLocal = space.bdd().not(space.dstTypeIn(List.of(AddrType.LOCAL)));
+      Map<Decider, Integer> by = new java.util.LinkedHashMap<>();
+      o.acceptedBy().forEach((d, s) -> {
+        int l = space.bdd().and(s, notLocal);
+        if (l != Bdd.FALSE) by.put(d, l);
+      });
+      return new SetEngine.Outcome(o.verdicts(), by);
+    });
+  }
+
+  public Reachability reachability() {
+    if (reachability == null) reachability = Reachability.compute(this);
+    return reachability;
+  }
+
+  /** The set of packets whose destination lies in a prefix. */
+  public int dstIn(Cidr c) {
+    return space.cidr(space.origDst, c);
+  }
+}

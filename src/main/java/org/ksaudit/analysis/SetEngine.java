@@ -1,0 +1,241 @@
+package org.ksaudit.analysis;
+
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.ksaudit.model.Chain;
+import org.ksaudit.model.Policy;
+import org.ksaudit.model.Rule;
+import org.ksaudit.model.Ruleset;
+import org.ksaudit.model.Table;
+
+/**
+ * Evaluates a ruleset for sets of packets: every path stage in kernel order, every chain with
+ * its full semantics (policies, -j and -g, RETURN, falling off a user chain, targets that
+ * rewrite the packet for later rules). The result says, for each verdict, which packets get it,
+ * and which packets each rule or policy of the path's decisive stage lets through.
+ */
+public final class SetEngine {
+  /** Deeper than any chain tree the kernel loads (it refuses loops); past it a verdict is unknown. */
+  static final int MAX_DEPTH = 100;
+
+  private final PacketSpace space;
+  private final Bdd b;
+  private final Ruleset ruleset;
+  private final SymbolicCompiler compiler;
+  private final Map<String, RuleDecoder> decoders = new HashMap<>();
+  private final Map<Rule, RuleDecoder.Decoded> decoded = new IdentityHashMap<>();
+  private final Map<StageView, Map<Rule, Integer>> conditions = new HashMap<>();
+  private final Map<String, Boolean> rewrites = new HashMap<>();
+
+  public SetEngine(PacketSpace space, Ruleset ruleset) {
+    if (space.family() != ruleset.family()) throw new IllegalArgumentException("family mismatch");
+    this.space = space;
+    this.b = space.bdd();
+    this.ruleset = ruleset;
+    this.compiler = new SymbolicCompiler(space);
+  }
+
+  public PacketSpace space() {
+    return space;
+  }
+
+  public Ruleset ruleset() {
+    return ruleset;
+  }
+
+  /**
+   * How routing picks the output interface after a rewrite: kept (a socket bound to its
+   * device, as the lab's probes are), or any of {@code routable} (the leak scenario).
+   */
+  public record Routing(boolean reroute, int routable) {
+    public static final Routing FIXED = new Routing(false, Bdd.FALSE);
+
+    public static Routing anyOf(int routable) {
+      return new Routing(true, routable);
+    }
+  }
+
+  /** Which packets get each verdict, and which of the accepted ones each decisive rule or policy let through. */
+  public record Outcome(Map<Verdict, Integer> verdicts, Map<Decider, Integer> acceptedBy) {
+    public int get(Verdict v) {
+      return verdicts.getOrDefault(v, Bdd.FALSE);
+    }
+  }
+
+  public Outcome run(Path path, int start, Routing routing, Recorder recorder) {
+    Map<Decider, Integer> flows = new LinkedHashMap<>();
+    Decider none = Decider.absent("", "");
+    flows.put(none, start);
+    Map<Verdict, Integer> stopped = new EnumMap<>(Verdict.class);
+    for (Path.Stage stage : path.stages()) {
+      boolean decisive = stage.equals(path.decisive());
+      Optional<Table> table = ruleset.table(stage.table());
+      Optional<Chain> chain = table.flatMap(t -> t.chain(stage.chain()));
+      Map<Decider, Integer> next = new LinkedHashMap<>();
+      for (Map.Entry<Decider, Integer> flow : flows.entrySet()) {
+        int set = flow.getValue();
+        if (set == Bdd.FALSE) continue;
+        if (chain.isEmpty()) {
+          merge(next, decisive ? Decider.absent(stage.table(), stage.chain()) : flow.getKey(), set);
+          continue;
+        }
+        int enter = set;
+        if (stage.natOnly()) {
+          enter = b.and(set, space.stateIn(Set.of(ConnState.NEW)));
+          int bypass = b.diff(set, enter);
+          if (bypass != Bdd.FALSE) merge(next, flow.getKey(), bypass);
+        }
+        if (enter == Bdd.FALSE) continue;
+        Sink sink = new Sink(decisive);
+        walk(new Ctx(table.get(), stage.view(), recorder, sink), chain.get(), enter, 0);
+        for (Map.Entry<Decider, Integer> a : sink.accepted.entrySet()) {
+          merge(next, decisive ? a.getKey() : flow.getKey(), a.getValue());
+        }
+        sink.stopped.forEach((v, s) -> stopped.merge(v, s, b::or));
+      }
+      if (stage.reroutes() && routing.reroute() && rewrites(table)) {
+        next.replaceAll((d, s) -> b.and(space.oif.forget(s), routing.routable()));
+      }
+      flows = next;
+    }
+    Map<Verdict, Integer> verdicts = new EnumMap<>(stopped);
+    int accepted = Bdd.FALSE;
+    for (int s : flows.values()) accepted = b.or(accepted, s);
+    verdicts.put(Verdict.ACCEPT, accepted);
+    flows.values().removeIf(s -> s == Bdd.FALSE);
+    return new Outcome(verdicts, flows);
+  }
+
+  /**
+   * Walks one chain of a table with the given packets as a hook would, only for the
+   * recorder's sake (which packets enter each chain, which rules match); verdicts are dropped.
+   */
+  public void explore(Table table, Chain chain, int start, Recorder recorder) {
+    walk(new Ctx(table, StageView.of(chain.name()), recorder, new Sink(false)), chain, start, 0);
+  }
+
+  /** The packets a rule's matches take, as a stage with the given view sees them. */
+  public int conditionOf(Table table, Rule r, StageView view) {
+    return condition(decode(table, r), view);
+  }
+
+  private void merge(Map<Decider, Integer> m, Decider d, int set) {
+    m.merge(d, set, b::or);
+  }
+
+  /** Collects a stage's decisions: per decider when the stage is decisive, per verdict always. */
+  private final class Sink {
+    final boolean byDecider;
+    final Map<Decider, Integer> accepted = new LinkedHashMap<>();
+    final Map<Verdict, Integer> stopped = new EnumMap<>(Verdict.class);
+    private final Decider any = Decider.absent("", "");
+
+    Sink(boolean byDecider) {
+      this.byDecider = byDecider;
+    }
+
+    void decide(Decider d, Verdict v, int set) {
+      if (set == Bdd.FALSE) return;
+      if (v == Verdict.ACCEPT) accepted.merge(byDecider ? d : any, set, b::or);
+      else stopped.merge(v, set, b::or);
+    }
+  }
+
+  private record Ctx(Table table, StageView view, Recorder recorder, Sink sink) {}
+
+  /** Walks a chain; returns the packets that come back to the caller (RETURN or falling off a user chain). */
+  private int walk(Ctx ctx, Chain chain, int set, int depth) {
+    ctx.recorder().entered(ctx.table().name(), chain, set);
+    int cur = set;
+    int returned = Bdd.FALSE;
+    for (Rule r : chain.rules()) {
+      if (cur == Bdd.FALSE) break;
+      RuleDecoder.Decoded d = decode(ctx.table(), r);
+      int cond = condition(d, ctx.view());
+      int m = b.and(cur, cond);
+      if (m == Bdd.FALSE) continue;
+      ctx.recorder().matched(ctx.table().name(), r, m);
+      cur = b.diff(cur, cond);
+      Decider here = Decider.rule(ctx.table().name(), chain.name(), r);
+      TargetAction action = d.action();
+      if (action instanceof TargetAction.Terminal t) {
+        ctx.sink().decide(here, t.verdict(), m);
+      } else if (action instanceof TargetAction.Return) {
+        returned = b.or(returned, m);
+      } else if (action instanceof TargetAction.Jump j) {
+        Optional<Chain> target = ctx.table().chain(j.chain());
+        if (target.isEmpty() || depth >= MAX_DEPTH) {
+          unknownVerdict(ctx, here, m, new UnknownKey(r.pos(), UnknownKey.VERDICT, "the verdict of -j " + j.chain()));
+        } else {
+          int back = walk(ctx, target.get(), m, depth + 1);
+          if (j.isGoto()) returned = b.or(returned, back);
+          else cur = b.or(cur, back);
+        }
+      } else if (action instanceof TargetAction.Continue c) {
+        int after = m;
+        for (TargetAction.Effect e : c.effects()) after = compiler.apply(after, e);
+        cur = b.or(cur, after);
+      } else if (action instanceof TargetAction.Nat n) {
+        int after = n.rewrite().isPresent()
+            ? compiler.rewriteDst(m, n.rewrite().get(), new UnknownKey(r.pos(), UnknownKey.REWRITE, "the address DNAT picks"))
+            : m;
+        ctx.sink().decide(here, Verdict.ACCEPT, after);
+      } else if (action instanceof TargetAction.UnknownVerdict u) {
+        unknownVerdict(ctx, here, m, u.key());
+      }
+    }
+    if (chain.builtin()) {
+      int rest = b.or(cur, returned);
+      Verdict v = chain.policy().get() == Policy.DROP ? Verdict.DROP : Verdict.ACCEPT;
+      ctx.sink().decide(Decider.policy(ctx.table().name(), chain), v, rest);
+      return Bdd.FALSE;
+    }
+    return b.or(cur, returned);
+  }
+
+  private void unknownVerdict(Ctx ctx, Decider here, int set, UnknownKey key) {
+    int u = b.ithVar(space.unknown(key));
+    ctx.sink().decide(here, Verdict.ACCEPT, b.and(set, u));
+    ctx.sink().decide(here, Verdict.DROP, b.diff(set, u));
+  }
+
+  public RuleDecoder.Decoded decode(Table table, Rule r) {
+    RuleDecoder.Decoded d = decoded.get(r);
+    if (d == null) {
+      RuleDecoder dec = decoders.computeIfAbsent(table.name(), n -> new RuleDecoder(ruleset.family(), n,
+          table.chains().stream().map(Chain::name).collect(Collectors.toSet())));
+      d = dec.decode(r);
+      decoded.put(r, d);
+    }
+    return d;
+  }
+
+  /** Rules without unknowns compile once per view; the others anew on every visit (fresh unknowns). */
+  private int condition(RuleDecoder.Decoded d, StageView view) {
+    if (d.conditions().stream().anyMatch(RuleDecoder::mentionsUnknown)) return compiler.conjunction(d.conditions(), view);
+    Map<Rule, Integer> cache = conditions.computeIfAbsent(view, v -> new IdentityHashMap<>());
+    Integer c = cache.get(d.rule());
+    if (c == null) {
+      c = compiler.conjunction(d.conditions(), view);
+      cache.put(d.rule(), c);
+    }
+    return c;
+  }
+
+  /** Whether a table has targets that change a packet's mark or destination (and so its route). */
+  private boolean rewrites(Optional<Table> table) {
+    if (table.isEmpty()) return false;
+    return rewrites.computeIfAbsent(table.get().name(), n -> table.get().chains().stream()
+        .flatMap(c -> c.rules().stream())
+        .map(r -> decode(table.get(), r).action())
+        .anyMatch(a -> a instanceof TargetAction.Nat nat && nat.rewrite().isPresent()
+            || a instanceof TargetAction.Continue c && c.effects().stream().anyMatch(e ->
+                e instanceof TargetAction.MarkRewrite m && !m.conn() || e instanceof TargetAction.AnyMark am && !am.conn())));
+  }
+}
