@@ -32,9 +32,12 @@ public final class LabAddress {
 
   /** Canonical text: the same address always prints the same way (IPv6 compressed, lower case). */
   public static String canonical(String literal) {
-    InetAddress a = parse(literal);
-    if (a instanceof Inet4Address) return a.getHostAddress();
-    return compress6(a.getAddress());
+    return text(parse(literal));
+  }
+
+  /** Canonical text of an address (an IPv4-mapped IPv6 address prints as IPv4). */
+  public static String text(InetAddress a) {
+    return a instanceof Inet4Address ? a.getHostAddress() : compress6(a.getAddress());
   }
 
   static String compress6(byte[] b) {

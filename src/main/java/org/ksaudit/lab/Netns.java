@@ -1,6 +1,11 @@
 package org.ksaudit.lab;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,9 +23,16 @@ public final class Netns implements AutoCloseable {
 
   private static final AtomicInteger COUNTER = new AtomicInteger();
   private static final Set<String> LIVE = ConcurrentHashMap.newKeySet();
+  /** Where {@code ip netns exec} finds per-namespace files such as resolv.conf. */
+  private static final Path ETC_NETNS = Path.of("/etc/netns");
+  /** Set when the JVM shuts down: from then on no namespace may be created, or it would outlive the hook. */
+  private static volatile boolean shuttingDown;
 
   static {
-    Runtime.getRuntime().addShutdownHook(new Thread(Netns::deleteAllLive, "ksaudit-netns-cleanup"));
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      shuttingDown = true;
+      deleteAllLive();
+    }, "ksaudit-netns-cleanup"));
   }
 
   private final String name;
@@ -33,9 +45,16 @@ public final class Netns implements AutoCloseable {
   public static Netns create(String role) throws LabException {
     String n = PREFIX + ProcessHandle.current().pid() + "-" + COUNTER.incrementAndGet() + "-" + role;
     if (n.length() > 60) n = n.substring(0, 60);
-    Exec.Result r = Exec.run("ip", "netns", "add", n);
-    if (!r.ok()) throw new LabException("cannot create network namespace " + n + ": " + r.firstLine());
     LIVE.add(n);
+    if (shuttingDown) {
+      LIVE.remove(n);
+      throw new LabException("shutting down: no new namespace");
+    }
+    Exec.Result r = Exec.run("ip", "netns", "add", n);
+    if (!r.ok()) {
+      LIVE.remove(n);
+      throw new LabException("cannot create network namespace " + n + ": " + r.firstLine());
+    }
     Netns ns = new Netns(n);
     // loopback up: services and probes on 127.0.0.1 need it, and it is the kernel's default elsewhere
     ns.execOrThrow("ip", "link", "set", "lo", "up");
@@ -68,6 +87,20 @@ public final class Netns implements AutoCloseable {
     return Exec.run(List.of("ip", "-n", name, "-batch", "-"), lines, 30_000);
   }
 
+  /**
+   * Writes {@code /etc/netns/NAME/FILE}, which {@code ip netns exec} bind-mounts over
+   * {@code /etc/FILE} (e.g. resolv.conf); removed with the namespace.
+   */
+  public void writeEtc(String file, String content) throws LabException {
+    try {
+      Path dir = ETC_NETNS.resolve(name);
+      Files.createDirectories(dir);
+      Files.writeString(dir.resolve(file), content, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new LabException("cannot write " + ETC_NETNS.resolve(name).resolve(file) + ": " + e.getMessage());
+    }
+  }
+
   @Override
   public void close() {
     delete(name);
@@ -83,6 +116,27 @@ public final class Netns implements AutoCloseable {
       }
     }
     Exec.run("ip", "netns", "delete", n);
+    deleteEtc(n);
+  }
+
+  private static void deleteEtc(String n) {
+    Path dir = ETC_NETNS.resolve(n);
+    if (!Files.isDirectory(dir)) return;
+    try (var files = Files.walk(dir)) {
+      for (Path f : files.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(f);
+    } catch (IOException e) {
+      // a file that cannot be removed is reported by the next probe --cleanup, which retries
+    }
+  }
+
+  /** True for a name of ours whose creating process is no longer alive. */
+  private static boolean ownerGone(String n) {
+    try {
+      long pid = Long.parseLong(n.substring(PREFIX.length()).split("-")[0]);
+      return !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+    } catch (NumberFormatException e) {
+      return false;
+    }
   }
 
   static void deleteAllLive() {
@@ -109,6 +163,21 @@ public final class Netns implements AutoCloseable {
       Exec.Result pids = Exec.run("ip", "netns", "pids", n);
       if (pids.ok()) for (String pid : pids.stdout().split("\\s+")) if (!pid.isBlank()) Exec.run("kill", "-9", pid.strip());
       if (Exec.run("ip", "netns", "delete", n).ok()) removed.add(n);
+      deleteEtc(n);
+    }
+    // resolv.conf directories of namespaces that are already gone
+    if (Files.isDirectory(ETC_NETNS)) {
+      try (var dirs = Files.list(ETC_NETNS)) {
+        for (Path d : dirs.toList()) {
+          String n = d.getFileName().toString();
+          if (n.startsWith(PREFIX) && ownerGone(n) && !Files.exists(Path.of("/run/netns", n))) {
+            deleteEtc(n);
+            removed.add(ETC_NETNS.resolve(n).toString());
+          }
+        }
+      } catch (IOException e) {
+        // unreadable /etc/netns: nothing of ours can be listed there
+      }
     }
     return removed;
   }

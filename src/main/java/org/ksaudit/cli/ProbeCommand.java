@@ -1,0 +1,235 @@
+package org.ksaudit.cli;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.ksaudit.check.AuditOptions;
+import org.ksaudit.check.Endpoint;
+import org.ksaudit.check.Finding;
+import org.ksaudit.check.KillswitchAudit;
+import org.ksaudit.check.Sysctl;
+import org.ksaudit.diagnostic.Diagnostic;
+import org.ksaudit.diagnostic.DiagnosticPrinter;
+import org.ksaudit.input.InputFile;
+import org.ksaudit.input.RulesetLoader;
+import org.ksaudit.lab.LabAddress;
+import org.ksaudit.lab.LabCleanup;
+import org.ksaudit.lab.LabException;
+import org.ksaudit.lab.LabPlan;
+import org.ksaudit.lab.LabPlanner;
+import org.ksaudit.lab.LeakProber;
+import org.ksaudit.lab.Probe;
+import org.ksaudit.lab.ProbeReport;
+import org.ksaudit.lab.ProbeReportPrinter;
+import org.ksaudit.lab.RulesRefusedException;
+import org.ksaudit.lab.TunnelKind;
+import org.ksaudit.model.Family;
+import org.ksaudit.model.Ruleset;
+import org.ksaudit.model.value.Cidr;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code ksaudit probe --lab}: loads the rules into a disposable namespace lab with a real
+ * VPN, breaks the VPN in several ways and measures what leaks, next to the static engine's
+ * prediction for every packet. {@code ksaudit probe --cleanup} removes leftovers of killed runs.
+ */
+@Command(
+    name = "probe",
+    mixinStandardHelpOptions = true,
+    versionProvider = Version.class,
+    description = {
+      "Measures leaks for real: builds network namespaces (client, LAN router, internet) with a real",
+      "VPN, loads the rules into the client, then runs the scenarios baseline, tunnel-down,",
+      "server-unreachable and localnet. Needs root. Nothing outside its own namespaces is touched."
+    },
+    footer = ExitCodes.HELP)
+public final class ProbeCommand implements Callable<Integer> {
+  private final Streams io;
+
+  @Parameters(arity = "0..2", paramLabel = "RULES", description = "iptables-save and/or ip6tables-save file")
+  List<String> files = new ArrayList<>();
+
+  @Option(names = "--lab", description = "Run the namespace lab (the only probe mode)")
+  boolean lab;
+
+  @Option(names = "--cleanup", description = "Remove namespaces, processes and files left by killed runs, then exit")
+  boolean cleanup;
+
+  @Option(names = "--sysctl", paramLabel = "FILE", description = "Apply this sysctl file's network settings in the client (repeatable)")
+  List<String> sysctlFiles = new ArrayList<>();
+
+  @Option(names = "--endpoint", paramLabel = "ADDR:PORT/PROTO", description = "The VPN server (repeatable; the lab runs the first)")
+  List<String> endpoints = new ArrayList<>();
+
+  @Option(names = "--allow-lan", paramLabel = "CIDR", description = "A LAN range meant to stay reachable in clear (repeatable)")
+  List<String> allowLan = new ArrayList<>();
+
+  @Option(names = "--vpn-dns", paramLabel = "ADDR", description = "The resolver inside the VPN (default: from the rules)")
+  String vpnDns;
+
+  @Option(names = "--tunnel", paramLabel = "IFACE", description = "The tunnel interface's name (default: from the rules)")
+  String tunnel;
+
+  @Option(names = "--tunnel-kind", paramLabel = "KIND", description = "openvpn (default) or wireguard")
+  String tunnelKind = "openvpn";
+
+  @Option(names = "--format", paramLabel = "FMT", description = "text (default) or json")
+  String format = "text";
+
+  public ProbeCommand(Streams io) {
+    this.io = io;
+  }
+
+  @Override
+  public Integer call() {
+    if (cleanup) return cleanup();
+    if (!lab || files.isEmpty()) {
+      io.err().println("ksaudit probe: give --lab and one or two ruleset files, or --cleanup");
+      io.err().println("Try 'ksaudit probe --help' for more information.");
+      return ExitCodes.INPUT;
+    }
+    if (!format.equals("text") && !format.equals("json")) return usage("--format must be text or json");
+    TunnelKind kind;
+    switch (tunnelKind) {
+      case "openvpn" -> kind = TunnelKind.OPENVPN;
+      case "wireguard" -> kind = TunnelKind.WIREGUARD;
+      default -> {
+        return usage("--tunnel-kind must be openvpn or wireguard");
+      }
+    }
+    List<RulesetLoader.Loaded> loaded;
+    Sysctl sysctl = Sysctl.empty();
+    List<Endpoint> eps = new ArrayList<>();
+    List<Cidr> lans = new ArrayList<>();
+    try {
+      loaded = RulesetLoader.load(files, List.of(), List.of(), io.in());
+      for (String f : sysctlFiles) sysctl = sysctl.merge(Sysctl.parse(InputFile.read(f, io.in()).text()));
+      for (String e : endpoints) eps.add(Endpoint.parse(e));
+      for (String l : allowLan) lans.add(LabPlanner.parseCidr(l));
+      if (vpnDns != null) LabAddress.parse(vpnDns);
+    } catch (InputFile.InputException | IllegalArgumentException e) {
+      return usage(e.getMessage());
+    }
+    int errors = 0;
+    for (RulesetLoader.Loaded l : loaded) {
+      for (Diagnostic d : l.result().diagnostics()) {
+        if (d.severity() == org.ksaudit.diagnostic.Severity.ERROR) {
+          io.err().print(DiagnosticPrinter.render(d));
+          errors++;
+        }
+      }
+    }
+    if (errors > 0) {
+      io.err().println("ksaudit probe: the rules have errors; iptables-restore would refuse them");
+      return ExitCodes.INPUT;
+    }
+    List<Ruleset> rulesets = loaded.stream().map(l -> l.result().ruleset()).toList();
+    Optional<RulesetLoader.Loaded> v4 = loaded.stream().filter(l -> l.family() == Family.IPV4).findFirst();
+    Optional<RulesetLoader.Loaded> v6 = loaded.stream().filter(l -> l.family() == Family.IPV6).findFirst();
+
+    AuditOptions options = new AuditOptions(tunnel == null ? List.of() : List.of(tunnel), eps, lans, sysctl);
+    List<LeakProber.WitnessRef> witnesses = new ArrayList<>();
+    for (Finding f : KillswitchAudit.audit(rulesets, options)) {
+      f.witness().ifPresent(w -> witnesses.add(new LeakProber.WitnessRef(f.id(), f.category().jsonName(), w)));
+    }
+    try {
+      LabPlan plan = LabPlanner.plan(rulesets,
+          new LabPlanner.Declared(kind, eps.stream().findFirst(), lans, Optional.ofNullable(vpnDns), Optional.ofNullable(tunnel)),
+          witnesses.stream().map(LeakProber.WitnessRef::witness).toList());
+      ProbeReport report = LeakProber.run(plan, v4.map(l -> l.input().text()), v6.map(l -> l.input().text()), sysctl, witnesses,
+          packets -> predict(v4.map(l -> l.input()), v6.map(l -> l.input()), packets), line -> io.err().println(line));
+      io.out().print(format.equals("json") ? ProbeReportPrinter.json(report) : ProbeReportPrinter.text(report));
+      if (report.leaks() > 0 || !report.baselineWorks()) return ExitCodes.FINDINGS;
+      return report.disagreements() > 0 ? ExitCodes.INTERNAL : ExitCodes.CLEAN;
+    } catch (RulesRefusedException e) {
+      io.err().println("ksaudit probe: " + e.getMessage());
+      return ExitCodes.INPUT;
+    } catch (LabException e) {
+      io.err().println("ksaudit probe: " + e.getMessage());
+      return ExitCodes.LAB;
+    }
+  }
+
+  private int cleanup() {
+    try {
+      List<String> removed = LabCleanup.run();
+      for (String r : removed) io.out().println("removed " + r);
+      io.out().println(removed.isEmpty() ? "nothing to clean up" : removed.size() + " leftovers removed");
+      return ExitCodes.CLEAN;
+    } catch (LabException e) {
+      io.err().println("ksaudit probe: " + e.getMessage());
+      return ExitCodes.LAB;
+    }
+  }
+
+  private int usage(String message) {
+    io.err().println("ksaudit probe: " + message);
+    return ExitCodes.INPUT;
+  }
+
+  /**
+   * The engine's verdicts through the batch trace contract ({@code ksaudit trace RULES --probes
+   * FILE}), run in-process. A family without a ruleset has no rules in the lab either: the
+   * kernel accepts everything, and so does the prediction.
+   */
+  static Map<Probe, String> predict(Optional<InputFile> v4, Optional<InputFile> v6, List<Probe> packets) throws LabException {
+    Map<Probe, String> out = new HashMap<>();
+    List<Probe> asked = new ArrayList<>();
+    for (Probe p : packets) {
+      boolean has = p.family() == Family.IPV4 ? v4.isPresent() : v6.isPresent();
+      if (has) asked.add(p);
+      else out.put(p, "ACCEPT");
+    }
+    if (asked.isEmpty()) return out;
+    Path dir = null;
+    try {
+      dir = Files.createTempDirectory("ksaudit-predict-");
+      List<String> args = new ArrayList<>(List.of("trace"));
+      if (v4.isPresent()) args.add(Files.writeString(dir.resolve("rules.v4"), v4.get().text()).toString());
+      if (v6.isPresent()) args.add(Files.writeString(dir.resolve("rules.v6"), v6.get().text()).toString());
+      StringBuilder lines = new StringBuilder();
+      for (Probe p : asked) lines.append(p.traceLine()).append('\n');
+      args.addAll(List.of("--probes", Files.writeString(dir.resolve("probes"), lines).toString()));
+      ByteArrayOutputStream o = new ByteArrayOutputStream();
+      ByteArrayOutputStream e = new ByteArrayOutputStream();
+      int code = Main.run(args.toArray(String[]::new), new ByteArrayInputStream(new byte[0]),
+          new PrintStream(o, true, StandardCharsets.UTF_8), new PrintStream(e, true, StandardCharsets.UTF_8));
+      Map<String, String> byLine = new HashMap<>();
+      for (String line : o.toString(StandardCharsets.UTF_8).split("\n")) {
+        String[] f = line.strip().split("\\s+");
+        if (f.length >= 5 && f[4].matches("ACCEPT|DROP|REJECT")) byLine.put(f[0] + " " + LabAddress.canonical(f[1]) + " " + f[2] + " " + f[3], f[4]);
+      }
+      if (byLine.isEmpty()) {
+        String why = e.toString(StandardCharsets.UTF_8).strip();
+        throw new LabException("the engine's trace gave no verdicts (exit " + code + ")" + (why.isEmpty() ? "" : ": " + why.lines().findFirst().orElse("")));
+      }
+      for (Probe p : asked) {
+        String v = byLine.get(p.traceLine().replaceFirst(" " + java.util.regex.Pattern.quote(p.dst()) + " ", " " + LabAddress.canonical(p.dst()) + " "));
+        if (v != null) out.put(p, v);
+      }
+      return out;
+    } catch (IOException ex) {
+      throw new LabException("cannot write the trace input: " + ex.getMessage());
+    } finally {
+      if (dir != null) {
+        try (var fs = Files.walk(dir)) {
+          for (Path f : fs.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(f);
+        } catch (IOException ex) {
+          // a temp directory left behind is harmless and found by the OS's tmp cleaning
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,390 @@
+package org.ksaudit.lab;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.ksaudit.check.Sysctl;
+import org.ksaudit.check.Witness;
+import org.ksaudit.model.Family;
+
+/**
+ * Runs the scenarios in a lab and measures every probe: a service probe through the client
+ * prober (a JVM inside the client namespace), then raw packets (ICMP echo, the VPN port to
+ * another host, the LAN, witness packets). Each probe has its own counting rule at the router
+ * (in clear: a leak) and at the internet (in clear or through the tunnel).
+ */
+public final class LeakProber {
+  /** A witness packet and the finding it comes from. */
+  public record WitnessRef(String findingId, String category, Witness witness) {}
+
+  private static final long VPN_UP_MILLIS = 10_000;
+  private static final int BASELINE_TIMEOUT = 2_500;
+  private static final int FAILURE_TIMEOUT = 1_200;
+  private static final long SETTLE_MILLIS = 150;
+
+  private final Lab lab;
+  private final LabPlan plan;
+  private final List<WitnessRef> witnesses;
+  private final Consumer<String> progress;
+  private int nextId;
+  private int nextPort = 20_000;
+
+  private LeakProber(Lab lab, List<WitnessRef> witnesses, Consumer<String> progress) {
+    this.lab = lab;
+    this.plan = lab.plan();
+    this.witnesses = List.copyOf(witnesses);
+    this.progress = progress;
+  }
+
+  /** Builds the lab, runs every scenario, tears everything down, then asks the engine about each packet. */
+  public static ProbeReport run(LabPlan plan, Optional<String> rulesV4, Optional<String> rulesV6, Sysctl sysctl,
+      List<WitnessRef> witnesses, Predictor predictor, Consumer<String> progress) throws LabException {
+    long t0 = System.nanoTime();
+    progress.accept("probe: building the lab (" + plan.kind().label() + ", VPN server " + plan.server() + ":" + plan.port() + "/" + plan.proto() + ")");
+    List<ScenarioResult> raw = new ArrayList<>();
+    boolean baselineWorks;
+    Optional<String> problem;
+    Optional<String> webShows;
+    try (Lab lab = Lab.build(plan, rulesV4, rulesV6, sysctl, progress)) {
+      LeakProber p = new LeakProber(lab, witnesses, progress);
+      Baseline b = p.baseline(raw);
+      baselineWorks = b.works;
+      problem = b.problem;
+      webShows = b.webShows;
+      p.tunnelDown(raw);
+      p.serverUnreachable(raw);
+      p.localnet(raw);
+    }
+    List<Probe> packets = new ArrayList<>();
+    for (ScenarioResult s : raw) for (ProbeOutcome o : s.outcomes()) toPacket(o).ifPresent(packets::add);
+    Map<Probe, String> verdicts;
+    Optional<String> predictionsNote = Optional.empty();
+    try {
+      verdicts = predictor.verdicts(List.copyOf(new LinkedHashSet<>(packets)));
+    } catch (LabException e) {
+      verdicts = Map.of();
+      predictionsNote = Optional.of(e.getMessage());
+    }
+    List<ScenarioResult> scenarios = new ArrayList<>();
+    for (ScenarioResult s : raw) {
+      List<ProbeOutcome> outs = new ArrayList<>();
+      for (ProbeOutcome o : s.outcomes()) {
+        Optional<String> v = toPacket(o).map(verdicts::get);
+        boolean clear = v.map(x -> x.equals("ACCEPT")).orElse(false) && plan.physicalInterfaces().contains(o.oif().orElse(""));
+        outs.add(new ProbeOutcome(o.probe(), o.oif(), o.sendError(), o.routerInterface(), o.internetClear(), o.internetTunnel(),
+            o.answer(), v, clear));
+      }
+      scenarios.add(new ScenarioResult(s.scenario(), s.tunnelUp(), s.notes(), outs));
+    }
+    return new ProbeReport(plan, scenarios, baselineWorks, problem, webShows, predictionsNote, (System.nanoTime() - t0) / 1e9);
+  }
+
+  private static Optional<Probe> toPacket(ProbeOutcome o) {
+    if (o.oif().isEmpty()) return Optional.empty();
+    ScenarioProbe p = o.probe();
+    return Optional.of(new Probe(p.family(), p.proto(), p.dst(), p.dport(), o.oif().get()));
+  }
+
+  private record Baseline(boolean works, Optional<String> problem, Optional<String> webShows) {}
+
+  private Baseline baseline(List<ScenarioResult> out) throws LabException {
+    step(Scenario.BASELINE, "starting the VPN client");
+    boolean up = lab.vpn().startClient(VPN_UP_MILLIS);
+    List<String> notes = new ArrayList<>();
+    ScenarioResult r = measure(Scenario.BASELINE, up, notes, List.of(), BASELINE_TIMEOUT);
+    Optional<ProbeOutcome> dns = find(r, "dns-udp", plan.vpnDns());
+    Optional<ProbeOutcome> web = find(r, "http", LabPlan.WEB4);
+    boolean dnsOk = dns.map(o -> o.answer().isPresent() && o.internetTunnel()).orElse(false);
+    Optional<String> shows = web.flatMap(ProbeOutcome::answer);
+    boolean webOk = shows.map(plan.exit4()::equals).orElse(false);
+    Optional<String> problem = Optional.empty();
+    if (!up) {
+      String why = lab.vpn().clientLogTail().contains("Operation not permitted")
+          ? "the killswitch blocks the VPN's own packets to " + plan.server() + ":" + plan.port() + "/" + plan.proto()
+          : "no handshake within " + VPN_UP_MILLIS / 1000 + " s";
+      problem = Optional.of("the VPN did not come up: " + why);
+    } else if (!dnsOk || !webOk) {
+      List<String> what = new ArrayList<>();
+      if (!dnsOk) what.add("DNS to the VPN resolver " + plan.vpnDns() + " did not resolve through the tunnel");
+      if (!webOk) what.add("the web page " + shows.map(s -> "showed " + s).orElse("did not load") + " instead of the VPN exit address " + plan.exit4());
+      problem = Optional.of("the tunnel is up but the killswitch breaks it: " + String.join("; ", what));
+    }
+    problem.ifPresent(notes::add);
+    out.add(new ScenarioResult(r.scenario(), up, notes, r.outcomes()));
+    return new Baseline(problem.isEmpty(), problem, shows);
+  }
+
+  private void tunnelDown(List<ScenarioResult> out) throws LabException {
+    step(Scenario.TUNNEL_DOWN, "killing the VPN client");
+    lab.vpn().killClient();
+    out.add(measure(Scenario.TUNNEL_DOWN, false, List.of("the VPN client was killed (SIGKILL); " + plan.tunnelInterface() + " is gone"),
+        List.of(), FAILURE_TIMEOUT));
+  }
+
+  private void serverUnreachable(List<ScenarioResult> out) throws LabException {
+    step(Scenario.SERVER_UNREACHABLE, "restarting the VPN, then blackholing the path to the server");
+    boolean up = lab.vpn().startClient(VPN_UP_MILLIS);
+    lab.blackholeServer(true);
+    try {
+      out.add(measure(Scenario.SERVER_UNREACHABLE, up,
+          List.of("route to " + plan.server() + " blackholed at the router; " + plan.tunnelInterface() + " stays"
+              + (up ? "" : " (the tunnel had not come up)")), List.of(), FAILURE_TIMEOUT));
+    } finally {
+      lab.blackholeServer(false);
+      lab.vpn().killClient();
+    }
+  }
+
+  private void localnet(List<ScenarioResult> out) throws LabException {
+    step(Scenario.LOCALNET, "restarting the VPN; probing remote hosts inside the LAN range");
+    boolean up = lab.vpn().startClient(VPN_UP_MILLIS);
+    List<ScenarioProbe> extra = new ArrayList<>();
+    extra.add(service("LocalNet: web on a remote host inside the LAN range", "http", plan.localnetRemote4(), 80));
+    extra.add(service("LocalNet: DNS to a remote host inside the LAN range", "dns-udp", plan.localnetRemote4(), 53));
+    extra.add(raw("LocalNet: ICMP echo to a remote host inside the LAN range", "icmp", plan.localnetRemote4(), -1, Optional.empty()));
+    if (lab.clientIpv6()) {
+      extra.add(service("LocalNet: web on a remote host inside the IPv6 LAN range", "http", plan.localnetRemote6(), 80));
+    }
+    try {
+      out.add(measure(Scenario.LOCALNET, up, List.of("remote hosts " + plan.localnetRemote4() + " and " + plan.localnetRemote6()
+          + " sit inside the LAN ranges " + plan.lan4() + " / " + plan.lan6()), extra, FAILURE_TIMEOUT));
+    } finally {
+      lab.vpn().killClient();
+    }
+  }
+
+  private void step(Scenario s, String what) {
+    progress.accept("probe: [" + (s.ordinal() + 1) + "/" + Scenario.values().length + "] " + s.label() + ": " + what);
+  }
+
+  private static Optional<ProbeOutcome> find(ScenarioResult r, String service, String dst) {
+    return r.outcomes().stream().filter(o -> o.probe().service().map(service::equals).orElse(false) && o.probe().dst().equals(dst)).findFirst();
+  }
+
+  /** The probe set the issue lists, then the witness packets, de-duplicated by packet. */
+  private List<ScenarioProbe> probeSet(List<ScenarioProbe> extra) {
+    List<ScenarioProbe> ps = new ArrayList<>();
+    for (String proto : List.of("udp", "tcp")) {
+      String kind = "dns-" + proto;
+      ps.add(service("DNS/" + proto + " to the configured resolver (resolv.conf)", kind, plan.router4(), 53));
+      ps.add(service("DNS/" + proto + " to the configured resolver over IPv6", kind, plan.router6(), 53));
+      ps.add(service("DNS/" + proto + " to the VPN DNS", kind, plan.vpnDns(), 53));
+      ps.add(service("DNS/" + proto + " to a public resolver", kind, LabPlan.PUBLIC_DNS4, 53));
+      ps.add(service("DNS/" + proto + " to a public resolver over IPv6", kind, LabPlan.PUBLIC_DNS6, 53));
+    }
+    ps.add(service("web page (HTTP)", "http", LabPlan.WEB4, 80));
+    ps.add(service("web page over IPv6", "http", LabPlan.WEB6, 80));
+    ps.add(service("TCP echo", "echo-tcp", LabPlan.WEB4, 7));
+    ps.add(service("TCP echo over IPv6", "echo-tcp", LabPlan.WEB6, 7));
+    ps.add(service("UDP echo", "echo-udp", LabPlan.WEB4, 7));
+    ps.add(service("UDP echo over IPv6", "echo-udp", LabPlan.WEB6, 7));
+    ps.add(service("NTP", "ntp", LabPlan.WEB4, 123));
+    ps.add(service("NTP over IPv6", "ntp", LabPlan.WEB6, 123));
+    ps.add(raw("ICMP echo", "icmp", LabPlan.WEB4, -1, Optional.empty()));
+    ps.add(raw("ICMPv6 echo", "icmp", LabPlan.WEB6, -1, Optional.empty()));
+    ps.add(raw("the VPN port on a host that is not the VPN server", plan.proto(), LabPlan.OTHER4, plan.port(), Optional.empty()));
+    ps.add(raw("TCP to a LAN host", "tcp", plan.lanHost4(), 80, Optional.empty()));
+    ps.add(raw("ICMP echo to a LAN host", "icmp", plan.lanHost4(), -1, Optional.empty()));
+    ps.add(raw("TCP to a LAN host over IPv6", "tcp", plan.lanHost6(), 80, Optional.empty()));
+    ps.addAll(extra);
+    for (WitnessRef w : witnesses) {
+      Witness x = w.witness();
+      if (x.oif().equals("lo")) continue;
+      ps.add(raw("witness of " + w.findingId() + " (" + w.category() + ")", x.proto(), LabAddress.canonical(x.dst()), x.dport(),
+          Optional.of(x.oif())).withFindings(List.of(w.findingId())));
+    }
+    // one probe per packet: a witness that equals a listed probe is that probe
+    Map<String, ScenarioProbe> unique = new LinkedHashMap<>();
+    for (ScenarioProbe p : ps) {
+      String key = p.proto() + " " + p.dst() + " " + p.dport() + " " + p.forcedOif().orElse("") + " " + p.raw();
+      ScenarioProbe prev = unique.get(key);
+      unique.put(key, prev == null ? p : prev.withFindings(p.findings()));
+    }
+    // a service probe and a raw probe of the same packet would share counters: the raw one goes
+    List<ScenarioProbe> out = new ArrayList<>();
+    java.util.Set<String> servicePackets = new java.util.HashSet<>();
+    for (ScenarioProbe p : unique.values()) if (!p.raw()) servicePackets.add(p.proto() + " " + p.dst() + " " + p.dport());
+    for (ScenarioProbe p : unique.values()) {
+      if (!p.raw() || p.forcedOif().isPresent() || !servicePackets.contains(p.proto() + " " + p.dst() + " " + p.dport())) out.add(p);
+    }
+    return out;
+  }
+
+  private ScenarioProbe service(String label, String kind, String dst, int port) {
+    String proto = kind.endsWith("udp") || kind.equals("ntp") ? "udp" : "tcp";
+    return new ScenarioProbe("p" + (++nextId), label, LabAddress.familyOf(dst), proto, LabAddress.canonical(dst), port,
+        Optional.of(kind), Optional.empty(), List.of(), false);
+  }
+
+  private ScenarioProbe raw(String label, String proto, String dst, int port, Optional<String> oif) {
+    String d = LabAddress.canonical(dst);
+    boolean intended = label.startsWith("TCP to a LAN host") || label.startsWith("ICMP echo to a LAN host");
+    return new ScenarioProbe("p" + (++nextId), label, LabAddress.familyOf(d), proto, d, port, Optional.empty(), oif, List.of(),
+        intended && plan.declared(d));
+  }
+
+  /** Sends the probe set (service probes, then raw packets) and reads every counter. */
+  private ScenarioResult measure(Scenario s, boolean tunnelUp, List<String> notes, List<ScenarioProbe> extra, int timeout)
+      throws LabException {
+    List<ScenarioProbe> probes = probeSet(extra);
+    Map<String, Optional<String>> routes = new HashMap<>();
+    for (ScenarioProbe p : probes) if (p.forcedOif().isEmpty()) routes.computeIfAbsent(p.dst(), lab::route);
+    lab.neighbours(probes.stream().map(ScenarioProbe::dst).distinct().toList());
+
+    List<ScenarioProbe> services = probes.stream().filter(p -> !p.raw()).toList();
+    List<ScenarioProbe> raws = probes.stream().filter(ScenarioProbe::raw).toList();
+    Map<String, ProbeOutcome> outcomes = new LinkedHashMap<>();
+
+    // phase 1: service probes, counted by protocol, destination and port (TCP: the SYN)
+    Counting c1 = new Counting();
+    for (ScenarioProbe p : services) c1.add(p, matchPacket(p));
+    c1.install();
+    Map<String, String> answers = ClientRun.run(lab, services, timeout);
+    LabProcess.sleep(SETTLE_MILLIS);
+    Counting.Arrivals a1 = c1.read();
+    for (ScenarioProbe p : services) {
+      Optional<String> oif = routes.get(p.dst());
+      String ans = answers.getOrDefault(p.id(), "fail no result");
+      Optional<String> answer = ans.startsWith("ok ") ? Optional.of(ans.substring(3)) : Optional.empty();
+      Optional<String> err = oif.isEmpty() ? Optional.of("no route") : answer.isPresent() ? Optional.empty() : Optional.of(ans.replaceFirst("^fail ", ""));
+      outcomes.put(p.id(), new ProbeOutcome(p, oif, err, a1.router(p.id()), a1.clear(p.id()), a1.tunnel(p.id()), answer, Optional.empty(), false));
+    }
+
+    // phase 2: raw packets, counted by their own source port or payload token
+    Counting c2 = new Counting();
+    List<RawSender.Packet> packets = new ArrayList<>();
+    Map<String, Optional<String>> oifs = new HashMap<>();
+    for (ScenarioProbe p : raws) {
+      Optional<String> oif = p.forcedOif().isPresent() ? p.forcedOif() : routes.get(p.dst());
+      if (oif.isPresent() && !interfaceExists(oif.get())) oif = Optional.empty();
+      oifs.put(p.id(), oif);
+      int port = nextPort++;
+      String token = "ksa" + port + "x";
+      c2.add(p, p.proto().equals("icmp")
+          ? (p.family() == Family.IPV4 ? "-p icmp" : "-p ipv6-icmp") + " -m string --algo bm --string " + token
+          : "-p " + p.proto() + " --sport " + port);
+      if (oif.isPresent()) packets.add(new RawSender.Packet(token, new Probe(p.family(), p.proto(), p.dst(), p.dport(), oif.get()), port));
+    }
+    c2.install();
+    Map<String, String> sent = packets.isEmpty() ? Map.of() : RawSender.send(lab.client(), packets);
+    LabProcess.sleep(SETTLE_MILLIS);
+    Counting.Arrivals a2 = c2.read();
+    int i = 0;
+    for (ScenarioProbe p : raws) {
+      Optional<String> oif = oifs.get(p.id());
+      Optional<String> err;
+      if (oif.isEmpty()) {
+        err = Optional.of("no route");
+      } else {
+        String how = sent.getOrDefault(packets.get(i++).token(), "error unknown");
+        err = how.equals("sent") ? Optional.empty() : Optional.of(errno(how));
+      }
+      outcomes.put(p.id(), new ProbeOutcome(p, oif, err, a2.router(p.id()), a2.clear(p.id()), a2.tunnel(p.id()), Optional.empty(),
+          Optional.empty(), false));
+    }
+    List<ProbeOutcome> ordered = probes.stream().map(p -> outcomes.get(p.id())).toList();
+    return new ScenarioResult(s, tunnelUp, notes, ordered);
+  }
+
+  private boolean interfaceExists(String dev) {
+    return lab.client().exec("ip", "link", "show", "dev", dev).ok();
+  }
+
+  private static String errno(String how) {
+    return switch (how) {
+      case "error 1" -> "EPERM: dropped by the rules";
+      case "error 111" -> "ECONNREFUSED: rejected by the rules";
+      case "error 101" -> "ENETUNREACH";
+      case "error 99" -> "EADDRNOTAVAIL (no address of this family)";
+      default -> how;
+    };
+  }
+
+  private static String matchPacket(ScenarioProbe p) {
+    String proto = p.proto().equals("icmp") ? (p.family() == Family.IPV4 ? "icmp" : "ipv6-icmp") : p.proto();
+    return "-p " + proto + " -d " + p.dst() + (p.dport() >= 0 ? " --dport " + p.dport() : "") + (p.proto().equals("tcp") ? " --syn" : "");
+  }
+
+  /** One counting rule per probe at each place it can arrive: the router's LAN side, the internet's two ways in. */
+  private final class Counting {
+    private final StringBuilder router4 = new StringBuilder();
+    private final StringBuilder router6 = new StringBuilder();
+    private final StringBuilder inet4 = new StringBuilder();
+    private final StringBuilder inet6 = new StringBuilder();
+
+    void add(ScenarioProbe p, String match) {
+      boolean v4 = p.family() == Family.IPV4;
+      List<String> phys = plan.physicalInterfaces();
+      for (int k = 0; k < phys.size(); k++) {
+        (v4 ? router4 : router6).append("-A PREROUTING -i ").append(Lab.routerSide(k)).append(' ').append(match)
+            .append(" -m comment --comment r").append(k).append('-').append(p.id()).append('\n');
+      }
+      (v4 ? inet4 : inet6).append("-A PREROUTING -i up0 ").append(match).append(" -m comment --comment c-").append(p.id()).append('\n')
+          .append("-A PREROUTING -i ").append(lab.vpn().serverInterface()).append(' ').append(match)
+          .append(" -m comment --comment t-").append(p.id()).append('\n');
+    }
+
+    void install() throws LabException {
+      Lab.restore(lab.router(), "iptables-restore", raw(router4));
+      Lab.restore(lab.router(), "ip6tables-restore", raw(router6));
+      Lab.restore(lab.internet(), "iptables-restore", raw(inet4));
+      Lab.restore(lab.internet(), "ip6tables-restore", raw(inet6));
+    }
+
+    private String raw(StringBuilder rules) {
+      return "*raw\n:PREROUTING ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n" + rules + "COMMIT\n";
+    }
+
+    Arrivals read() throws LabException {
+      Map<String, Long> all = new HashMap<>();
+      for (Netns ns : List.of(lab.router(), lab.internet())) {
+        for (String save : List.of("iptables-save", "ip6tables-save")) {
+          Exec.Result r = ns.exec(null, 30_000, save, "-c", "-t", "raw");
+          if (!r.ok()) throw new LabException(save + " failed in " + ns.name() + ": " + r.firstLine());
+          all.putAll(ArrivalCounters.parse(r.stdout()));
+        }
+      }
+      return new Arrivals(all);
+    }
+
+    record Arrivals(Map<String, Long> counts) {
+      Optional<String> router(String id) {
+        for (int k = 0; ; k++) {
+          Long n = counts.get("r" + k + "-" + id);
+          if (n == null) return Optional.empty();
+          if (n > 0) return Optional.of(Lab.routerSide(k));
+        }
+      }
+
+      boolean clear(String id) {
+        return counts.getOrDefault("c-" + id, 0L) > 0;
+      }
+
+      boolean tunnel(String id) {
+        return counts.getOrDefault("t-" + id, 0L) > 0;
+      }
+    }
+  }
+
+  /** Runs the client prober JVM inside the client namespace for the service probes. */
+  private static final class ClientRun {
+    static Map<String, String> run(Lab lab, List<ScenarioProbe> probes, int timeout) throws LabException {
+      StringBuilder in = new StringBuilder().append(timeout).append('\n');
+      for (ScenarioProbe p : probes) in.append(p.id()).append(' ').append(p.service().orElseThrow()).append(' ').append(p.dst()).append('\n');
+      Exec.Result r = lab.client().exec(in.toString(), 60_000L + timeout * 3L,
+          JavaMain.command(ClientProber.class, List.of()).toArray(String[]::new));
+      if (!r.ok()) throw new LabException("the client prober failed: " + r.firstLine());
+      Map<String, String> out = new HashMap<>();
+      for (String line : r.stdout().split("\n")) {
+        int sp = line.indexOf(' ');
+        if (sp > 0) out.put(line.substring(0, sp), line.substring(sp + 1));
+      }
+      return out;
+    }
+  }
+}

@@ -1,0 +1,21 @@
+package org.ksaudit.lab;
+
+/** The lab's VPN: a server in the internet namespace and a client in the client namespace. */
+sealed interface Vpn extends AutoCloseable permits OpenVpn, WireGuard {
+  void startServer() throws LabException;
+
+  /** Starts the client; true once the tunnel carries traffic, false if it did not within the time. */
+  boolean startClient(long timeoutMillis) throws LabException;
+
+  /** Kills the client process as a crash would (SIGKILL) and waits until its device is gone. */
+  void killClient() throws LabException;
+
+  /** The tunnel device on the server side, where tunnelled packets arrive in the internet namespace. */
+  String serverInterface();
+
+  /** The end of the client's log, to explain a tunnel that did not come up. */
+  String clientLogTail();
+
+  @Override
+  void close();
+}

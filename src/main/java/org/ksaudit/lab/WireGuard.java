@@ -1,0 +1,139 @@
+package org.ksaudit.lab;
+
+import java.nio.file.Files;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * WireGuard with Debian's wireguard-go and wg (this kernel has no wireguard module), the
+ * client routed as wg-quick does it: fwmark 51820 on the tunnel's own packets, a default
+ * route in table 51820, {@code not fwmark 51820 lookup 51820} and
+ * {@code lookup main suppress_prefixlength 0}.
+ *
+ * <p>wireguard-go's control socket lives in /var/run/wireguard, shared by all namespaces, so
+ * each wireguard-go runs under a private tmpfs on /run inside the mount namespace that
+ * {@code ip netns exec} gives it: neither the host's nor another lab's sockets are touched.
+ */
+final class WireGuard implements Vpn {
+  static final int FWMARK = 51820;
+  private static final String SERVER_DEV = "wgs0";
+  private static final Pattern READY = Pattern.compile("READY (\\d+)");
+  private final Lab lab;
+  private LabProcess server;
+  private LabProcess client;
+  private long clientDaemon = -1;
+  private String serverPublic;
+  private String clientPublic;
+
+  WireGuard(Lab lab) {
+    this.lab = lab;
+  }
+
+  @Override
+  public void startServer() throws LabException {
+    serverPublic = keyPair("server");
+    clientPublic = keyPair("client");
+    LabPlan p = lab.plan();
+    Lab.restore(lab.internet(), "iptables-restore", Wiring.snat(SERVER_DEV, p.exit4()));
+    Lab.restore(lab.internet(), "ip6tables-restore", Wiring.snat(SERVER_DEV, LabPlan.EXIT6));
+    String script = daemon(SERVER_DEV)
+        + "wg set " + SERVER_DEV + " listen-port " + p.port() + " private-key " + key("server")
+        + " peer " + clientPublic + " allowed-ips " + LabPlan.TUNNEL_CLIENT4 + "/32," + LabPlan.TUNNEL_CLIENT6 + "/128\n"
+        + "ip addr add " + LabPlan.TUNNEL_SERVER4 + "/32 dev " + SERVER_DEV + "\n"
+        + "ip addr add " + LabPlan.TUNNEL_SERVER6 + "/128 dev " + SERVER_DEV + " nodad\n"
+        + "ip link set " + SERVER_DEV + " up\n"
+        + "ip route add " + LabPlan.TUNNEL_CLIENT4 + "/32 dev " + SERVER_DEV + "\n"
+        + "ip route add " + LabPlan.TUNNEL_CLIENT6 + "/128 dev " + SERVER_DEV + "\n"
+        + "echo READY $pid\nwait $pid\n";
+    server = lab.start("wireguard-server", lab.internet(), List.of("sh", "-c", script));
+    if (!server.awaitLog(l -> READY.matcher(l).find(), 10_000)) {
+      throw new LabException("the WireGuard server did not start: " + server.logTail(5));
+    }
+  }
+
+  @Override
+  public boolean startClient(long timeoutMillis) throws LabException {
+    LabPlan p = lab.plan();
+    String dev = p.tunnelInterface();
+    StringBuilder s = new StringBuilder(daemon(dev));
+    s.append("wg set ").append(dev).append(" fwmark ").append(FWMARK).append(" private-key ").append(key("client"))
+        .append(" peer ").append(serverPublic).append(" endpoint ").append(p.server()).append(':').append(p.port())
+        .append(" allowed-ips 0.0.0.0/0,::/0 persistent-keepalive 1\n")
+        .append("ip addr add ").append(LabPlan.TUNNEL_CLIENT4).append("/32 dev ").append(dev).append('\n');
+    if (lab.clientIpv6()) s.append("ip addr add ").append(LabPlan.TUNNEL_CLIENT6).append("/128 dev ").append(dev).append(" nodad\n");
+    s.append("ip link set ").append(dev).append(" up\n");
+    for (String fam : lab.clientIpv6() ? List.of("-4", "-6") : List.of("-4")) {
+      // what wg-quick does for a default route: the tunnel's own (marked) packets use main, the rest the tunnel
+      s.append("while ip ").append(fam).append(" rule del not fwmark ").append(FWMARK).append(" table ").append(FWMARK).append(" 2>/dev/null; do :; done\n")
+          .append("while ip ").append(fam).append(" rule del table main suppress_prefixlength 0 2>/dev/null; do :; done\n")
+          .append("ip ").append(fam).append(" route add ").append(fam.equals("-4") ? "0.0.0.0/0" : "::/0").append(" dev ").append(dev)
+          .append(" table ").append(FWMARK).append('\n')
+          .append("ip ").append(fam).append(" rule add not fwmark ").append(FWMARK).append(" table ").append(FWMARK).append('\n')
+          .append("ip ").append(fam).append(" rule add table main suppress_prefixlength 0\n");
+    }
+    s.append("echo 1 > /proc/sys/net/ipv4/conf/all/src_valid_mark\n")
+        .append("echo READY $pid\nwait $pid\n");
+    client = lab.start("wireguard-client", lab.client(), List.of("sh", "-c", s.toString()));
+    if (!client.awaitLog(l -> READY.matcher(l).find(), 10_000)) {
+      throw new LabException("the WireGuard client did not start: " + client.logTail(5));
+    }
+    Matcher m = READY.matcher(client.logText());
+    clientDaemon = m.find() ? Long.parseLong(m.group(1)) : -1;
+    return client.awaitLog(l -> l.contains("Received handshake response"), timeoutMillis);
+  }
+
+  /** Starts wireguard-go for {@code dev} in the foreground under a private /run; $pid is its process. */
+  private static String daemon(String dev) {
+    return "set -e\nmount -t tmpfs -o mode=0755 tmpfs /run\nmkdir -p /run/wireguard\n"
+        + "LOG_LEVEL=verbose WG_PROCESS_FOREGROUND=1 wireguard-go -f " + dev + " &\npid=$!\n"
+        + "i=0; while [ ! -S /run/wireguard/" + dev + ".sock ]; do i=$((i+1)); [ $i -gt 400 ] && exit 1; sleep 0.025; done\n";
+  }
+
+  @Override
+  public void killClient() throws LabException {
+    if (client == null) return;
+    if (clientDaemon > 0) Exec.run("kill", "-9", Long.toString(clientDaemon));
+    Wiring.awaitGone(lab.client(), lab.plan().tunnelInterface());
+    client.kill();
+    client = null;
+    clientDaemon = -1;
+  }
+
+  @Override
+  public String serverInterface() {
+    return SERVER_DEV;
+  }
+
+  @Override
+  public String clientLogTail() {
+    return client == null ? "" : client.logTail(8);
+  }
+
+  private String key(String name) {
+    return lab.scratch().resolve(name + ".wgkey").toString();
+  }
+
+  /** Writes NAME.wgkey (private, mode 600) and returns the public key. */
+  private String keyPair(String name) throws LabException {
+    Exec.Result priv = Exec.run(List.of("wg", "genkey"), null, 10_000);
+    if (!priv.ok()) throw new LabException("wg genkey failed: " + priv.firstLine());
+    try {
+      var f = lab.scratch().write(name + ".wgkey", priv.stdout().strip() + "\n");
+      Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-------"));
+    } catch (java.io.IOException e) {
+      throw new LabException("cannot protect the WireGuard key: " + e.getMessage());
+    }
+    Exec.Result pub = Exec.run(List.of("wg", "pubkey"), priv.stdout(), 10_000);
+    if (!pub.ok()) throw new LabException("wg pubkey failed: " + pub.firstLine());
+    return pub.stdout().strip();
+  }
+
+  @Override
+  public void close() {
+    if (clientDaemon > 0) Exec.run("kill", "-9", Long.toString(clientDaemon));
+    if (client != null) client.close();
+    if (server != null) server.close();
+  }
+}

@@ -1,0 +1,24 @@
+package org.ksaudit.lab;
+
+/** Small pieces of lab wiring that both VPN kinds use. */
+final class Wiring {
+  private Wiring() {}
+
+  /**
+   * A nat table whose INPUT chain rewrites the source of tunnelled packets to the VPN's exit
+   * address: local services then see the exit address, as a web site sees a VPN server's.
+   */
+  static String snat(String serverDevice, String exitAddress) {
+    return "*nat\n:PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\n"
+        + "-A INPUT -i " + serverDevice + " -j SNAT --to-source " + exitAddress + "\nCOMMIT\n";
+  }
+
+  /** Waits (up to 5 s) until a device has disappeared from the namespace. */
+  static void awaitGone(Netns ns, String device) throws LabException {
+    for (int i = 0; i < 200; i++) {
+      if (!ns.exec("ip", "link", "show", "dev", device).ok()) return;
+      LabProcess.sleep(25);
+    }
+    throw new LabException(device + " is still present after its VPN process was killed");
+  }
+}
