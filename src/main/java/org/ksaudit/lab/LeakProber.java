@@ -33,6 +33,8 @@ public final class LeakProber {
   private final Consumer<String> progress;
   private int nextId;
   private int nextPort = 20_000;
+  /** Once the VPN failed to come up, later scenarios do not wait the full time for it again. */
+  private boolean vpnWorks = true;
 
   private LeakProber(Lab lab, List<WitnessRef> witnesses, Consumer<String> progress) {
     this.lab = lab;
@@ -95,6 +97,7 @@ public final class LeakProber {
   private Baseline baseline(List<ScenarioResult> out) throws LabException {
     step(Scenario.BASELINE, "starting the VPN client");
     boolean up = lab.vpn().startClient(VPN_UP_MILLIS);
+    vpnWorks = up;
     List<String> notes = new ArrayList<>();
     ScenarioResult r = measure(Scenario.BASELINE, up, notes, List.of(), BASELINE_TIMEOUT);
     Optional<ProbeOutcome> dns = find(r, "dns-udp", plan.vpnDns());
@@ -104,7 +107,7 @@ public final class LeakProber {
     boolean webOk = shows.map(plan.exit4()::equals).orElse(false);
     Optional<String> problem = Optional.empty();
     if (!up) {
-      String why = lab.vpn().clientLogTail().contains("Operation not permitted")
+      String why = Wiring.blocked(lab.vpn().clientLogTail())
           ? "the killswitch blocks the VPN's own packets to " + plan.server() + ":" + plan.port() + "/" + plan.proto()
           : "no handshake within " + VPN_UP_MILLIS / 1000 + " s";
       problem = Optional.of("the VPN did not come up: " + why);
@@ -128,7 +131,7 @@ public final class LeakProber {
 
   private void serverUnreachable(List<ScenarioResult> out) throws LabException {
     step(Scenario.SERVER_UNREACHABLE, "restarting the VPN, then blackholing the path to the server");
-    boolean up = lab.vpn().startClient(VPN_UP_MILLIS);
+    boolean up = lab.vpn().startClient(vpnTimeout());
     lab.blackholeServer(true);
     try {
       out.add(measure(Scenario.SERVER_UNREACHABLE, up,
@@ -142,7 +145,7 @@ public final class LeakProber {
 
   private void localnet(List<ScenarioResult> out) throws LabException {
     step(Scenario.LOCALNET, "restarting the VPN; probing remote hosts inside the LAN range");
-    boolean up = lab.vpn().startClient(VPN_UP_MILLIS);
+    boolean up = lab.vpn().startClient(vpnTimeout());
     List<ScenarioProbe> extra = new ArrayList<>();
     extra.add(service("LocalNet: web on a remote host inside the LAN range", "http", plan.localnetRemote4(), 80));
     extra.add(service("LocalNet: DNS to a remote host inside the LAN range", "dns-udp", plan.localnetRemote4(), 53));
@@ -156,6 +159,10 @@ public final class LeakProber {
     } finally {
       lab.vpn().killClient();
     }
+  }
+
+  private long vpnTimeout() {
+    return vpnWorks ? VPN_UP_MILLIS : 3_000;
   }
 
   private void step(Scenario s, String what) {

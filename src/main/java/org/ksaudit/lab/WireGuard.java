@@ -18,12 +18,14 @@ import java.util.regex.Pattern;
  */
 final class WireGuard implements Vpn {
   static final int FWMARK = 51820;
+  private static final String HANDSHAKE = "Received handshake response";
   private static final String SERVER_DEV = "wgs0";
   private static final Pattern READY = Pattern.compile("READY (\\d+)");
   private final Lab lab;
   private LabProcess server;
   private LabProcess client;
   private long clientDaemon = -1;
+  private int clientRuns;
   private String serverPublic;
   private String clientPublic;
 
@@ -75,13 +77,13 @@ final class WireGuard implements Vpn {
     }
     s.append("echo 1 > /proc/sys/net/ipv4/conf/all/src_valid_mark\n")
         .append("echo READY $pid\nwait $pid\n");
-    client = lab.start("wireguard-client", lab.client(), List.of("sh", "-c", s.toString()));
+    client = lab.start("wireguard-client-" + (++clientRuns), lab.client(), List.of("sh", "-c", s.toString()));
     if (!client.awaitLog(l -> READY.matcher(l).find(), 10_000)) {
       throw new LabException("the WireGuard client did not start: " + client.logTail(5));
     }
     Matcher m = READY.matcher(client.logText());
     clientDaemon = m.find() ? Long.parseLong(m.group(1)) : -1;
-    return client.awaitLog(l -> l.contains("Received handshake response"), timeoutMillis);
+    return client.awaitLog(l -> l.contains(HANDSHAKE) || Wiring.blocked(l), timeoutMillis) && client.logText().contains(HANDSHAKE);
   }
 
   /** Starts wireguard-go for {@code dev} in the foreground under a private /run; $pid is its process. */

@@ -13,6 +13,14 @@ final class Wiring {
         + "-A INPUT -i " + serverDevice + " -j SNAT --to-source " + exitAddress + "\nCOMMIT\n";
   }
 
+  /**
+   * True when a VPN client's log shows its own packets refused by the local rules (sendto:
+   * EPERM, "operation not permitted"): the killswitch blocks the VPN itself, no need to wait.
+   */
+  static boolean blocked(String log) {
+    return log.toLowerCase(java.util.Locale.ROOT).contains("operation not permitted");
+  }
+
   /** Waits (up to 5 s) until a device has disappeared from the namespace. */
   static void awaitGone(Netns ns, String device) throws LabException {
     for (int i = 0; i < 200; i++) {
