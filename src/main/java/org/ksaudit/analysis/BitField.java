@@ -147,6 +147,33 @@ public final class BitField {
     write(assignment, BigInteger.valueOf(value));
   }
 
+  /** The largest value of the field among the members of {@code set}. Returns -1 for an empty set. */
+  public BigInteger max(int set) {
+    if (set == Bdd.FALSE) return BigInteger.ONE.negate();
+    BigInteger v = BigInteger.ZERO;
+    int s = set;
+    for (int i = 0; i < vars.length; i++) {
+      int one = bdd.and(s, bdd.ithVar(vars[i]));
+      v = v.shiftLeft(1);
+      if (one != Bdd.FALSE) {
+        v = v.setBit(0);
+        s = one;
+      } else {
+        s = bdd.and(s, bdd.nithVar(vars[i]));
+      }
+    }
+    return v;
+  }
+
+  /** Only this field of the set: every other variable forgotten. */
+  public int project(int set) {
+    int n = bdd.varCount();
+    int[] others = new int[n - vars.length];
+    int k = 0;
+    for (int v = 0; v < n; v++) if (!varSet.contains(v)) others[k++] = v;
+    return bdd.exists(set, Bdd.VarSet.of(others));
+  }
+
   /**
    * The smallest value of the field among the members of {@code set} (other fields free):
    * a deterministic pick for witnesses. Returns -1 for an empty set.

@@ -25,13 +25,20 @@ public final class Reachability {
   public record Dead(Table table, Chain chain, Rule rule, Optional<Rule> by, boolean sameEffect, boolean chainUnused) {}
 
   private final List<Dead> dead;
+  private final Set<Chain> policyReached;
 
-  private Reachability(List<Dead> dead) {
+  private Reachability(List<Dead> dead, Set<Chain> policyReached) {
     this.dead = List.copyOf(dead);
+    this.policyReached = policyReached;
   }
 
   public List<Dead> dead() {
     return dead;
+  }
+
+  /** Whether some packet reaches the end of a built-in chain, where its policy decides. */
+  public boolean policyReached(Chain c) {
+    return policyReached.contains(c);
   }
 
   static Reachability compute(RulesetAnalysis a) {
@@ -40,6 +47,7 @@ public final class Reachability {
     SetEngine engine = a.engine();
     Map<Chain, Integer> entered = new IdentityHashMap<>();
     Set<Rule> matched = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+    Set<Chain> policies = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
     Recorder rec = new Recorder() {
       @Override
       public void entered(String table, Chain chain, int set) {
@@ -49,6 +57,11 @@ public final class Reachability {
       @Override
       public void matched(String table, Rule rule, int set) {
         matched.add(rule);
+      }
+
+      @Override
+      public void policy(String table, Chain chain, int set) {
+        policies.add(chain);
       }
     };
     for (Table t : a.ruleset().tables()) {
@@ -88,7 +101,7 @@ public final class Reachability {
         }
       }
     }
-    return new Reachability(out);
+    return new Reachability(out, policies);
   }
 
   /** Two rules do the same thing when they have the same target with the same options. */

@@ -3,17 +3,13 @@ package org.ksaudit.analysis;
 import org.ksaudit.model.Chain;
 import org.ksaudit.model.Rule;
 
-/** Observes a symbolic traversal: which packets enter each chain and which each rule takes. */
+/** Observes a symbolic traversal: which packets enter each chain, which each rule takes, which reach a policy. */
 public interface Recorder {
-  void entered(String table, Chain chain, int set);
+  default void entered(String table, Chain chain, int set) {}
 
-  void matched(String table, Rule rule, int set);
+  default void matched(String table, Rule rule, int set) {}
 
-  Recorder NONE = new Recorder() {
-    @Override
-    public void entered(String table, Chain chain, int set) {}
+  default void policy(String table, Chain chain, int set) {}
 
-    @Override
-    public void matched(String table, Rule rule, int set) {}
-  };
+  Recorder NONE = new Recorder() {};
 }

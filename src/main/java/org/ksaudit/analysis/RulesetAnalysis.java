@@ -28,6 +28,7 @@ public final class RulesetAnalysis {
   private final SetEngine engine;
   private final Map<Path, SetEngine.Outcome> leaks = new EnumMap<>(Path.class);
   private Reachability reachability;
+  private int outputStart = -1;
 
   /**
    * @param tunnels tunnel interface patterns ({@code +} wildcard)
@@ -109,6 +110,16 @@ public final class RulesetAnalysis {
    * mark) opens to any remote destination, leaving through any routable interface.
    */
   public int outputStart() {
+    if (outputStart < 0) outputStart = buildOutputStart();
+    return outputStart;
+  }
+
+  /** Every original destination the OUTPUT scenario starts with: what "any destination" means. */
+  public int anyDestination() {
+    return space.origDst.project(outputStart());
+  }
+
+  private int buildOutputStart() {
     Bdd b = space.bdd();
     int s = space.valid();
     s = b.and(s, routable());

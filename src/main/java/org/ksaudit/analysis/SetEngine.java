@@ -192,6 +192,7 @@ public final class SetEngine {
     }
     if (chain.builtin()) {
       int rest = b.or(cur, returned);
+      if (rest != Bdd.FALSE) ctx.recorder().policy(ctx.table().name(), chain, rest);
       Verdict v = chain.policy().get() == Policy.DROP ? Verdict.DROP : Verdict.ACCEPT;
       ctx.sink().decide(Decider.policy(ctx.table().name(), chain), v, rest);
       return Bdd.FALSE;

@@ -1,18 +1,35 @@
 package org.ksaudit.check;
 
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import org.ksaudit.analysis.RulesetAnalysis;
 import org.ksaudit.model.Family;
 import org.ksaudit.model.Ruleset;
+import org.ksaudit.model.value.Cidr;
+import org.ksaudit.model.value.InterfaceName;
 
-/** The input of every check: the rulesets (at most one per family) and the user's options. */
+/**
+ * The input of every check: the rulesets (at most one per family), the user's options, the
+ * tunnel interfaces, and the analyses the checks share (computed once, on first use).
+ */
 public final class AuditContext {
+  /** Interface names witnesses prefer, as real hosts and the lab have them. */
+  static final List<String> FAMILIAR = List.of("eth0", "wlan0", "tun0", "wg0");
+
   private final List<Ruleset> rulesets;
   private final AuditOptions options;
+  private final List<InterfaceName> tunnels;
+  private final Map<Family, RulesetAnalysis> analyses = new EnumMap<>(Family.class);
+  private final Map<Family, Map<Category, List<LeakPart>>> parts = new EnumMap<>(Family.class);
 
   AuditContext(List<Ruleset> rulesets, AuditOptions options) {
     this.rulesets = List.copyOf(rulesets);
     this.options = options;
+    this.tunnels = TunnelDetector.tunnels(options.tunnels(), rulesets);
   }
 
   public List<Ruleset> rulesets() {
@@ -23,7 +40,41 @@ public final class AuditContext {
     return options;
   }
 
+  public List<InterfaceName> tunnels() {
+    return tunnels;
+  }
+
   public Optional<Ruleset> ruleset(Family family) {
     return rulesets.stream().filter(r -> r.family() == family).findFirst();
+  }
+
+  public RulesetAnalysis analysis(Ruleset rs) {
+    return analyses.computeIfAbsent(rs.family(), f -> new RulesetAnalysis(rs, tunnels, FAMILIAR));
+  }
+
+  public List<Endpoint> endpoints(Family family) {
+    return options.endpoints().stream().filter(e -> e.family() == family).toList();
+  }
+
+  public List<Cidr> allowedLan(Family family) {
+    return options.allowLan().stream().filter(c -> c.family() == family).toList();
+  }
+
+  /** The OUTPUT leaks of a ruleset, split by category (see {@link LeakPartition}). */
+  public List<LeakPart> leakParts(Ruleset rs, Category category) {
+    Map<Category, List<LeakPart>> m = parts.computeIfAbsent(rs.family(), f -> LeakPartition.compute(this, analysis(rs)));
+    return m.getOrDefault(category, List.of());
+  }
+
+  /** Every category's parts, in a stable order, for callers that want them all. */
+  public Map<Category, List<LeakPart>> allLeakParts(Ruleset rs) {
+    leakParts(rs, Category.DIRECT_LEAK);
+    return new LinkedHashMap<>(parts.get(rs.family()));
+  }
+
+  static <T> List<T> concat(List<T> a, List<T> b) {
+    List<T> out = new ArrayList<>(a);
+    out.addAll(b);
+    return out;
   }
 }

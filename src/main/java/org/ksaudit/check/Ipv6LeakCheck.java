@@ -7,7 +7,7 @@ import org.ksaudit.diagnostic.Severity;
 import org.ksaudit.model.Family;
 
 /** KS103: IPv6 can leave the host outside the tunnel. */
-public final class Ipv6LeakCheck implements Check {
+public final class Ipv6LeakCheck extends LeakCheck {
   static final CheckInfo INFO = new CheckInfo(
       "KS103",
       Category.IPV6_LEAK,
@@ -18,7 +18,7 @@ public final class Ipv6LeakCheck implements Check {
       let them out, or no IPv6 ruleset was given and nothing shows that IPv6 is disabled
       (sysctl net.ipv6.conf.all.disable_ipv6 and net.ipv6.conf.default.disable_ipv6).""",
       """
-      iptables only filters IPv4. Most networks hand out IPv6 addresses and routes, and most
+      iptables only filters IPv4. Most networks hand out IPv6 addresses and routes, and many
       VPN configurations only route IPv4 into the tunnel: every connection to a host with an
       AAAA record then leaves in clear, with the user's real address, whatever the IPv4
       killswitch says.""",
@@ -38,7 +38,7 @@ public final class Ipv6LeakCheck implements Check {
       List.of("TunnelCrack (Vanhoef et al., USENIX Security 2023)",
           "ip6tables(8); Documentation/networking/ip-sysctl.rst: disable_ipv6"));
 
-  /** Where a replayed witness goes: a documentation address, DNS, out of the first physical interface. */
+  /** Where a replayed witness goes when there are no IPv6 rules: DNS to a documentation address out of eth0. */
   static final Witness MISSING_RULESET_WITNESS = new Witness(Family.IPV6, "udp", "2001:db8::53", 53, "eth0");
 
   @Override
@@ -48,7 +48,7 @@ public final class Ipv6LeakCheck implements Check {
 
   @Override
   public List<Finding> run(AuditContext ctx) {
-    List<Finding> out = new ArrayList<>();
+    List<Finding> out = new ArrayList<>(super.run(ctx));
     if (ctx.ruleset(Family.IPV6).isEmpty()) {
       Sysctl.Ipv6 state = ctx.options().sysctl().ipv6();
       if (state == Sysctl.Ipv6.DISABLED) return out;
@@ -61,5 +61,20 @@ public final class Ipv6LeakCheck implements Check {
           Optional.of(MISSING_RULESET_WITNESS), List.of()));
     }
     return out;
+  }
+
+  @Override
+  List<Integer> preferences(LeakPart p) {
+    return DirectLeakCheck.leakPreferences(p);
+  }
+
+  @Override
+  String what(LeakPart p, Witnesses.Picked w) {
+    return "IPv6 " + SetText.protocols(p.analysis().space(), p.set()) + " to " + SetText.destinations(p.analysis(), p.set());
+  }
+
+  @Override
+  List<String> pointAt() {
+    return List.of();
   }
 }

@@ -15,7 +15,9 @@ public final class KillswitchAudit {
 
   /** Every check, in ID order. */
   public static List<Check> checks() {
-    return List.of(new DefaultPolicyCheck(), new Ipv6LeakCheck());
+    return List.of(new DefaultPolicyCheck(), new DnsLeakCheck(), new Ipv6LeakCheck(), new VpnEndpointCheck(),
+        new LanExemptionCheck(), new DirectLeakCheck(), new ForwardLeakCheck(), new UnreachableRuleCheck(),
+        new ShadowedRuleCheck(), new UndefinedChainCheck());
   }
 
   public static Optional<Check> check(String idOrCategory) {

@@ -3,11 +3,24 @@ package org.ksaudit.cli;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.ksaudit.catalog.BadValue;
+import org.ksaudit.catalog.ValueParsers;
+import org.ksaudit.check.AuditOptions;
+import org.ksaudit.check.Endpoint;
+import org.ksaudit.check.Finding;
+import org.ksaudit.check.KillswitchAudit;
+import org.ksaudit.check.Sysctl;
 import org.ksaudit.diagnostic.Diagnostic;
 import org.ksaudit.diagnostic.DiagnosticPrinter;
 import org.ksaudit.diagnostic.Severity;
 import org.ksaudit.input.InputFile;
 import org.ksaudit.input.RulesetLoader;
+import org.ksaudit.model.Family;
+import org.ksaudit.model.Ruleset;
+import org.ksaudit.model.value.Cidr;
+import org.ksaudit.report.JsonReport;
+import org.ksaudit.report.Sources;
+import org.ksaudit.report.TextReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -19,7 +32,8 @@ import picocli.CommandLine.Parameters;
     versionProvider = Version.class,
     description = {
       "Reads iptables-save / ip6tables-save dumps, reports every syntax or load error with its",
-      "position, then audits the rules as a VPN killswitch.",
+      "position, then audits the rules as a VPN killswitch in the scenario 'the tunnel is gone':",
+      "which packets still leave through an interface other than the tunnel.",
       "Use '-' to read standard input: iptables-save | ksaudit check -"
     },
     footer = ExitCodes.HELP)
@@ -35,15 +49,47 @@ public final class CheckCommand implements Callable<Integer> {
   @Option(names = "--ipv6", paramLabel = "FILE", description = "Read FILE as an IPv6 (ip6tables) ruleset")
   List<String> ipv6 = new ArrayList<>();
 
+  @Option(names = "--tunnel", paramLabel = "IFACE",
+      description = "A tunnel interface (repeatable; tun+ or tun* for a prefix). Default: tun*, tap*, wg*, ppp* and "
+          + "the names the rules treat as the tunnel")
+  List<String> tunnels = new ArrayList<>();
+
+  @Option(names = "--endpoint", paramLabel = "ADDR:PORT/PROTO",
+      description = "The VPN server, e.g. 198.51.100.1:1194/udp or [2001:db8::1]:51820/udp (repeatable)")
+  List<String> endpoints = new ArrayList<>();
+
+  @Option(names = "--allow-lan", paramLabel = "CIDR", description = "A LAN range meant to stay reachable in clear (repeatable)")
+  List<String> allowLan = new ArrayList<>();
+
+  @Option(names = "--sysctl", paramLabel = "FILE",
+      description = "A sysctl file (repeatable, later ones win): credits disable_ipv6, weighs ip_forward")
+  List<String> sysctlFiles = new ArrayList<>();
+
+  @Option(names = "--fail-on", paramLabel = "SEVERITY", defaultValue = "error",
+      description = "Exit 1 when a finding has this severity or worse: error, warning or info (default: ${DEFAULT-VALUE})")
+  String failOn;
+
+  @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
+      description = "text (default) or json")
+  String format;
+
   public CheckCommand(Streams io) {
     this.io = io;
   }
 
   @Override
   public Integer call() {
-    if (files.isEmpty() && ipv4.isEmpty() && ipv6.isEmpty()) {
-      io.err().println("ksaudit check: no ruleset given");
-      io.err().println("Try 'ksaudit check --help' for more information.");
+    if (files.isEmpty() && ipv4.isEmpty() && ipv6.isEmpty()) return usage("no ruleset given");
+    if (!format.equals("text") && !format.equals("json")) return usage("--format must be text or json, not '" + format + "'");
+    Severity threshold;
+    AuditOptions options;
+    try {
+      threshold = Severity.parse(failOn);
+      options = options();
+    } catch (IllegalArgumentException e) {
+      return usage(e.getMessage());
+    } catch (InputFile.InputException e) {
+      io.err().println("ksaudit: " + e.getMessage());
       return ExitCodes.INPUT;
     }
     List<RulesetLoader.Loaded> loaded;
@@ -53,20 +99,57 @@ public final class CheckCommand implements Callable<Integer> {
       io.err().println("ksaudit: " + e.getMessage());
       return ExitCodes.INPUT;
     }
-    int errors = 0;
-    int warnings = 0;
+    List<Diagnostic> diagnostics = new ArrayList<>();
+    List<String> names = new ArrayList<>();
+    Sources sources = new Sources();
+    List<Ruleset> rulesets = new ArrayList<>();
     for (RulesetLoader.Loaded l : loaded) {
-      for (Diagnostic d : l.result().diagnostics()) {
-        io.out().print(DiagnosticPrinter.render(d));
-        if (d.severity() == Severity.ERROR) errors++;
-        else if (d.severity() == Severity.WARNING) warnings++;
-      }
+      diagnostics.addAll(l.result().diagnostics());
+      names.add(l.input().name());
+      sources.add(l.input().name(), l.input().text());
+      rulesets.add(l.result().ruleset());
     }
+    long errors = diagnostics.stream().filter(d -> d.severity() == Severity.ERROR).count();
+    long warnings = diagnostics.stream().filter(d -> d.severity() == Severity.WARNING).count();
+    boolean json = format.equals("json");
+    if (!json) for (Diagnostic d : diagnostics) io.out().print(DiagnosticPrinter.render(d));
     if (errors > 0) {
-      io.out().println(errors + (errors == 1 ? " error" : " errors") + (warnings > 0 ? ", " + warnings + " warnings" : "")
-          + ": iptables-restore would refuse " + (loaded.size() == 1 ? "this file" : "these files"));
+      if (json) {
+        io.out().println(JsonReport.render(Version.get(), names, diagnostics, List.of()));
+      } else {
+        io.out().println(errors + (errors == 1 ? " error" : " errors") + (warnings > 0 ? ", " + warnings + " warnings" : "")
+            + ": iptables-restore would refuse " + (loaded.size() == 1 ? "this file" : "these files"));
+      }
       return ExitCodes.INPUT;
     }
-    return ExitCodes.CLEAN;
+    List<Finding> findings = KillswitchAudit.audit(rulesets, options);
+    if (json) io.out().println(JsonReport.render(Version.get(), names, diagnostics, findings));
+    else io.out().print(TextReport.render(findings, sources));
+    return findings.stream().anyMatch(f -> f.severity().atLeast(threshold)) ? ExitCodes.FINDINGS : ExitCodes.CLEAN;
+  }
+
+  private AuditOptions options() throws InputFile.InputException {
+    List<Endpoint> eps = new ArrayList<>();
+    for (String e : endpoints) eps.add(Endpoint.parse(e));
+    List<Cidr> lan = new ArrayList<>();
+    for (String c : allowLan) lan.add(cidr(c));
+    Sysctl sysctl = Sysctl.empty();
+    for (String f : sysctlFiles) sysctl = sysctl.merge(Sysctl.parse(InputFile.read(f, io.in()).text()));
+    return new AuditOptions(tunnels, eps, lan, sysctl);
+  }
+
+  private static Cidr cidr(String text) {
+    Family f = text.contains(":") ? Family.IPV6 : Family.IPV4;
+    try {
+      return ValueParsers.cidr(text.strip(), f);
+    } catch (BadValue e) {
+      throw new IllegalArgumentException("--allow-lan " + text + ": " + e.getMessage());
+    }
+  }
+
+  private int usage(String message) {
+    io.err().println("ksaudit check: " + message);
+    io.err().println("Try 'ksaudit check --help' for more information.");
+    return ExitCodes.INPUT;
   }
 }

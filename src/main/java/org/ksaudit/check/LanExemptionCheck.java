@@ -1,0 +1,60 @@
+package org.ksaudit.check;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.ksaudit.diagnostic.Severity;
+
+/** KS105: traffic to a LAN range leaves in clear. */
+public final class LanExemptionCheck extends LeakCheck {
+  static final CheckInfo INFO = new CheckInfo(
+      "KS105",
+      Category.LAN_EXEMPTION,
+      Severity.ERROR,
+      "traffic to a local network range leaves in clear",
+      """
+      The rules let packets to a private address range (192.168.0.0/16, 10.0.0.0/8,
+      172.16.0.0/12, link-local, IPv6 unique-local) out of the physical interface, so that
+      printers and file shares on the LAN stay reachable. Declared with --allow-lan, the
+      finding is informational; undeclared, it is an error.""",
+      """
+      Which hosts sit in a private range is decided by the network the device joins, not by
+      the user. A hostile hotspot can hand out addresses from the exempted range and route
+      any destination the victim cares about into it (DNS answers pointing into the range,
+      or the range covering the VPN's own internal addresses): that traffic then leaves in
+      clear, outside the tunnel. This is the TunnelCrack LocalNet attack; TunnelVision (DHCP
+      option 121) is its routing-table cousin.""",
+      """
+      -A OUTPUT -d 192.168.1.0/24 -j ACCEPT""",
+      """
+      # only what is needed, only on the LAN interface, or nothing at all:
+      -A OUTPUT -o eth0 -d 192.168.1.10/32 -p tcp -m tcp --dport 631 -j ACCEPT""",
+      List.of("TunnelCrack: LocalNet attack (Vanhoef et al., USENIX Security 2023)",
+          "TunnelVision: CVE-2024-3661 (Leviathan Security, 2024)"));
+
+  @Override
+  public CheckInfo info() {
+    return INFO;
+  }
+
+  @Override
+  Severity severity(LeakPart p) {
+    return p.declared() ? Severity.INFO : Severity.ERROR;
+  }
+
+  @Override
+  List<Integer> preferences(LeakPart p) {
+    return new ArrayList<>(Prefs.atRuleDestinations(p));
+  }
+
+  @Override
+  String what(LeakPart p, Witnesses.Picked w) {
+    String dst = SetText.destinations(p.analysis(), p.set());
+    String protos = SetText.protocols(p.analysis().space(), p.set());
+    return (p.declared() ? "declared LAN traffic (--allow-lan): " : "LAN traffic: ") + protos + " to " + dst;
+  }
+
+  @Override
+  List<String> pointAt() {
+    return List.of("--destination", "--dst-range");
+  }
+}

@@ -1,0 +1,62 @@
+package org.ksaudit.check;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.ksaudit.analysis.Condition;
+import org.ksaudit.analysis.Decider;
+import org.ksaudit.analysis.Dir;
+import org.ksaudit.analysis.Path;
+import org.ksaudit.analysis.RuleDecoder;
+import org.ksaudit.diagnostic.Severity;
+import org.ksaudit.model.Family;
+import org.ksaudit.model.Ruleset;
+
+/**
+ * The shape every OUTPUT leak check shares: for each part of its category (one per rule or
+ * policy), pick a telling witness, point at the rule, and say what leaves and why.
+ */
+abstract class LeakCheck implements Check {
+  /** The check's own witness preferences, most important first. */
+  abstract List<Integer> preferences(LeakPart part);
+
+  /** What leaves, in words; the cause and the interfaces are added by {@link #run}. */
+  abstract String what(LeakPart part, Witnesses.Picked picked);
+
+  /** Options of the rule to point at, first present wins (else the target). */
+  abstract List<String> pointAt();
+
+  Severity severity(LeakPart part) {
+    return info().severity();
+  }
+
+  @Override
+  public List<Finding> run(AuditContext ctx) {
+    List<Finding> out = new ArrayList<>();
+    for (Ruleset rs : ctx.rulesets()) {
+      boolean v6Off = rs.family() == Family.IPV6 && ctx.options().sysctl().ipv6() == Sysctl.Ipv6.DISABLED;
+      for (LeakPart p : ctx.leakParts(rs, info().category())) {
+        Witnesses.Picked w = Witnesses.pick(p.analysis(), Path.OUTPUT, p.set(), preferences(p));
+        String msg = what(p, w) + " can leave through " + SetText.interfaces(p.analysis(), p.set())
+            + " when the tunnel is gone: " + cause(p);
+        Severity sev = severity(p);
+        if (v6Off) {
+          sev = Severity.INFO;
+          msg += " (IPv6 is disabled by the sysctl settings given, so this holds only if it is enabled again)";
+        }
+        out.add(new Finding(info().id(), info().category(), sev, w.certainty(), rs.file(),
+            Locations.of(p.decider(), pointAt()), msg, w.witness(), w.trace()));
+      }
+    }
+    return out;
+  }
+
+  /** Why the packets get out: which rule or policy accepts them, and what the rule forgot. */
+  static String cause(LeakPart p) {
+    Decider d = p.decider();
+    if (d.isAbsent()) return "the ruleset has no " + d.table() + " " + d.chain() + " chain, so the kernel's ACCEPT applies";
+    if (d.isPolicy()) return "the policy of " + d.chain() + " accepts it";
+    RuleDecoder.Decoded dec = LeakPartition.decode(p.analysis(), d, d.rule().get());
+    boolean oif = dec.conditions().stream().anyMatch(c -> c instanceof Condition.IfaceIs i && i.dir() == Dir.DST);
+    return oif ? "this rule accepts it outside the tunnel" : "this rule accepts it on every interface (no -o)";
+  }
+}

@@ -1,0 +1,113 @@
+package org.ksaudit.check;
+
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.ksaudit.analysis.AddrType;
+import org.ksaudit.analysis.Bdd;
+import org.ksaudit.analysis.ConcreteInterpreter;
+import org.ksaudit.analysis.ConnState;
+import org.ksaudit.analysis.Packet;
+import org.ksaudit.analysis.PacketSpace;
+import org.ksaudit.analysis.Path;
+import org.ksaudit.analysis.RulesetAnalysis;
+import org.ksaudit.analysis.TraceStep;
+import org.ksaudit.analysis.UnknownKey;
+import org.ksaudit.analysis.UnknownOracle;
+import org.ksaudit.model.Family;
+import org.ksaudit.model.value.Cidr;
+import org.ksaudit.model.value.IpText;
+
+/**
+ * Picks the packet that shows a finding: a member of the finding's set, narrowed by the
+ * check's preferences (UDP 53 for DNS, the rule's own address, ...) and then by general ones
+ * (a definite member, an ordinary unicast address, eth0, uid 0, the lab's source address), and
+ * replays it through the concrete interpreter for the trace.
+ */
+final class Witnesses {
+  private Witnesses() {}
+
+  /** The source address and port of the lab's probes and of {@code ksaudit trace} by default. */
+  static final String SOURCE_V4 = "198.18.0.1";
+  static final String SOURCE_V6 = "2001:2::1";
+  static final int SOURCE_PORT = 40000;
+
+  /** A chosen member of a set: the witness (when it has a probe's shape), the packet, its trace. */
+  record Picked(Optional<Witness> witness, Packet packet, Certainty certainty, List<TraceStep> trace) {}
+
+  static BigInteger source(Family f) {
+    return IpText.parse(f, f == Family.IPV4 ? SOURCE_V4 : SOURCE_V6).orElseThrow();
+  }
+
+  static BigInteger addr(Family f, String text) {
+    return IpText.parse(f, text).orElseThrow();
+  }
+
+  /** A documentation address of the family, distinct per use (e.g. "53" gives 192.0.2.53 / 2001:db8::53). */
+  static BigInteger documentation(Family f, int host) {
+    return f == Family.IPV4 ? addr(f, "203.0.113." + host) : addr(f, "2001:db8::" + Integer.toHexString(host));
+  }
+
+  static Picked pick(RulesetAnalysis a, Path path, int set, List<Integer> preferences) {
+    PacketSpace s = a.space();
+    Bdd b = s.bdd();
+    int definite = s.definitely(set);
+    Certainty certainty = definite != Bdd.FALSE ? Certainty.DEFINITE : Certainty.POSSIBLE;
+    int base = definite != Bdd.FALSE ? definite : set;
+    List<Integer> prefs = new ArrayList<>();
+    prefs.add(ordinaryDestinations(s));
+    prefs.addAll(preferences);
+    prefs.add(s.dstTypeIn(List.of(AddrType.UNICAST)));
+    for (String n : AuditContext.FAMILIAR) prefs.add(s.oifIn(List.of(s.interfaces().classOf(n))));
+    prefs.add(s.proto.eq(Packet.TCP));
+    prefs.add(s.tcpFlags.eq(Packet.SYN));
+    prefs.add(s.icmpType.eq(Packet.echoRequest(s.family())));
+    prefs.add(s.icmpCode.eq(0));
+    prefs.add(s.src.eq(source(s.family())));
+    prefs.add(s.sport.eq(SOURCE_PORT));
+    prefs.add(s.srcTypeIn(List.of(AddrType.LOCAL)));
+    prefs.add(s.uid.eq(0));
+    prefs.add(s.gid.eq(0));
+    prefs.add(s.origDport.eq(443));
+    prefs.add(s.origDst.eq(documentation(s.family(), 10)));
+    int narrowed = s.prefer(base, prefs);
+    boolean[] asg = b.anySat(narrowed);
+    Packet fin = s.read(asg);
+    Packet orig = s.readOriginal(asg);
+    // the start of the scenario: a new connection without marks (rewrites along the path are replayed)
+    Packet start = orig.withState(ConnState.NEW).withMark(0).withCtmark(0);
+    Map<UnknownKey, Boolean> outcomes = s.readUnknowns(asg);
+    ConcreteInterpreter.Result r = new ConcreteInterpreter(a.ruleset(), UnknownOracle.of(outcomes)).run(path, start);
+    return new Picked(asWitness(start, fin, path), start, certainty, r.steps());
+  }
+
+  /** The probe-shaped description of a packet, when it is one (UDP, TCP, ICMP echo leaving a host). */
+  static Optional<Witness> asWitness(Packet p, Packet fin, Path path) {
+    if (path != Path.OUTPUT) return Optional.empty();
+    String proto;
+    if (p.proto() == Packet.TCP) proto = "tcp";
+    else if (p.proto() == Packet.UDP) proto = "udp";
+    else if (p.isIcmp() && p.icmpType() == Packet.echoRequest(p.family()) && p.icmpCode() == 0) proto = "icmp";
+    else return Optional.empty();
+    if (p.fragment() || fin.oif().isEmpty()) return Optional.empty();
+    return Optional.of(new Witness(p.family(), proto, IpText.format(p.family(), p.dst()), proto.equals("icmp") ? -1 : p.dport(),
+        fin.oif()));
+  }
+
+  /** Destinations a probe can be sent to: not multicast, broadcast, loopback, unspecified, reserved or link-local. */
+  static int ordinaryDestinations(PacketSpace s) {
+    Bdd b = s.bdd();
+    Family f = s.family();
+    List<Cidr> special = f == Family.IPV4
+        ? List.of(LeakPartition.cidr(f, "0.0.0.0", 8), LeakPartition.cidr(f, "127.0.0.0", 8),
+            LeakPartition.cidr(f, "224.0.0.0", 3), LeakPartition.cidr(f, "169.254.0.0", 16),
+            LeakPartition.cidr(f, "198.18.0.0", 15))
+        : List.of(LeakPartition.cidr(f, "ff00::", 8), LeakPartition.cidr(f, "fe80::", 10), LeakPartition.cidr(f, "::", 96),
+            LeakPartition.cidr(f, "::ffff:0:0", 96), LeakPartition.cidr(f, "2001:2::", 48));
+    int bad = Bdd.FALSE;
+    for (Cidr c : special) bad = b.or(bad, s.cidr(s.origDst, c));
+    return b.not(bad);
+  }
+}

@@ -1,0 +1,45 @@
+package org.ksaudit.cli;
+
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.ksaudit.check.Check;
+import org.ksaudit.check.KillswitchAudit;
+import org.ksaudit.report.ExplainReport;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/** {@code ksaudit explain ID}: what a finding means, why it leaks, how to fix it. */
+@Command(
+    name = "explain",
+    mixinStandardHelpOptions = true,
+    versionProvider = Version.class,
+    description = {
+      "Prints the documentation of a finding: what it means, why it leaks, an insecure and a",
+      "secure example, and references. Without an ID, lists every check."
+    },
+    footer = ExitCodes.HELP)
+public final class ExplainCommand implements Callable<Integer> {
+  private final Streams io;
+
+  @Parameters(arity = "0..1", paramLabel = "ID", description = "A finding ID (KS102) or category (dns-leak)")
+  String id;
+
+  public ExplainCommand(Streams io) {
+    this.io = io;
+  }
+
+  @Override
+  public Integer call() {
+    if (id == null) {
+      io.out().print(ExplainReport.list(KillswitchAudit.checks().stream().map(Check::info).toList()));
+      return ExitCodes.CLEAN;
+    }
+    Optional<Check> c = KillswitchAudit.check(id.strip());
+    if (c.isEmpty()) {
+      io.err().println("ksaudit explain: no check '" + id + "'; 'ksaudit explain' lists them all");
+      return ExitCodes.INPUT;
+    }
+    io.out().print(ExplainReport.render(c.get().info()));
+    return ExitCodes.CLEAN;
+  }
+}

@@ -1,0 +1,251 @@
+package org.ksaudit.cli;
+
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import org.ksaudit.analysis.ConnState;
+import org.ksaudit.analysis.Packet;
+import org.ksaudit.analysis.Tracer;
+import org.ksaudit.diagnostic.Diagnostic;
+import org.ksaudit.diagnostic.DiagnosticPrinter;
+import org.ksaudit.diagnostic.Severity;
+import org.ksaudit.input.InputFile;
+import org.ksaudit.input.RulesetLoader;
+import org.ksaudit.model.Family;
+import org.ksaudit.model.Ruleset;
+import org.ksaudit.model.value.IpText;
+import org.ksaudit.report.TraceReport;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code ksaudit trace}: what happens to this packet, rule by rule. */
+@Command(
+    name = "trace",
+    mixinStandardHelpOptions = true,
+    versionProvider = Version.class,
+    description = {
+      "Follows locally generated packets through the rules (raw, mangle, nat, filter, security",
+      "OUTPUT, then mangle and nat POSTROUTING) and prints the verdict and every rule that matched.",
+      "One packet:  ksaudit trace RULES... --proto udp --dst 198.51.100.99 --dport 1194 --out eth0",
+      "Many:        ksaudit trace RULES... --probes FILE   (lines: PROTO DST DPORT OIF; DPORT '-' for icmp)",
+      "             prints per line: PROTO DST DPORT OIF VERDICT # trace",
+      "Packets are the first of a new connection (state NEW), uid 0, no mark, from 198.18.0.1",
+      "(IPv6: 2001:2::1) port 40000 unless told otherwise; IPv6 destinations use the IPv6 ruleset.",
+      "A family without a ruleset filters nothing (verdict ACCEPT)."
+    },
+    footer = ExitCodes.HELP)
+public final class TraceCommand implements Callable<Integer> {
+  private final Streams io;
+
+  @Parameters(arity = "0..2", paramLabel = "RULES", description = "iptables-save and/or ip6tables-save file")
+  List<String> files = new ArrayList<>();
+
+  @Option(names = "--ipv4", paramLabel = "FILE", description = "Read FILE as an IPv4 (iptables) ruleset")
+  List<String> ipv4 = new ArrayList<>();
+
+  @Option(names = "--ipv6", paramLabel = "FILE", description = "Read FILE as an IPv6 (ip6tables) ruleset")
+  List<String> ipv6 = new ArrayList<>();
+
+  @Option(names = "--probes", paramLabel = "FILE", description = "Trace every line of FILE: PROTO DST DPORT OIF")
+  String probes;
+
+  @Option(names = "--proto", paramLabel = "PROTO", description = "tcp, udp or icmp")
+  String proto;
+
+  @Option(names = "--dst", paramLabel = "ADDR", description = "Destination address")
+  String dst;
+
+  @Option(names = "--dport", paramLabel = "PORT", description = "Destination port (tcp, udp)")
+  Integer dport;
+
+  @Option(names = "--out", paramLabel = "IFACE", description = "Output interface")
+  String out;
+
+  @Option(names = "--src", paramLabel = "ADDR", description = "Source address (default 198.18.0.1 / 2001:2::1)")
+  String src;
+
+  @Option(names = "--sport", paramLabel = "PORT", defaultValue = "40000", description = "Source port (default 40000)")
+  int sport;
+
+  @Option(names = "--state", paramLabel = "STATE", defaultValue = "NEW",
+      description = "Conntrack state: NEW (default), ESTABLISHED, RELATED, INVALID")
+  String state;
+
+  @Option(names = "--uid", paramLabel = "UID", defaultValue = "0", description = "Owner uid (default 0)")
+  long uid;
+
+  @Option(names = "--gid", paramLabel = "GID", defaultValue = "0", description = "Owner gid (default 0)")
+  long gid;
+
+  @Option(names = "--mark", paramLabel = "MARK", defaultValue = "0", description = "Packet mark, decimal or 0x hex (default 0)")
+  String mark;
+
+  @Option(names = "--icmp-type", paramLabel = "TYPE[/CODE]",
+      description = "ICMP type and code (default: echo request, 8 for IPv4, 128 for IPv6)")
+  String icmpType;
+
+  @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text", description = "text (default) or json")
+  String format;
+
+  public TraceCommand(Streams io) {
+    this.io = io;
+  }
+
+  @Override
+  public Integer call() {
+    if (!format.equals("text") && !format.equals("json")) return usage("--format must be text or json, not '" + format + "'");
+    if ((probes == null) == (dst == null)) return usage("give either --probes FILE or one packet (--proto, --dst, --out)");
+    List<RulesetLoader.Loaded> loaded;
+    try {
+      loaded = RulesetLoader.load(files, ipv4, ipv6, io.in());
+    } catch (InputFile.InputException e) {
+      io.err().println("ksaudit: " + e.getMessage());
+      return ExitCodes.INPUT;
+    }
+    Map<Family, Ruleset> rules = new EnumMap<>(Family.class);
+    int errors = 0;
+    for (RulesetLoader.Loaded l : loaded) {
+      for (Diagnostic d : l.result().diagnostics()) {
+        io.err().print(DiagnosticPrinter.render(d));
+        if (d.severity() == Severity.ERROR) errors++;
+      }
+      rules.put(l.family(), l.result().ruleset());
+    }
+    if (errors > 0) {
+      io.err().println("ksaudit trace: the rules have errors; iptables-restore would refuse them");
+      return ExitCodes.INPUT;
+    }
+    List<ProbeLine> lines = new ArrayList<>();
+    try {
+      if (probes != null) {
+        String text = InputFile.read(probes, io.in()).text();
+        String[] raw = text.split("\n");
+        for (int i = 0; i < raw.length; i++) {
+          String l = raw[i].strip();
+          if (l.isEmpty() || l.startsWith("#")) continue;
+          lines.add(parseLine(l, probes + ":" + (i + 1)));
+        }
+      } else {
+        if (proto == null || out == null) return usage("a single packet needs --proto, --dst and --out");
+        lines.add(single());
+      }
+    } catch (InputFile.InputException e) {
+      io.err().println("ksaudit: " + e.getMessage());
+      return ExitCodes.INPUT;
+    } catch (IllegalArgumentException e) {
+      return usage(e.getMessage());
+    }
+    Map<Family, Tracer> tracers = new EnumMap<>(Family.class);
+    for (Family f : Family.values()) {
+      Set<String> names = new LinkedHashSet<>();
+      for (ProbeLine p : lines) if (p.packet.family() == f) names.add(p.packet.oif());
+      tracers.put(f, new Tracer(Optional.ofNullable(rules.get(f)), names));
+    }
+    boolean json = format.equals("json");
+    List<String> results = new ArrayList<>();
+    for (ProbeLine p : lines) {
+      Tracer.Traced t = tracers.get(p.packet.family()).trace(p.packet);
+      if (json) results.add(TraceReport.json(p.proto, t));
+      else if (probes != null) io.out().println(TraceReport.line(p.text, t));
+      else io.out().print(TraceReport.text(t));
+    }
+    if (json) io.out().println(TraceReport.jsonDocument(Version.get(), results));
+    return ExitCodes.CLEAN;
+  }
+
+  /** A probe as written and as a packet. */
+  private record ProbeLine(String text, String proto, Packet packet) {}
+
+  private ProbeLine parseLine(String line, String where) {
+    String[] f = line.split("\\s+");
+    if (f.length != 4) throw new IllegalArgumentException(where + ": expected 'PROTO DST DPORT OIF', got '" + line + "'");
+    String p = f[0].toLowerCase(Locale.ROOT);
+    Family fam = family(f[1], where);
+    int port;
+    if (p.equals("icmp")) {
+      if (!f[2].equals("-")) throw new IllegalArgumentException(where + ": icmp takes '-' as DPORT");
+      port = -1;
+    } else {
+      port = port(f[2], where);
+    }
+    Packet packet = packet(p, fam, f[1], port, f[3], where);
+    return new ProbeLine(p + " " + f[1] + " " + f[2] + " " + f[3], p, packet);
+  }
+
+  private ProbeLine single() {
+    String p = proto.toLowerCase(Locale.ROOT);
+    Family fam = family(dst, "--dst");
+    if (!p.equals("icmp") && dport == null) throw new IllegalArgumentException("--dport is needed for " + p);
+    int port = p.equals("icmp") ? -1 : dport;
+    Packet packet = packet(p, fam, dst, port, out, "");
+    String text = p + " " + dst + " " + (port < 0 ? "-" : port) + " " + out;
+    return new ProbeLine(text, p, packet);
+  }
+
+  private Packet packet(String p, Family fam, String dstText, int port, String oif, String where) {
+    if (!p.equals("tcp") && !p.equals("udp") && !p.equals("icmp"))
+      throw new IllegalArgumentException(prefix(where) + "protocol must be tcp, udp or icmp, not '" + p + "'");
+    BigInteger d = IpText.parse(fam, dstText).orElseThrow();
+    BigInteger s = src == null ? IpText.parse(fam, fam == Family.IPV4 ? "198.18.0.1" : "2001:2::1").orElseThrow()
+        : IpText.parse(fam, src).orElseThrow(() -> new IllegalArgumentException("--src " + src + " is not an "
+            + fam.label() + " address like --dst"));
+    if (sport < 0 || sport > 65535) throw new IllegalArgumentException("--sport must be 0-65535");
+    Packet pk = Packet.outgoing(fam, p, s, d, sport, Math.max(port, 0), oif);
+    ConnState st = ConnState.byName(state).filter(x -> x != ConnState.UNTRACKED)
+        .orElseThrow(() -> new IllegalArgumentException("--state must be NEW, ESTABLISHED, RELATED or INVALID"));
+    pk = pk.withState(st).withOwner(uid, gid).withMark(number(mark, "--mark"));
+    if (icmpType != null && p.equals("icmp")) {
+      String[] tc = icmpType.split("/", 2);
+      int type = (int) number(tc[0], "--icmp-type");
+      int code = tc.length > 1 ? (int) number(tc[1], "--icmp-type") : 0;
+      if (type > 255 || code > 255) throw new IllegalArgumentException("--icmp-type: type and code are 0-255");
+      pk = pk.withIcmp(type, code);
+    }
+    return pk;
+  }
+
+  private static String prefix(String where) {
+    return where.isEmpty() ? "" : where + ": ";
+  }
+
+  private static Family family(String addr, String where) {
+    if (IpText.parseV4(addr).isPresent()) return Family.IPV4;
+    if (IpText.parseV6(addr).isPresent()) return Family.IPV6;
+    throw new IllegalArgumentException(prefix(where) + "'" + addr + "' is not a numeric IPv4 or IPv6 address");
+  }
+
+  private static int port(String s, String where) {
+    try {
+      int p = Integer.parseInt(s);
+      if (p >= 0 && p <= 65535) return p;
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException(prefix(where) + "port '" + s + "' must be a number 0-65535 (or '-' for icmp)");
+  }
+
+  private static long number(String s, String what) {
+    String t = s.strip().toLowerCase(Locale.ROOT);
+    try {
+      long v = t.startsWith("0x") ? Long.parseLong(t.substring(2), 16) : Long.parseLong(t);
+      if (v >= 0 && v <= 0xffffffffL) return v;
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException(what + " '" + s + "' must be a number (decimal or 0x hex)");
+  }
+
+  private int usage(String message) {
+    io.err().println("ksaudit trace: " + message);
+    io.err().println("Try 'ksaudit trace --help' for more information.");
+    return ExitCodes.INPUT;
+  }
+}

@@ -1,0 +1,82 @@
+package org.ksaudit.report;
+
+import java.util.List;
+import org.ksaudit.analysis.TraceStep;
+import org.ksaudit.check.Finding;
+import org.ksaudit.check.Witness;
+import org.ksaudit.diagnostic.Diagnostic;
+import org.ksaudit.diagnostic.Severity;
+
+/**
+ * The audit as one JSON document:
+ * {@code {"tool":"ksaudit","version":…,"files":[…],"findings":[{"id","category","severity",
+ * "certainty","file","line","column","message","witness":{"family","proto","dst","dport","oif"},
+ * "trace":[{"file","line","chain","target"}]}],"summary":{"error":n,"warning":n,"info":n}}}.
+ * Syntax diagnostics, when there are any, come in a "diagnostics" array beside the findings.
+ */
+public final class JsonReport {
+  private JsonReport() {}
+
+  public static String render(String version, List<String> files, List<Diagnostic> diagnostics, List<Finding> findings) {
+    Json j = new Json().raw("{").key("tool").str("ksaudit").comma().key("version").str(version).comma().key("files").raw("[");
+    for (int i = 0; i < files.size(); i++) {
+      if (i > 0) j.comma();
+      j.str(files.get(i));
+    }
+    j.raw("]");
+    if (!diagnostics.isEmpty()) {
+      j.comma().key("diagnostics").raw("[");
+      for (int i = 0; i < diagnostics.size(); i++) {
+        if (i > 0) j.comma();
+        Diagnostic d = diagnostics.get(i);
+        j.raw("{").key("file").str(d.pos().file()).comma().key("line").num(d.pos().line()).comma().key("column")
+            .num(d.pos().column()).comma().key("severity").str(d.severity().label()).comma().key("message").str(d.message());
+        if (d.hint().isPresent()) j.comma().key("hint").str(d.hint().get());
+        j.raw("}");
+      }
+      j.raw("]");
+    }
+    j.comma().key("findings").raw("[");
+    for (int i = 0; i < findings.size(); i++) {
+      if (i > 0) j.comma();
+      finding(j, findings.get(i));
+    }
+    j.raw("]").comma().key("summary").raw("{").key("error").num(TextReport.count(findings, Severity.ERROR)).comma()
+        .key("warning").num(TextReport.count(findings, Severity.WARNING)).comma().key("info")
+        .num(TextReport.count(findings, Severity.INFO)).raw("}}");
+    return j.toString();
+  }
+
+  private static void finding(Json j, Finding f) {
+    j.raw("{").key("id").str(f.id()).comma().key("category").str(f.category().jsonName()).comma().key("severity")
+        .str(f.severity().label()).comma().key("certainty").str(f.certainty().label()).comma().key("file");
+    if (f.file().isEmpty()) j.nul();
+    else j.str(f.file());
+    j.comma().key("line");
+    if (f.location().isPresent()) j.num(f.location().get().pos().line());
+    else j.nul();
+    j.comma().key("column");
+    if (f.location().isPresent()) j.num(f.location().get().pos().column());
+    else j.nul();
+    j.comma().key("message").str(f.message()).comma().key("witness");
+    if (f.witness().isPresent()) witness(j, f.witness().get());
+    else j.nul();
+    j.comma().key("trace").raw("[");
+    trace(j, f.trace());
+    j.raw("]}");
+  }
+
+  static void witness(Json j, Witness w) {
+    j.raw("{").key("family").str(w.family().label()).comma().key("proto").str(w.proto()).comma().key("dst").str(w.dst())
+        .comma().key("dport").num(w.dport()).comma().key("oif").str(w.oif()).raw("}");
+  }
+
+  static void trace(Json j, List<TraceStep> steps) {
+    for (int i = 0; i < steps.size(); i++) {
+      if (i > 0) j.comma();
+      TraceStep s = steps.get(i);
+      j.raw("{").key("file").str(s.file()).comma().key("line").num(s.line()).comma().key("chain").str(s.chain()).comma()
+          .key("target").str(s.policy() ? "policy " + s.target() : s.target()).raw("}");
+    }
+  }
+}

@@ -1,0 +1,68 @@
+package org.ksaudit.report;
+
+import java.util.List;
+import org.ksaudit.analysis.TraceStep;
+import org.ksaudit.check.Finding;
+import org.ksaudit.check.Location;
+import org.ksaudit.diagnostic.DiagnosticPrinter;
+import org.ksaudit.diagnostic.Severity;
+
+/**
+ * Findings as a compiler prints diagnostics: position, severity, category, message, ID and
+ * certainty; the line with a caret under the part that lets the packets out; then the witness
+ * packet and the rules it passes.
+ *
+ * <pre>
+ * rules.v4:14:11: error: dns-leak: DNS (UDP and TCP) to 10.45.16.1 can leave ... [KS102, definite]
+ *   -A OUTPUT -d 10.45.16.1 -j ACCEPT
+ *             ^~~~~~~~~~~~~
+ *   witness: ipv4 udp 10.45.16.1:53 out eth0
+ *   trace: rules.v4:14 filter/OUTPUT ACCEPT
+ * </pre>
+ */
+public final class TextReport {
+  private TextReport() {}
+
+  public static String render(List<Finding> findings, Sources sources) {
+    StringBuilder sb = new StringBuilder();
+    for (Finding f : findings) sb.append(render(f, sources));
+    sb.append(summary(findings)).append('\n');
+    return sb.toString();
+  }
+
+  public static String render(Finding f, Sources sources) {
+    StringBuilder sb = new StringBuilder();
+    String where = f.location().map(l -> l.pos().toString()).orElse(f.file().isEmpty() ? "ksaudit" : f.file());
+    sb.append(where).append(": ").append(f.severity().label()).append(": ").append(f.category().jsonName()).append(": ")
+        .append(f.message()).append(" [").append(f.id()).append(", ").append(f.certainty().label()).append("]\n");
+    if (f.location().isPresent()) {
+      Location l = f.location().get();
+      String line = l.sourceLine().isEmpty() ? sources.line(l.pos().file(), l.pos().line()) : l.sourceLine();
+      int length = l.sourceLine().isEmpty() ? wordLength(line, l.pos().column()) : l.length();
+      DiagnosticPrinter.appendSourceAndCaret(sb, line, l.pos().column(), length);
+    }
+    f.witness().ifPresent(w -> sb.append("  witness: ").append(w.describe()).append('\n'));
+    for (TraceStep s : f.trace()) sb.append("  trace: ").append(s.describe()).append('\n');
+    return sb.toString();
+  }
+
+  private static int wordLength(String line, int column) {
+    int i = column - 1;
+    int end = i;
+    while (end < line.length() && !Character.isWhitespace(line.charAt(end))) end++;
+    return Math.max(1, end - i);
+  }
+
+  public static String summary(List<Finding> findings) {
+    if (findings.isEmpty()) return "no findings: no packet leaves outside the tunnel";
+    long e = count(findings, Severity.ERROR);
+    long w = count(findings, Severity.WARNING);
+    long i = count(findings, Severity.INFO);
+    return findings.size() + (findings.size() == 1 ? " finding: " : " findings: ") + e + (e == 1 ? " error, " : " errors, ")
+        + w + (w == 1 ? " warning, " : " warnings, ") + i + " info (ksaudit explain ID tells more)";
+  }
+
+  static long count(List<Finding> findings, Severity s) {
+    return findings.stream().filter(f -> f.severity() == s).count();
+  }
+}
