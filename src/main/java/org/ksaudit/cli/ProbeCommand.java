@@ -32,6 +32,7 @@ import org.ksaudit.lab.Probe;
 import org.ksaudit.lab.ProbeReport;
 import org.ksaudit.lab.ProbeReportPrinter;
 import org.ksaudit.lab.RulesRefusedException;
+import org.ksaudit.lab.Scenario;
 import org.ksaudit.lab.TunnelKind;
 import org.ksaudit.model.Family;
 import org.ksaudit.model.Ruleset;
@@ -88,6 +89,10 @@ public final class ProbeCommand implements Callable<Integer> {
   @Option(names = "--format", paramLabel = "FMT", description = "text (default) or json")
   String format = "text";
 
+  @Option(names = "--scenario", paramLabel = "NAME",
+      description = "Run only this scenario (repeatable): baseline, tunnel-down, server-unreachable, localnet")
+  List<String> scenarios = new ArrayList<>();
+
   public ProbeCommand(Streams io) {
     this.io = io;
   }
@@ -109,6 +114,13 @@ public final class ProbeCommand implements Callable<Integer> {
         return usage("--tunnel-kind must be openvpn or wireguard");
       }
     }
+    java.util.Set<Scenario> selected = java.util.EnumSet.noneOf(Scenario.class);
+    for (String name : scenarios) {
+      Optional<Scenario> s = java.util.Arrays.stream(Scenario.values()).filter(x -> x.label().equals(name)).findFirst();
+      if (s.isEmpty()) return usage("unknown scenario '" + name + "' (baseline, tunnel-down, server-unreachable, localnet)");
+      selected.add(s.get());
+    }
+    if (selected.isEmpty()) selected = java.util.EnumSet.allOf(Scenario.class);
     List<RulesetLoader.Loaded> loaded;
     Sysctl sysctl = Sysctl.empty();
     List<Endpoint> eps = new ArrayList<>();
@@ -149,7 +161,7 @@ public final class ProbeCommand implements Callable<Integer> {
           new LabPlanner.Declared(kind, eps.stream().findFirst(), lans, Optional.ofNullable(vpnDns), Optional.ofNullable(tunnel)),
           witnesses.stream().map(LeakProber.WitnessRef::witness).toList());
       ProbeReport report = LeakProber.run(plan, v4.map(l -> l.input().text()), v6.map(l -> l.input().text()), sysctl, witnesses,
-          packets -> predict(v4.map(l -> l.input()), v6.map(l -> l.input()), packets), line -> io.err().println(line));
+          selected, packets -> predict(v4.map(l -> l.input()), v6.map(l -> l.input()), packets), line -> io.err().println(line));
       io.out().print(format.equals("json") ? ProbeReportPrinter.json(report) : ProbeReportPrinter.text(report));
       if (report.leaks() > 0 || !report.baselineWorks()) return ExitCodes.FINDINGS;
       return report.disagreements() > 0 ? ExitCodes.INTERNAL : ExitCodes.CLEAN;

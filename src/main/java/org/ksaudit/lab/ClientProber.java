@@ -62,11 +62,15 @@ public final class ClientProber {
     List<Future<String>> results = new ArrayList<>();
     for (Request r : requests) results.add(pool.submit(() -> run(r, timeout)));
     StringBuilder out = new StringBuilder();
+    // one deadline for all: a request whose client library stacks several timeouts is cut off
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeout * 2L + 500);
     for (int i = 0; i < requests.size(); i++) {
       String res;
       try {
-        res = results.get(i).get(timeout * 3L + 2000, TimeUnit.MILLISECONDS);
-      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        res = results.get(i).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      } catch (java.util.concurrent.TimeoutException e) {
+        res = "fail no answer within " + (timeout * 2L + 500) + " ms";
+      } catch (java.util.concurrent.ExecutionException e) {
         res = "fail " + oneLine(e.getCause() == null ? e : e.getCause());
       }
       out.append(requests.get(i).id()).append(' ').append(res).append('\n');

@@ -35,6 +35,7 @@ public final class LabProcess implements AutoCloseable {
 
   /** Starts {@code command} in {@code ns} with stdout and stderr appended to {@code log}. */
   public static LabProcess start(String name, Netns ns, List<String> command, Path log) throws LabException {
+    if (Netns.shuttingDown()) throw new LabException("shutting down: " + name + " is not started");
     List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns.name()));
     cmd.addAll(command);
     ProcessBuilder pb = new ProcessBuilder(cmd)

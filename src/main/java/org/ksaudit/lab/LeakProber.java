@@ -7,6 +7,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.ksaudit.check.Sysctl;
 import org.ksaudit.check.Witness;
@@ -35,6 +36,7 @@ public final class LeakProber {
   private int nextPort = 20_000;
   /** Once the VPN failed to come up, later scenarios do not wait the full time for it again. */
   private boolean vpnWorks = true;
+  private boolean clientRunning;
 
   private LeakProber(Lab lab, List<WitnessRef> witnesses, Consumer<String> progress) {
     this.lab = lab;
@@ -45,22 +47,24 @@ public final class LeakProber {
 
   /** Builds the lab, runs every scenario, tears everything down, then asks the engine about each packet. */
   public static ProbeReport run(LabPlan plan, Optional<String> rulesV4, Optional<String> rulesV6, Sysctl sysctl,
-      List<WitnessRef> witnesses, Predictor predictor, Consumer<String> progress) throws LabException {
+      List<WitnessRef> witnesses, Set<Scenario> selected, Predictor predictor, Consumer<String> progress) throws LabException {
     long t0 = System.nanoTime();
     progress.accept("probe: building the lab (" + plan.kind().label() + ", VPN server " + plan.server() + ":" + plan.port() + "/" + plan.proto() + ")");
     List<ScenarioResult> raw = new ArrayList<>();
-    boolean baselineWorks;
-    Optional<String> problem;
-    Optional<String> webShows;
+    boolean baselineWorks = true;
+    Optional<String> problem = Optional.empty();
+    Optional<String> webShows = Optional.empty();
     try (Lab lab = Lab.build(plan, rulesV4, rulesV6, sysctl, progress)) {
       LeakProber p = new LeakProber(lab, witnesses, progress);
-      Baseline b = p.baseline(raw);
-      baselineWorks = b.works;
-      problem = b.problem;
-      webShows = b.webShows;
-      p.tunnelDown(raw);
-      p.serverUnreachable(raw);
-      p.localnet(raw);
+      if (selected.contains(Scenario.BASELINE)) {
+        Baseline b = p.baseline(raw);
+        baselineWorks = b.works;
+        problem = b.problem;
+        webShows = b.webShows;
+      }
+      if (selected.contains(Scenario.TUNNEL_DOWN)) p.tunnelDown(raw);
+      if (selected.contains(Scenario.SERVER_UNREACHABLE)) p.serverUnreachable(raw);
+      if (selected.contains(Scenario.LOCALNET)) p.localnet(raw);
     }
     List<Probe> packets = new ArrayList<>();
     for (ScenarioResult s : raw) for (ProbeOutcome o : s.outcomes()) toPacket(o).ifPresent(packets::add);
@@ -83,7 +87,8 @@ public final class LeakProber {
       }
       scenarios.add(new ScenarioResult(s.scenario(), s.tunnelUp(), s.notes(), outs));
     }
-    return new ProbeReport(plan, scenarios, baselineWorks, problem, webShows, predictionsNote, (System.nanoTime() - t0) / 1e9);
+    return new ProbeReport(plan, scenarios, selected.contains(Scenario.BASELINE), baselineWorks, problem, webShows, predictionsNote,
+        (System.nanoTime() - t0) / 1e9);
   }
 
   private static Optional<Probe> toPacket(ProbeOutcome o) {
@@ -96,7 +101,7 @@ public final class LeakProber {
 
   private Baseline baseline(List<ScenarioResult> out) throws LabException {
     step(Scenario.BASELINE, "starting the VPN client");
-    boolean up = lab.vpn().startClient(VPN_UP_MILLIS);
+    boolean up = startVpn(VPN_UP_MILLIS);
     vpnWorks = up;
     List<String> notes = new ArrayList<>();
     ScenarioResult r = measure(Scenario.BASELINE, up, notes, List.of(), BASELINE_TIMEOUT);
@@ -124,14 +129,15 @@ public final class LeakProber {
 
   private void tunnelDown(List<ScenarioResult> out) throws LabException {
     step(Scenario.TUNNEL_DOWN, "killing the VPN client");
-    lab.vpn().killClient();
+    if (!clientRunning) startVpn(vpnTimeout());
+    stopVpn();
     out.add(measure(Scenario.TUNNEL_DOWN, false, List.of("the VPN client was killed (SIGKILL); " + plan.tunnelInterface() + " is gone"),
         List.of(), FAILURE_TIMEOUT));
   }
 
   private void serverUnreachable(List<ScenarioResult> out) throws LabException {
     step(Scenario.SERVER_UNREACHABLE, "restarting the VPN, then blackholing the path to the server");
-    boolean up = lab.vpn().startClient(vpnTimeout());
+    boolean up = startVpn(vpnTimeout());
     lab.blackholeServer(true);
     try {
       out.add(measure(Scenario.SERVER_UNREACHABLE, up,
@@ -139,13 +145,13 @@ public final class LeakProber {
               + (up ? "" : " (the tunnel had not come up)")), List.of(), FAILURE_TIMEOUT));
     } finally {
       lab.blackholeServer(false);
-      lab.vpn().killClient();
+      stopVpn();
     }
   }
 
   private void localnet(List<ScenarioResult> out) throws LabException {
     step(Scenario.LOCALNET, "restarting the VPN; probing remote hosts inside the LAN range");
-    boolean up = lab.vpn().startClient(vpnTimeout());
+    boolean up = startVpn(vpnTimeout());
     List<ScenarioProbe> extra = new ArrayList<>();
     extra.add(service("LocalNet: web on a remote host inside the LAN range", "http", plan.localnetRemote4(), 80));
     extra.add(service("LocalNet: DNS to a remote host inside the LAN range", "dns-udp", plan.localnetRemote4(), 53));
@@ -157,8 +163,19 @@ public final class LeakProber {
       out.add(measure(Scenario.LOCALNET, up, List.of("remote hosts " + plan.localnetRemote4() + " and " + plan.localnetRemote6()
           + " sit inside the LAN ranges " + plan.lan4() + " / " + plan.lan6()), extra, FAILURE_TIMEOUT));
     } finally {
-      lab.vpn().killClient();
+      stopVpn();
     }
+  }
+
+  private boolean startVpn(long timeout) throws LabException {
+    if (clientRunning) stopVpn();
+    clientRunning = true;
+    return lab.vpn().startClient(timeout);
+  }
+
+  private void stopVpn() throws LabException {
+    clientRunning = false;
+    lab.vpn().killClient();
   }
 
   private long vpnTimeout() {

@@ -67,6 +67,7 @@ public final class Netns implements AutoCloseable {
 
   /** Runs a command inside the namespace. */
   public Exec.Result exec(String stdin, long timeoutMillis, String... command) {
+    if (shuttingDown) return new Exec.Result(-1, "", "shutting down: nothing more runs in " + name);
     List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", name));
     cmd.addAll(List.of(command));
     return Exec.run(cmd, stdin, timeoutMillis);
@@ -84,6 +85,7 @@ public final class Netns implements AutoCloseable {
 
   /** Runs many ip(8) commands in one process: {@code ip -n NS -batch -}. */
   public Exec.Result ipBatch(String lines) {
+    if (shuttingDown) return new Exec.Result(-1, "", "shutting down: nothing more runs in " + name);
     return Exec.run(List.of("ip", "-n", name, "-batch", "-"), lines, 30_000);
   }
 
@@ -108,15 +110,30 @@ public final class Netns implements AutoCloseable {
 
   private static void delete(String n) {
     if (!LIVE.remove(n)) return;
-    // processes started inside must be gone first, or the namespace lingers as a mount
-    Exec.Result pids = Exec.run("ip", "netns", "pids", n);
-    if (pids.ok()) {
-      for (String pid : pids.stdout().split("\\s+")) {
-        if (!pid.isBlank()) Exec.run("kill", "-9", pid.strip());
+    // processes started inside must be gone first, or the namespace lingers as a mount; twice,
+    // for one that was being started while the first round ran
+    killAll(n);
+    if (shuttingDown) {
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       }
+      killAll(n);
     }
     Exec.run("ip", "netns", "delete", n);
     deleteEtc(n);
+  }
+
+  private static void killAll(String n) {
+    Exec.Result pids = Exec.run("ip", "netns", "pids", n);
+    if (!pids.ok()) return;
+    for (String pid : pids.stdout().split("\\s+")) if (!pid.isBlank()) Exec.run("kill", "-9", pid.strip());
+  }
+
+  /** True once the JVM is shutting down (Ctrl-C, SIGTERM, exit): the lab starts nothing new. */
+  static boolean shuttingDown() {
+    return shuttingDown;
   }
 
   private static void deleteEtc(String n) {
@@ -160,8 +177,7 @@ public final class Netns implements AutoCloseable {
         continue;
       }
       if (ownerAlive) continue;
-      Exec.Result pids = Exec.run("ip", "netns", "pids", n);
-      if (pids.ok()) for (String pid : pids.stdout().split("\\s+")) if (!pid.isBlank()) Exec.run("kill", "-9", pid.strip());
+      killAll(n);
       if (Exec.run("ip", "netns", "delete", n).ok()) removed.add(n);
       deleteEtc(n);
     }

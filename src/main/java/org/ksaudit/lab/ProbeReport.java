@@ -6,7 +6,8 @@ import java.util.Optional;
 /**
  * Everything the prober measured.
  *
- * @param baselineWorks the VPN came up and DNS and the web went through it
+ * @param baselineRun whether the baseline scenario ran at all
+ * @param baselineWorks the VPN came up and DNS and the web went through it (true when not run)
  * @param baselineProblem why the baseline failed (e.g. the killswitch blocks its own VPN)
  * @param webShows the address the web page showed in the baseline
  * @param predictionsNote why predictions are missing, when they are
@@ -14,6 +15,7 @@ import java.util.Optional;
 public record ProbeReport(
     LabPlan plan,
     List<ScenarioResult> scenarios,
+    boolean baselineRun,
     boolean baselineWorks,
     Optional<String> baselineProblem,
     Optional<String> webShows,

@@ -47,7 +47,7 @@ public final class ProbeReportPrinter {
       }
     }
     b.append("summary: ").append(r.leaks()).append(r.leaks() == 1 ? " leak" : " leaks").append(" measured, baseline ")
-        .append(r.baselineWorks() ? "works" : "broken").append(", ").append(r.disagreements()).append(" analysis disagreement")
+        .append(!r.baselineRun() ? "not run" : r.baselineWorks() ? "works" : "broken").append(", ").append(r.disagreements()).append(" analysis disagreement")
         .append(r.disagreements() == 1 ? "" : "s").append(String.format(Locale.ROOT, " (%.1f s)", r.seconds())).append('\n');
     return b.toString();
   }
@@ -86,7 +86,7 @@ public final class ProbeReportPrinter {
         .append(",\"tunnel\":").append(q(p.tunnelInterface())).append(",\"vpnDns\":").append(q(p.vpnDns()))
         .append(",\"lan\":[").append(q(p.lan4().toString())).append(',').append(q(p.lan6().toString())).append("]")
         .append(",\"notes\":").append(list(p.notes())).append("},");
-    b.append("\"baseline\":{\"works\":").append(r.baselineWorks()).append(",\"problem\":").append(opt(r.baselineProblem()))
+    b.append("\"baseline\":{\"run\":").append(r.baselineRun()).append(",\"works\":").append(r.baselineWorks()).append(",\"problem\":").append(opt(r.baselineProblem()))
         .append(",\"webShows\":").append(opt(r.webShows())).append(",\"exit\":").append(q(p.exit4())).append("},");
     b.append("\"predictions\":").append(r.predictionsNote().isEmpty() ? "\"engine\"" : q("unavailable: " + r.predictionsNote().get())).append(',');
     b.append("\"scenarios\":[");

@@ -1,0 +1,233 @@
+package org.ksaudit.lab;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.ksaudit.lab.MiniJson.arr;
+import static org.ksaudit.lab.MiniJson.obj;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.ksaudit.cli.Main;
+import org.ksaudit.testsupport.Host;
+
+/**
+ * The namespace lab end to end, through {@code ksaudit probe --lab --format json}: the
+ * article's leaks are measured, hardened killswitches leak nothing and keep their VPN
+ * working, the engine agrees with the kernel, and nothing is left behind.
+ */
+class ProbeLabTest {
+  private static final Map<String, Run> RUNS = new ConcurrentHashMap<>();
+  private static Snapshot before;
+
+  record Run(int exit, Map<String, Object> report, String stderr) {
+    List<Map<String, Object>> probes(String scenario) {
+      for (Object s : arr(report.get("scenarios"))) {
+        if (obj(s).get("name").equals(scenario)) return arr(obj(s).get("probes")).stream().map(MiniJson::obj).toList();
+      }
+      throw new AssertionError("no scenario " + scenario);
+    }
+
+    double leaks(String scenario) {
+      for (Object s : arr(report.get("scenarios"))) if (obj(s).get("name").equals(scenario)) return (Double) obj(s).get("leaks");
+      throw new AssertionError("no scenario " + scenario);
+    }
+
+    boolean leaked(String scenario, Predicate<Map<String, Object>> probe) {
+      return probes(scenario).stream().filter(probe).anyMatch(p -> p.get("result").equals("leaked"));
+    }
+
+    Map<String, Object> baseline() {
+      return obj(report.get("baseline"));
+    }
+
+    double disagreements() {
+      return (Double) obj(report.get("summary")).get("disagreements");
+    }
+
+    String describeLeaks() {
+      List<String> out = new ArrayList<>();
+      for (Object s : arr(report.get("scenarios"))) {
+        for (Object p : arr(obj(s).get("probes"))) {
+          Map<String, Object> m = obj(p);
+          if (m.get("result").equals("leaked") || Boolean.TRUE.equals(m.get("disagreement"))) {
+            out.add(obj(s).get("name") + ": " + m.get("proto") + " " + m.get("dst") + ":" + m.get("dport") + " out " + m.get("oif")
+                + " " + m.get("result") + " predicted " + m.get("predicted"));
+          }
+        }
+      }
+      return String.join("\n", out);
+    }
+  }
+
+  /** What must look the same before and after a run: namespaces and the lab's processes. */
+  record Snapshot(Set<String> namespaces, Set<String> processes, Set<String> scratch) {}
+
+  static Snapshot snapshot() throws IOException {
+    // other ksaudit processes on a developer's machine may come and go: their labs are not ours
+    Set<String> ns = Stream.of(Exec.run("ip", "netns", "list").stdout().split("\n")).map(l -> l.strip().split("\\s+")[0])
+        .filter(n -> !ownedByAnotherLiveProcess(n)).collect(Collectors.toCollection(TreeSet::new));
+    Set<String> procs = ProcessHandle.allProcesses()
+        .filter(p -> p.info().commandLine().map(c -> c.contains("openvpn") || c.contains("wireguard-go")
+            || c.contains(LabServices.class.getName()) || c.contains(ClientProber.class.getName())).orElse(false))
+        .map(p -> p.pid() + " " + p.info().commandLine().orElse(""))
+        .collect(Collectors.toCollection(TreeSet::new));
+    Set<String> scratch;
+    try (Stream<Path> s = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+      scratch = s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(ScratchDir.PREFIX))
+          .filter(n -> !ownedByAnotherLiveProcess(Netns.PREFIX + n.substring(ScratchDir.PREFIX.length())))
+          .collect(Collectors.toCollection(TreeSet::new));
+    }
+    return new Snapshot(ns, procs, scratch);
+  }
+
+  static boolean ownedByAnotherLiveProcess(String name) {
+    if (!name.startsWith(Netns.PREFIX)) return false;
+    try {
+      long pid = Long.parseLong(name.substring(Netns.PREFIX.length()).split("-")[0]);
+      return pid != ProcessHandle.current().pid() && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+    } catch (NumberFormatException e) {
+      return false;
+    }
+  }
+
+  @BeforeAll
+  static void requireLab() throws IOException {
+    Host.requireRootWith("ip", "iptables-restore", "ip6tables-restore", "python3", "openvpn", "openssl", "wireguard-go", "wg");
+    before = snapshot();
+  }
+
+  static Run probe(String... args) {
+    return RUNS.computeIfAbsent(String.join(" ", args), k -> {
+      List<String> a = new ArrayList<>(List.of("probe", "--lab", "--format", "json"));
+      a.addAll(List.of(args));
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      ByteArrayOutputStream err = new ByteArrayOutputStream();
+      int code = Main.run(a.toArray(String[]::new), new ByteArrayInputStream(new byte[0]),
+          new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+      String json = out.toString(StandardCharsets.UTF_8);
+      String e = err.toString(StandardCharsets.UTF_8);
+      if (json.isBlank()) throw new AssertionError("probe " + k + " printed no report (exit " + code + "):\n" + e);
+      return new Run(code, obj(MiniJson.parse(json)), e);
+    });
+  }
+
+  private static Predicate<Map<String, Object>> to(String proto, String dst, int dport) {
+    return p -> p.get("proto").equals(proto) && p.get("dst").equals(dst) && ((Double) p.get("dport")).intValue() == dport;
+  }
+
+  @Test
+  void articleLeaksAreMeasured() throws IOException {
+    Run r = probe("testdata/seed/article.v4");
+    assertEquals(1, r.exit(), r.stderr());
+    assertEquals(true, r.baseline().get("works"), "baseline: " + r.baseline());
+    assertEquals("203.0.113.10", r.baseline().get("webShows"));
+    // DNS to the article's VPN resolver goes out eth0 in clear once the tunnel is gone
+    assertTrue(r.leaked("tunnel-down", to("udp", "10.45.16.1", 53).and(p -> "eth0".equals(p.get("oif")))), r.describeLeaks());
+    // the VPN port is open to any host, not only the server
+    assertTrue(r.leaked("tunnel-down", to("udp", LabPlan.OTHER4, 1194)), r.describeLeaks());
+    // the LAN exemption lets traffic to 192.168.1.0/24 out in clear, a remote host there included (LocalNet)
+    assertTrue(r.leaked("tunnel-down", p -> ((String) p.get("dst")).startsWith("192.168.1.")), r.describeLeaks());
+    assertTrue(r.leaked("localnet", to("tcp", "192.168.1.200", 80)), r.describeLeaks());
+    // no IPv6 rules: IPv6 leaves in clear
+    assertTrue(r.leaked("tunnel-down", p -> p.get("family").equals("ipv6") && ((String) p.get("dst")).startsWith("2001:db8:100::")),
+        r.describeLeaks());
+    // what the killswitch does block: plain IPv4 to the internet without a tunnel
+    assertFalse(r.leaked("tunnel-down", to("tcp", LabPlan.WEB4, 80)), r.describeLeaks());
+  }
+
+  @Test
+  void hardenedOpenVpnLeaksNothingAndKeepsTheVpnWorking() {
+    Run r = probe("testdata/lab/hardened-openvpn.v4", "testdata/lab/hardened-openvpn.v6");
+    assertNoLeakAndWorkingBaseline(r);
+  }
+
+  @Test
+  void hardenedWireGuardLeaksNothingAndKeepsTheVpnWorking() {
+    Run r = probe("--tunnel-kind", "wireguard", "testdata/lab/hardened-wireguard.v4", "testdata/lab/hardened-wireguard.v6");
+    assertNoLeakAndWorkingBaseline(r);
+  }
+
+  @Test
+  void wgQuickFwmarkKillswitchHoldsWhenTheTunnelDies() {
+    Run r = probe("--tunnel-kind", "wireguard", "testdata/lab/wgquick-fwmark.v4", "testdata/lab/wgquick-fwmark.v6");
+    assertEquals(0.0, r.leaks("tunnel-down"), r.describeLeaks());
+    assertEquals(true, r.baseline().get("works"), "baseline: " + r.baseline());
+  }
+
+  @Test
+  void aKillswitchThatBlocksItsOwnVpnIsReported() {
+    Run r = probe("--endpoint", "203.0.113.20:1194/udp", "testdata/lab/hardened-openvpn.v4", "testdata/lab/hardened-openvpn.v6");
+    assertEquals(1, r.exit());
+    assertEquals(false, r.baseline().get("works"));
+    assertTrue(String.valueOf(r.baseline().get("problem")).contains("blocks the VPN's own packets"), "problem: " + r.baseline().get("problem"));
+  }
+
+  private static void assertNoLeakAndWorkingBaseline(Run r) {
+    assertEquals(true, r.baseline().get("works"), "baseline: " + r.baseline() + "\n" + r.stderr());
+    assertEquals(r.baseline().get("exit"), r.baseline().get("webShows"));
+    for (String s : List.of("baseline", "tunnel-down", "server-unreachable", "localnet")) {
+      assertEquals(0.0, r.leaks(s), s + ":\n" + r.describeLeaks());
+    }
+    assertEquals(0, r.exit(), r.stderr());
+  }
+
+  /**
+   * Every killswitch in testdata/, through the lab, with the engine's prediction beside each
+   * packet: the lab's own fixtures and the article in every scenario, the others in tunnel-down.
+   */
+  @Test
+  void theEngineAgreesWithTheKernelOnEveryKillswitch() throws IOException {
+    List<String[]> cases = new ArrayList<>();
+    cases.add(new String[] {"testdata/seed/article.v4"});
+    cases.add(new String[] {"testdata/lab/hardened-openvpn.v4", "testdata/lab/hardened-openvpn.v6"});
+    cases.add(new String[] {"--tunnel-kind", "wireguard", "testdata/lab/hardened-wireguard.v4", "testdata/lab/hardened-wireguard.v6"});
+    cases.add(new String[] {"--tunnel-kind", "wireguard", "testdata/lab/wgquick-fwmark.v4", "testdata/lab/wgquick-fwmark.v6"});
+    Path ks = Path.of("testdata/killswitches");
+    if (Files.isDirectory(ks)) {
+      try (Stream<Path> files = Files.list(ks)) {
+        for (Path v4 : files.filter(f -> f.toString().endsWith(".v4")).sorted().toList()) {
+          Path v6 = Path.of(v4.toString().replaceAll("\\.v4$", ".v6"));
+          // the witnesses and the probe set once the tunnel is gone: where the engine's findings live
+          List<String> a = new ArrayList<>(List.of("--scenario", "tunnel-down"));
+          if (v4.getFileName().toString().matches(".*(wg|wireguard).*")) a.addAll(List.of("--tunnel-kind", "wireguard"));
+          a.add(v4.toString());
+          if (Files.exists(v6)) a.add(v6.toString());
+          cases.add(a.toArray(String[]::new));
+        }
+      }
+    }
+    List<String> problems = new ArrayList<>();
+    for (String[] c : cases) {
+      Run r = probe(c);
+      if (!obj(r.report()).get("predictions").equals("engine")) problems.add(String.join(" ", c) + ": " + r.report().get("predictions"));
+      else if (r.disagreements() > 0) problems.add(String.join(" ", c) + ":\n" + r.describeLeaks());
+    }
+    assertTrue(problems.isEmpty(), String.join("\n", problems));
+  }
+
+  @Test
+  void nothingIsLeftBehind() throws IOException {
+    probe("testdata/seed/article.v4");
+    Snapshot after = snapshot();
+    assertEquals(before, after);
+    assertFalse(Files.exists(Path.of("/etc/netns")) && Files.list(Path.of("/etc/netns"))
+        .anyMatch(p -> p.getFileName().toString().startsWith("ksa-" + ProcessHandle.current().pid() + "-")));
+  }
+}
