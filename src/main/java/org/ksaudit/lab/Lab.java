@@ -259,7 +259,7 @@ public final class Lab implements AutoCloseable {
   void neighbours(List<String> addresses) throws LabException {
     StringBuilder b = new StringBuilder();
     for (String a : addresses) {
-      boolean onLan = LabPlan.inside(plan.lan4(), a) || LabPlan.inside(plan.lan6(), a);
+      boolean onLan = LabPlan.inside(plan.lan4(), a) || (clientIpv6 && LabPlan.inside(plan.lan6(), a));
       if (onLan && !a.equals(plan.client4()) && !a.equals(plan.client6())) {
         b.append("neigh replace ").append(a).append(" lladdr ").append(routerMac(0)).append(" dev ").append(LabPlan.PHYSICAL).append(" nud permanent\n");
       }

@@ -275,7 +275,7 @@ public final class LeakProber {
       Optional<String> oif = routes.get(p.dst());
       String ans = answers.getOrDefault(p.id(), "fail no result");
       Optional<String> answer = ans.startsWith("ok ") ? Optional.of(ans.substring(3)) : Optional.empty();
-      Optional<String> err = oif.isEmpty() ? Optional.of("no route") : answer.isPresent() ? Optional.empty() : Optional.of(ans.replaceFirst("^fail ", ""));
+      Optional<String> err = oif.isEmpty() ? Optional.of(noRoute(p)) : answer.isPresent() ? Optional.empty() : Optional.of(ans.replaceFirst("^fail ", ""));
       outcomes.put(p.id(), new ProbeOutcome(p, oif, err, a1.router(p.id()), a1.clear(p.id()), a1.tunnel(p.id()), answer, Optional.empty(), false));
     }
 
@@ -303,7 +303,7 @@ public final class LeakProber {
       Optional<String> oif = oifs.get(p.id());
       Optional<String> err;
       if (oif.isEmpty()) {
-        err = Optional.of("no route");
+        err = Optional.of(noRoute(p));
       } else {
         String how = sent.getOrDefault(packets.get(i++).token(), "error unknown");
         err = how.equals("sent") ? Optional.empty() : Optional.of(errno(how));
@@ -313,6 +313,10 @@ public final class LeakProber {
     }
     List<ProbeOutcome> ordered = probes.stream().map(p -> outcomes.get(p.id())).toList();
     return new ScenarioResult(s, tunnelUp, notes, ordered);
+  }
+
+  private String noRoute(ScenarioProbe p) {
+    return p.family() == Family.IPV6 && !lab.clientIpv6() ? "not sent: IPv6 is disabled in the client (sysctl)" : "no route";
   }
 
   private boolean interfaceExists(String dev) {

@@ -152,6 +152,18 @@ class ProbeLabTest {
     assertFalse(r.leaked("tunnel-down", to("tcp", LabPlan.WEB4, 80)), r.describeLeaks());
   }
 
+  static final String[] ARTICLE_WITH_SYSCTL = {"--scenario", "tunnel-down", "--sysctl", "testdata/seed/article.sysctl",
+      "testdata/seed/article.v4", "testdata/seed/article.v6"};
+
+  @Test
+  void theArticlesSysctlSwitchesIpv6OffInTheClient() {
+    Run r = probe(ARTICLE_WITH_SYSCTL);
+    assertFalse(r.leaked("tunnel-down", p -> p.get("family").equals("ipv6")), r.describeLeaks());
+    assertTrue(r.probes("tunnel-down").stream().filter(p -> p.get("family").equals("ipv6"))
+        .allMatch(p -> p.get("result").equals("not-sent")), "IPv6 probes should not get out at all");
+    assertTrue(r.leaked("tunnel-down", to("udp", "10.45.16.1", 53)), r.describeLeaks());
+  }
+
   @Test
   void hardenedOpenVpnLeaksNothingAndKeepsTheVpnWorking() {
     Run r = probe("testdata/lab/hardened-openvpn.v4", "testdata/lab/hardened-openvpn.v6");
@@ -196,6 +208,7 @@ class ProbeLabTest {
   void theEngineAgreesWithTheKernelOnEveryKillswitch() throws IOException {
     List<String[]> cases = new ArrayList<>();
     cases.add(new String[] {"testdata/seed/article.v4"});
+    cases.add(ARTICLE_WITH_SYSCTL);
     cases.add(new String[] {"testdata/lab/hardened-openvpn.v4", "testdata/lab/hardened-openvpn.v6"});
     cases.add(new String[] {"--tunnel-kind", "wireguard", "testdata/lab/hardened-wireguard.v4", "testdata/lab/hardened-wireguard.v6"});
     cases.add(new String[] {"--tunnel-kind", "wireguard", "testdata/lab/wgquick-fwmark.v4", "testdata/lab/wgquick-fwmark.v6"});
