@@ -53,7 +53,7 @@ public final class Bdd {
     var[FALSE] = TERMINAL_VAR;
     var[TRUE] = TERMINAL_VAR;
     size = 2;
-    int c = 1 << 18;
+    int c = 1 << 16;
     cacheA = new int[c];
     cacheB = new int[c];
     cacheOp = new int[c];

@@ -197,28 +197,31 @@ public final class PacketSpace {
   /** Exactly this packet; its original destination and port equal the current ones. */
   public int point(Packet p) {
     if (p.family() != family) throw new IllegalArgumentException("packet of " + p.family() + " in " + family + " space");
-    int r = valid;
-    r = bdd.and(r, oif.eq(interfaces.classOf(p.oif())));
-    r = bdd.and(r, iif.eq(interfaces.classOf(p.iif())));
-    r = bdd.and(r, state.eq(p.state().ordinal()));
-    r = bdd.and(r, socket.eq(p.socket() ? 1 : 0));
-    r = bdd.and(r, proto.eq(p.proto()));
-    r = bdd.and(r, dstType.eq(p.dstType().ordinal()));
-    r = bdd.and(r, dst.eq(p.dst()));
-    r = bdd.and(r, origDst.eq(p.dst()));
-    r = bdd.and(r, dport.eq(p.dport()));
-    r = bdd.and(r, origDport.eq(p.dport()));
-    r = bdd.and(r, mark.eq(p.mark()));
-    r = bdd.and(r, ctmark.eq(p.ctmark()));
-    r = bdd.and(r, src.eq(p.src()));
-    r = bdd.and(r, sport.eq(p.sport()));
-    r = bdd.and(r, srcType.eq(p.srcType().ordinal()));
-    r = bdd.and(r, icmpType.eq(p.icmpType()));
-    r = bdd.and(r, icmpCode.eq(p.icmpCode()));
-    r = bdd.and(r, tcpFlags.eq(p.tcpFlags()));
-    r = bdd.and(r, fragment.eq(p.fragment() ? 1 : 0));
-    r = bdd.and(r, uid.eq(p.uid()));
-    r = bdd.and(r, gid.eq(p.gid()));
+    boolean[] a = new boolean[headerVars];
+    oif.write(a, interfaces.classOf(p.oif()));
+    iif.write(a, interfaces.classOf(p.iif()));
+    state.write(a, p.state().ordinal());
+    socket.write(a, p.socket() ? 1 : 0);
+    proto.write(a, p.proto());
+    dstType.write(a, p.dstType().ordinal());
+    dst.write(a, p.dst());
+    origDst.write(a, p.dst());
+    dport.write(a, p.dport());
+    origDport.write(a, p.dport());
+    mark.write(a, p.mark());
+    ctmark.write(a, p.ctmark());
+    src.write(a, p.src());
+    sport.write(a, p.sport());
+    srcType.write(a, p.srcType().ordinal());
+    icmpType.write(a, p.icmpType());
+    icmpCode.write(a, p.icmpCode());
+    tcpFlags.write(a, p.tcpFlags());
+    fragment.write(a, p.fragment() ? 1 : 0);
+    uid.write(a, p.uid());
+    gid.write(a, p.gid());
+    // one path through every header variable, built from the bottom
+    int r = Bdd.TRUE;
+    for (int v = headerVars - 1; v >= 0; v--) r = a[v] ? bdd.mk(v, Bdd.FALSE, r) : bdd.mk(v, r, Bdd.FALSE);
     return r;
   }
 

@@ -32,6 +32,7 @@ public final class SetEngine {
   private final Map<Rule, RuleDecoder.Decoded> decoded = new IdentityHashMap<>();
   private final Map<StageView, Map<Rule, Integer>> conditions = new HashMap<>();
   private final Map<String, Boolean> rewrites = new HashMap<>();
+  private final int newState;
 
   public SetEngine(PacketSpace space, Ruleset ruleset) {
     if (space.family() != ruleset.family()) throw new IllegalArgumentException("family mismatch");
@@ -39,6 +40,7 @@ public final class SetEngine {
     this.b = space.bdd();
     this.ruleset = ruleset;
     this.compiler = new SymbolicCompiler(space);
+    this.newState = space.stateIn(Set.of(ConnState.NEW));
   }
 
   public PacketSpace space() {
@@ -87,7 +89,7 @@ public final class SetEngine {
         }
         int enter = set;
         if (stage.natOnly()) {
-          enter = b.and(set, space.stateIn(Set.of(ConnState.NEW)));
+          enter = b.and(set, newState);
           int bypass = b.diff(set, enter);
           if (bypass != Bdd.FALSE) merge(next, flow.getKey(), bypass);
         }
