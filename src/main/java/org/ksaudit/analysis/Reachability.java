@@ -90,11 +90,17 @@ public final class Reachability {
             out.add(new Dead(t, c, r, Optional.empty(), false, false));
             continue;
           }
+          // rules that keep what they take are the likely cause; a -j whose chain may return comes second
           Optional<Rule> by = Optional.empty();
-          for (int k = 0; k < i && by.isEmpty(); k++) {
-            Rule q = rules.get(k);
-            if (engine.decode(t, q).action() instanceof TargetAction.Continue) continue;
-            if (b.and(wants, engine.conditionOf(t, q, both)) != Bdd.FALSE) by = Optional.of(q);
+          for (boolean jumps : new boolean[] {false, true}) {
+            for (int k = 0; k < i && by.isEmpty(); k++) {
+              Rule q = rules.get(k);
+              TargetAction act = engine.decode(t, q).action();
+              if (act instanceof TargetAction.Continue) continue;
+              boolean isJump = act instanceof TargetAction.Jump j && !j.isGoto();
+              if (isJump != jumps) continue;
+              if (b.and(wants, engine.conditionOf(t, q, both)) != Bdd.FALSE) by = Optional.of(q);
+            }
           }
           boolean same = by.isPresent() && sameEffect(by.get(), r);
           out.add(new Dead(t, c, r, by, same, false));

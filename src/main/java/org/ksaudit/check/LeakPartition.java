@@ -137,6 +137,10 @@ final class LeakPartition {
             && pi.ranges().get(0).from() == pi.ranges().get(0).to()) port = pi.ranges().get(0).from();
       }
       if (host == null || proto == null || port == null || DNS_PORTS.contains(port)) continue;
+      // what the rule lets out must be that one host and port as the application addressed it (no DNAT onto it)
+      PacketSpace s = a.space();
+      int set = leaks.get(d);
+      if (!s.origDst.min(set).equals(s.origDst.max(set)) || !s.origDport.min(set).equals(s.origDport.max(set))) continue;
       out.add(new Endpoint(a.ruleset().family(), host, port, proto == Packet.UDP ? "udp" : "tcp"));
     }
     return out;

@@ -41,6 +41,9 @@ final class SetText {
     int d = f.project(set);
     int all = a.anyDestination();
     if (b.subset(all, d)) return "any destination";
+    Family fam0 = s.family();
+    List<String> missing = prefixes(b, f, b.diff(all, d), fam0, 4);
+    if (!missing.isEmpty()) return "any destination except " + join(missing);
     BigInteger lo = f.min(d);
     BigInteger hi = f.max(d);
     Family fam = s.family();
@@ -51,6 +54,27 @@ final class SetText {
     if (whole) return IpText.format(fam, lo) + "/" + prefix;
     if (b.subset(f.range(lo, hi), d)) return IpText.format(fam, lo) + "-" + IpText.format(fam, hi);
     return "some addresses between " + IpText.format(fam, lo) + " and " + IpText.format(fam, hi);
+  }
+
+  /** The set (of one field's values) as at most {@code max} prefixes, or an empty list when it needs more. */
+  static List<String> prefixes(Bdd b, BitField f, int set, Family fam, int max) {
+    List<String> out = new ArrayList<>();
+    if (set == Bdd.FALSE || !cover(b, f, set, BigInteger.ZERO, 0, fam, max, out)) return List.of();
+    return out;
+  }
+
+  private static boolean cover(Bdd b, BitField f, int set, BigInteger value, int len, Family fam, int max, List<String> out) {
+    int here = f.prefix(value, len);
+    int piece = b.and(set, here);
+    if (piece == Bdd.FALSE) return true;
+    if (b.subset(here, set)) {
+      if (out.size() >= max) return false;
+      out.add(IpText.format(fam, value) + (len == fam.bits() ? "" : "/" + len));
+      return true;
+    }
+    if (len == fam.bits()) return true;
+    BigInteger one = value.setBit(fam.bits() - 1 - len);
+    return cover(b, f, set, value, len + 1, fam, max, out) && cover(b, f, set, one, len + 1, fam, max, out);
   }
 
   private static int commonPrefix(BigInteger lo, BigInteger hi, int bits) {
