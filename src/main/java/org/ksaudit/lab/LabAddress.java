@@ -23,7 +23,7 @@ public final class LabAddress {
     if (!v4 && !v6) throw new IllegalArgumentException("not an IP address: " + literal);
     try {
       InetAddress a = InetAddress.getByName(literal);
-      if (v4 != (a instanceof Inet4Address)) throw new IllegalArgumentException("not an IP address: " + literal);
+      if (v4 != (a instanceof Inet4Address)) throw new IllegalArgumentException("IPv4-mapped IPv6 addresses are not supported: " + literal);
       return a;
     } catch (UnknownHostException e) {
       throw new IllegalArgumentException("not an IP address: " + literal);

@@ -169,7 +169,27 @@ public final class PacketOracle implements AutoCloseable {
     return result;
   }
 
+  /**
+   * Whether a probe can go out of a device at all, whatever the rules say. The kernel never
+   * puts these on a wire: unspecified and (IPv6) loopback destinations, and TCP to broadcast
+   * or multicast. {@link #run} refuses them, so callers filter with this first.
+   */
+  public static boolean sendable(Probe p) {
+    byte[] a = LabAddress.parse(p.dst()).getAddress();
+    boolean tcp = p.proto().equals("tcp");
+    if (p.family() == Family.IPV4) {
+      int first = a[0] & 0xff;
+      boolean broadcast = (a[0] & a[1] & a[2] & a[3]) == (byte) 0xff;
+      return first != 0 && !(tcp && (broadcast || (first >= 224 && first < 240)));
+    }
+    boolean unspecified = true;
+    for (int i = 0; i < 15; i++) unspecified &= a[i] == 0;
+    boolean lowByteZeroOrOne = a[15] == 0 || a[15] == 1;
+    return !(unspecified && lowByteZeroOrOne) && !(tcp && (a[0] & 0xff) == 0xff);
+  }
+
   private void check(Probe p) throws LabException {
+    if (!sendable(p)) throw new LabException("probe " + p.traceLine() + " cannot leave a device whatever the rules say (see PacketOracle.sendable)");
     if (!interfaces.contains(p.oif())) {
       throw new LabException("probe " + p.traceLine() + ": the oracle has no interface " + p.oif() + " (it has " + interfaces + ")");
     }

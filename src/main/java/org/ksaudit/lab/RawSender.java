@@ -15,7 +15,7 @@ final class RawSender {
   /** One packet: {@code token} is put in the payload (UDP, ICMP) so counters can recognise it. */
   record Packet(String token, Probe probe, int sourcePort) {}
 
-  // Every socket is bound to its device and to a source port (the ICMP echo identifier for
+  // Every socket is bound to its device (and may broadcast, as a broadcasting application's would) and to a source port (the ICMP echo identifier for
   // ICMP) that no other probe of this run uses; a TCP socket is non-blocking so connect()
   // returns once the SYN is sent, then closed in SYN_SENT (which sends nothing more).
   private static final String PROGRAM = String.join("\n",
@@ -33,6 +33,7 @@ final class RawSender {
       "    else: s = socket.socket(af, socket.SOCK_RAW, socket.IPPROTO_ICMPV6 if fam == '6' else socket.IPPROTO_ICMP)",
       "    try:",
       "        s.setsockopt(socket.SOL_SOCKET, socket.SO_BINDTODEVICE, oif.encode())",
+      "        if proto != 'tcp' and fam == '4': s.setsockopt(socket.SOL_SOCKET, socket.SO_BROADCAST, 1)",
       "        if proto == 'udp':",
       "            s.bind(('', sport)); s.sendto(payload, (dst, dport))",
       "        elif proto == 'tcp':",

@@ -1,6 +1,7 @@
 package org.ksaudit.lab;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -70,6 +71,18 @@ class LabUnitTest {
     assertEquals("::", LabAddress.canonical("::"));
     assertEquals("192.0.2.1", LabAddress.canonical("192.0.2.1"));
     assertThrows(IllegalArgumentException.class, () -> LabAddress.parse("example.com"));
+  }
+
+  @Test
+  void theOracleKnowsWhichProbesCanLeaveADevice() {
+    assertTrue(PacketOracle.sendable(new Probe(Family.IPV4, "udp", "255.255.255.255", 67, "eth0")));
+    assertTrue(PacketOracle.sendable(new Probe(Family.IPV4, "icmp", "224.0.0.1", -1, "eth0")));
+    assertTrue(PacketOracle.sendable(new Probe(Family.IPV6, "udp", "ff02::1", 547, "eth0")));
+    assertTrue(PacketOracle.sendable(new Probe(Family.IPV4, "tcp", "127.0.0.1", 53, "eth0")));
+    assertFalse(PacketOracle.sendable(new Probe(Family.IPV4, "tcp", "224.0.0.1", 80, "eth0")));
+    assertFalse(PacketOracle.sendable(new Probe(Family.IPV4, "udp", "0.0.0.0", 53, "eth0")));
+    assertFalse(PacketOracle.sendable(new Probe(Family.IPV6, "udp", "::1", 53, "eth0")));
+    assertFalse(PacketOracle.sendable(new Probe(Family.IPV6, "tcp", "ff02::1", 80, "eth0")));
   }
 
   @Test
