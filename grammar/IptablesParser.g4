@@ -24,9 +24,12 @@ statement
     | TABLE_MARK anyWords       # tableHeader
     | CHAIN_MARK anyWords       # chainDeclaration
     | COMMIT anyWords           # commitLine
-    | COUNTERS? words clause*   # ruleLine
+    | rule                      # ruleLine
     ;
 
+// never empty: a line of blanks is no statement at all, and the Java side says why
+// iptables-restore refuses it
+rule      : COUNTERS? ( ( WORD | BANG )+ clause* | clause+ ) | COUNTERS ;
 clause    : OPTION words ;
 words     : ( WORD | BANG )* ;
 anyWords  : ( WORD | BANG | OPTION )* ;

@@ -1,7 +1,7 @@
 package org.ksaudit.catalog;
 
 /** A value the kernel tools would refuse; carries the message and an optional hint. */
-public final class BadValue extends Exception {
+public class BadValue extends Exception {
   private final String hint;
 
   public BadValue(String message) {

@@ -61,7 +61,8 @@ public final class Catalog {
   private static Optional<ExtensionSpec> find(Map<String, List<ExtensionSpec>> m, String name, Family family) {
     List<ExtensionSpec> specs = m.get(name);
     if (specs == null) return Optional.empty();
-    return specs.stream().filter(s -> s.families().contains(family)).findFirst();
+    for (ExtensionSpec s : specs) if (s.families().contains(family)) return Optional.of(s);
+    return Optional.empty();
   }
 
   public Collection<String> matchNames() {

@@ -91,7 +91,7 @@ public final class IcmpTypes {
   }
 
   private static void v4(String n, int t, int c0, int c1, boolean any) {
-    V4.put(n.toLowerCase(Locale.ROOT), new IcmpType(t, c0, c1, any));
+    V4.put(n, new IcmpType(t, c0, c1, any));
   }
 
   private static void v6(String n, int t, int c0, int c1) {
@@ -102,31 +102,35 @@ public final class IcmpTypes {
     return (f == Family.IPV4 ? V4 : V6).keySet();
   }
 
-  /** Parses a type name (prefix match allowed, as in libxt_icmp) or "TYPE[/CODE]". */
-  public static Optional<IcmpType> parse(Family family, String raw) {
+  /**
+   * Parses a type the way libxt_icmp / libip6t_icmp6 do: a case-insensitive prefix of one name
+   * ("echo-req"), refused when it is the prefix of several; otherwise TYPE[/CODE] in C number
+   * syntax.
+   */
+  public static IcmpType parse(Family family, String raw) throws BadValue {
     Map<String, IcmpType> table = family == Family.IPV4 ? V4 : V6;
-    String key = family == Family.IPV4 ? raw.toLowerCase(Locale.ROOT) : raw;
-    IcmpType exact = table.get(key);
-    if (exact != null) return Optional.of(exact);
-    IcmpType found = null;
-    for (Map.Entry<String, IcmpType> e : table.entrySet()) {
-      if (e.getKey().startsWith(key)) {
-        if (found != null && !found.equals(e.getValue())) return Optional.empty();
-        found = e.getValue();
+    String found = null;
+    for (String name : table.keySet()) {
+      if (name.length() >= raw.length() && name.regionMatches(true, 0, raw, 0, raw.length())) {
+        if (found != null)
+          throw new BadValue("ambiguous ICMP" + (family == Family.IPV6 ? "v6" : "") + " type `" + raw + "': `"
+              + found + "' or `" + name + "'?", "write the full name");
+        found = name;
       }
     }
-    if (found != null) return Optional.of(found);
-    String[] tc = raw.split("/", 2);
-    Optional<Long> t = Numbers.parseUnsigned(tc[0], 10);
-    if (t.isEmpty() || t.get() > 255) return Optional.empty();
-    if (tc.length == 1) return Optional.of(new IcmpType((int) (long) t.get(), 0, 255, false));
-    Optional<Long> c = Numbers.parseUnsigned(tc[1], 10);
-    if (c.isEmpty() || c.get() > 255) return Optional.empty();
-    return Optional.of(new IcmpType((int) (long) t.get(), (int) (long) c.get(), (int) (long) c.get(), false));
+    if (found != null) return table.get(found);
+    int slash = raw.indexOf('/');
+    String t = slash < 0 ? raw : raw.substring(0, slash);
+    Optional<Long> type = Numbers.xtables(t, 0, 255);
+    if (type.isEmpty())
+      throw new BadValue("invalid ICMP" + (family == Family.IPV6 ? "v6" : "") + " type `" + raw + "' specified",
+          Suggest.closest(raw.toLowerCase(Locale.ROOT), table.keySet()).map(s -> "did you mean \"" + s + "\"?").orElse(null));
+    if (slash < 0) return new IcmpType((int) (long) type.get(), 0, 255, false);
+    Optional<Long> code = Numbers.xtables(raw.substring(slash + 1), 0, 255);
+    if (code.isEmpty()) throw new BadValue("invalid ICMP code `" + raw.substring(slash + 1) + "' specified");
+    int c = (int) (long) code.get();
+    return new IcmpType((int) (long) type.get(), c, c, false);
   }
 
-  static final ValueParser PARSER = (raw, ctx) -> parse(ctx.family(), raw)
-      .orElseThrow(() -> new BadValue(
-          "invalid ICMP" + (ctx.family() == Family.IPV6 ? "v6" : "") + " type `" + raw + "' specified",
-          Suggest.closest(raw, names(ctx.family())).map(s -> "did you mean \"" + s + "\"?").orElse(null)));
+  static final ValueParser PARSER = (raw, ctx) -> parse(ctx.family(), raw);
 }

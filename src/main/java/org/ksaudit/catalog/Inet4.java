@@ -1,36 +1,88 @@
 package org.ksaudit.catalog;
 
-import java.math.BigInteger;
 import java.util.Optional;
 
 /**
- * IPv4 text as iptables reads it: first libxtables' own dotted-quad parser (each part a
- * strtoul number, so "010" is octal), then glibc's inet_aton forms that getaddrinfo accepts
- * ("10.1" is 10.0.0.1, "1" is 0.0.0.1). Mutated dumps hit these forms, and the kernel tools
- * accept them, so ksaudit must too.
+ * IPv4 text the two ways iptables reads it: libxtables' own dotted quad
+ * (xtables_numeric_to_ipaddr: four xtables_strtoui parts, only the first 19 characters
+ * looked at) and glibc's inet_aton as getaddrinfo applies it ("10.1" is 10.0.0.1, "1" is
+ * 0.0.0.1, 0x hex and leading-0 octal parts, nothing after the last digit).
  */
 public final class Inet4 {
   private Inet4() {}
 
-  public static Optional<BigInteger> parseLenient(String s) {
-    if (s.isEmpty() || s.endsWith(".") || s.startsWith(".")) return Optional.empty();
-    String[] parts = s.split("\\.", -1);
-    if (parts.length > 4) return Optional.empty();
-    long[] n = new long[parts.length];
-    for (int i = 0; i < parts.length; i++) {
-      Optional<Long> v = Numbers.parseUnsigned(parts[i], 0);
-      if (v.isEmpty()) return Optional.empty();
-      n[i] = v.get();
+  public static Optional<Long> numeric(String text) {
+    String s = text.length() > 19 ? text.substring(0, 19) : text;
+    long v = 0;
+    int from = 0;
+    for (int part = 0; part < 4; part++) {
+      int dot = part < 3 ? s.indexOf('.', from) : s.length();
+      if (dot < 0) return Optional.empty();
+      Optional<Long> b = Numbers.xtables(s.substring(from, dot), 0, 255);
+      if (b.isEmpty()) return Optional.empty();
+      v = (v << 8) | b.get();
+      from = dot + 1;
     }
-    long value = 0;
-    for (int i = 0; i < n.length - 1; i++) {
-      if (n[i] > 255) return Optional.empty();
-      value = (value << 8) | n[i];
+    return Optional.of(v);
+  }
+
+  /** glibc inet_aton without trailing text (getaddrinfo's inet_aton_exact). */
+  public static Optional<Long> aton(String s) {
+    long[] parts = new long[4];
+    int n = 0;
+    int i = 0;
+    long val;
+    while (true) {
+      if (i >= s.length() || !isDigit(s.charAt(i))) return Optional.empty();
+      val = 0;
+      int base = 10;
+      boolean digit = false;
+      if (s.charAt(i) == '0') {
+        i++;
+        if (i < s.length() && (s.charAt(i) == 'x' || s.charAt(i) == 'X')) {
+          base = 16;
+          i++;
+        } else {
+          base = 8;
+          digit = true;
+        }
+      }
+      while (i < s.length()) {
+        char c = s.charAt(i);
+        if (isDigit(c)) {
+          if (base == 8 && (c == '8' || c == '9')) return Optional.empty();
+          val = val * base + (c - '0');
+        } else if (base == 16 && Character.digit(c, 16) >= 0 && c < 128) {
+          val = (val << 4) | Character.digit(c, 16);
+        } else {
+          break;
+        }
+        if (val > 0xffffffffL) return Optional.empty();
+        digit = true;
+        i++;
+      }
+      if (i < s.length() && s.charAt(i) == '.') {
+        if (n > 2 || val > 0xff) return Optional.empty();
+        parts[n++] = val;
+        i++;
+      } else {
+        break;
+      }
     }
-    int restBits = 8 * (4 - (n.length - 1));
-    long last = n[n.length - 1];
-    if (restBits < 64 && last >= (1L << restBits)) return Optional.empty();
-    value = (value << restBits) | last;
-    return Optional.of(BigInteger.valueOf(value));
+    if (i != s.length() || !digitSeen(s)) return Optional.empty();
+    long[] max = {0xffffffffL, 0xffffffL, 0xffffL, 0xffL};
+    if (val > max[n]) return Optional.empty();
+    long v = val;
+    for (int k = 0; k < n; k++) v |= parts[k] << (24 - 8 * k);
+    return Optional.of(v);
+  }
+
+  private static boolean digitSeen(String s) {
+    // "0x" alone has no digit after its prefix; every other accepted form has one
+    return !(s.endsWith("x") || s.endsWith("X"));
+  }
+
+  private static boolean isDigit(char c) {
+    return c >= '0' && c <= '9';
   }
 }

@@ -1,11 +1,16 @@
 package org.ksaudit.catalog;
 
 import static org.ksaudit.catalog.Checks.*;
+import static org.ksaudit.catalog.ExtensionParsers.*;
 import static org.ksaudit.catalog.ValueParsers.*;
 
 import org.ksaudit.model.Family;
 
-/** The match modules: names and options as in the iptables-extensions(8) manual. */
+/**
+ * The match modules: names and options as libxtables 1.8 declares them (the x6 option tables
+ * and the older hand-written parsers), with the final checks libxtables makes and the checks
+ * the kernel makes when the rule is loaded.
+ */
 final class MatchDefinitions {
   private MatchDefinitions() {}
 
@@ -14,169 +19,216 @@ final class MatchDefinitions {
   }
 
   static final ValueParser CT_STATES =
-      names("state", "INVALID", "ESTABLISHED", "NEW", "RELATED", "UNTRACKED", "SNAT", "DNAT");
-  static final ValueParser STATE_STATES = names("state", "INVALID", "ESTABLISHED", "NEW", "RELATED", "UNTRACKED");
-  static final ValueParser ADDR_TYPES = names(
-      "address type", "UNSPEC", "UNICAST", "LOCAL", "BROADCAST", "ANYCAST", "MULTICAST", "BLACKHOLE",
-      "UNREACHABLE", "PROHIBIT", "THROW", "NAT", "XRESOLVE");
-  static final ValueParser TCP_FLAGS = names("TCP flag", "SYN", "ACK", "FIN", "RST", "URG", "PSH", "ALL", "NONE");
+      prefixNames("ctstate", "INVALID", "NEW", "ESTABLISHED", "RELATED", "UNTRACKED", "SNAT", "DNAT");
+  static final ValueParser STATE_STATES = prefixNames("state", "INVALID", "NEW", "ESTABLISHED", "RELATED", "UNTRACKED");
+  static final ValueParser CT_STATUS = prefixNames("ctstatus", "NONE", "EXPECTED", "SEEN_REPLY", "ASSURED", "CONFIRMED");
+  static final long U32 = 0xffffffffL;
 
   static void register(Catalog c) {
     c.addMatch(m("tcp")
-        .neg(PORT_RANGE, "--sport", "--source-port")
-        .neg(PORT_RANGE, "--dport", "--destination-port")
+        .neg(tcpPorts("tcp"), "--sport", "--source-port")
+        .neg(tcpPorts("tcp"), "--dport", "--destination-port")
         .flag(true, "--syn")
-        .neg(TEXT, "--tcp-flags")
-        .neg(number(0, 255, "TCP option number"), "--tcp-option")
-        .check(needsProtocol("tcp", "tcp")));
+        .pair(true, TCP_FLAGS, "--tcp-flags")
+        .neg(number(1, 255, "TCP option"), "--tcp-option")
+        .check(exclusive("tcp", "--syn", "--tcp-flags"))
+        .check(needsProtocol("tcp", "tcp", 6)));
     c.addMatch(m("udp")
-        .neg(PORT_RANGE, "--sport", "--source-port")
-        .neg(PORT_RANGE, "--dport", "--destination-port")
-        .check(needsProtocol("udp", "udp")));
-    c.addMatch(m("udplite")
-        .neg(PORT_RANGE, "--sport", "--source-port")
-        .neg(PORT_RANGE, "--dport", "--destination-port"));
+        .neg(PORT_RC, "--sport", "--source-port")
+        .neg(PORT_RC, "--dport", "--destination-port")
+        .check(needsProtocol("udp", "udp", 17)));
     c.addMatch(m("sctp")
-        .neg(PORT_RANGE, "--sport", "--source-port")
-        .neg(PORT_RANGE, "--dport", "--destination-port")
-        .neg(TEXT, "--chunk-types")
-        .check(needsProtocol("sctp", "sctp")));
+        .neg(tcpPorts("sctp"), "--sport", "--source-port")
+        .neg(tcpPorts("sctp"), "--dport", "--destination-port")
+        .pair(true, (a, b, ctx) -> new org.ksaudit.model.value.Text(a + " " + b), "--chunk-types")
+        .check(needsProtocol("sctp", "sctp", 132)));
     c.addMatch(m("dccp")
-        .neg(PORT_RANGE, "--sport", "--source-port")
-        .neg(PORT_RANGE, "--dport", "--destination-port")
+        .neg(tcpPorts("dccp"), "--sport", "--source-port")
+        .neg(tcpPorts("dccp"), "--dport", "--destination-port")
         .neg(TEXT, "--dccp-types")
         .neg(number(0, 255, "DCCP option"), "--dccp-option")
-        .check(needsProtocol("dccp", "dccp")));
+        .check(needsProtocol("dccp", "dccp", 33)));
     c.addMatch(m("icmp").only(Family.IPV4)
         .neg(IcmpTypes.PARSER, "--icmp-type")
-        .check(needsProtocol("icmp", "icmp")));
+        .check(mandatory("icmp", "--icmp-type"))
+        .check(needsProtocol("icmp", "icmp", 1)));
     c.addMatch(m("icmp6").only(Family.IPV6)
         .neg(IcmpTypes.PARSER, "--icmpv6-type")
-        .check(needsProtocol("icmp6", "icmpv6", "ipv6-icmp", "icmp6")));
+        .check(mandatory("icmp6", "--icmpv6-type"))
+        .check(needsProtocol("icmp6", "icmpv6", 58)));
     c.addMatch(m("multiport")
         .neg(MULTIPORT, "--sports", "--source-ports")
         .neg(MULTIPORT, "--dports", "--destination-ports")
         .neg(MULTIPORT, "--ports")
         .check(needsOneOf("multiport", "--sports", "--dports", "--ports"))
-        .check(exclusive("multiport", "--sports", "--dports", "--ports"))
-        .check(needsProtocol("multiport", "tcp", "udp", "udplite", "sctp", "dccp")));
-    c.addMatch(m("state").neg(STATE_STATES, "--state").check(needsOneOf("state", "--state")));
+        .check(exclusive("multiport", "--sports", "--dports", "--ports")));
+    c.addMatch(m("state").neg(STATE_STATES, "--state").check(mandatory("state", "--state")));
     c.addMatch(m("conntrack")
         .neg(CT_STATES, "--ctstate")
-        .neg(TEXT, "--ctproto")
-        .neg(ADDRESS, "--ctorigsrc")
-        .neg(ADDRESS, "--ctorigdst")
-        .neg(ADDRESS, "--ctreplsrc")
-        .neg(ADDRESS, "--ctrepldst")
-        .neg(PORT_RANGE, "--ctorigsrcport")
-        .neg(PORT_RANGE, "--ctorigdstport")
-        .neg(PORT_RANGE, "--ctreplsrcport")
-        .neg(PORT_RANGE, "--ctrepldstport")
-        .neg(names("status", "NONE", "EXPECTED", "SEEN_REPLY", "ASSURED", "CONFIRMED"), "--ctstatus")
-        .neg(numberRange(0xffffffffL, "expire time"), "--ctexpire")
-        .val(oneOf("direction", "ORIGINAL", "REPLY"), "--ctdir")
+        .neg(PROTOCOL, "--ctproto")
+        .neg(HOST_MASK, "--ctorigsrc")
+        .neg(HOST_MASK, "--ctorigdst")
+        .neg(HOST_MASK, "--ctreplsrc")
+        .neg(HOST_MASK, "--ctrepldst")
+        .neg(PORT_RC, "--ctorigsrcport")
+        .neg(PORT_RC, "--ctorigdstport")
+        .neg(PORT_RC, "--ctreplsrcport")
+        .neg(PORT_RC, "--ctrepldstport")
+        .neg(CT_STATUS, "--ctstatus")
+        .neg(numberRange(U32, "expire time"), "--ctexpire")
+        .val(oneOf(true, "direction", "ORIGINAL", "REPLY"), "--ctdir")
         .check(needsOneOf("conntrack", "--ctstate", "--ctproto", "--ctorigsrc", "--ctorigdst", "--ctreplsrc",
             "--ctrepldst", "--ctorigsrcport", "--ctorigdstport", "--ctreplsrcport", "--ctrepldstport", "--ctstatus",
             "--ctexpire", "--ctdir")));
-    c.addMatch(m("iprange").neg(ADDRESS_RANGE, "--src-range").neg(ADDRESS_RANGE, "--dst-range"));
+    c.addMatch(m("iprange").neg(TEXT, "--src-range").neg(TEXT, "--dst-range")
+        .check(needsOneOf("iprange", "--src-range", "--dst-range")));
     c.addMatch(m("owner")
-        .neg(numberRange(0xffffffffL, "uid"), "--uid-owner")
-        .neg(numberRange(0xffffffffL, "gid"), "--gid-owner")
+        .neg(ownerId(false), "--uid-owner")
+        .neg(ownerId(true), "--gid-owner")
         .flag(true, "--suppl-groups")
         .flag(true, "--socket-exists")
-        .check(onlyFromHooks("owner match", "OUTPUT", "POSTROUTING")));
-    c.addMatch(m("mark").neg(MARK, "--mark").check(needsOneOf("mark", "--mark")));
-    c.addMatch(m("connmark").neg(MARK, "--mark").check(needsOneOf("connmark", "--mark")));
+        .check(needsOneOf("owner", "--uid-owner", "--gid-owner", "--socket-exists"))
+        .check(requires("owner", "--suppl-groups", "--gid-owner"))
+        .hookCheck(onlyFromHooks("the owner match", "OUTPUT", "POSTROUTING")));
+    c.addMatch(m("mark").neg(MARK, "--mark").check(mandatory("mark", "--mark")));
+    c.addMatch(m("connmark").neg(MARK, "--mark").check(mandatory("connmark", "--mark")));
     c.addMatch(m("addrtype")
         .neg(ADDR_TYPES, "--src-type")
         .neg(ADDR_TYPES, "--dst-type")
         .flag(false, "--limit-iface-in")
         .flag(false, "--limit-iface-out")
-        .check(exclusive("addrtype", "--limit-iface-in", "--limit-iface-out")));
-    c.addMatch(m("comment").val(text(255, "comment"), "--comment").check(needsOneOf("comment", "--comment")));
-    c.addMatch(m("limit").val(TEXT, "--limit").val(number(0, 10000, "burst"), "--limit-burst"));
+        .check(exclusive("addrtype", "--limit-iface-in", "--limit-iface-out"))
+        .hookCheck(r -> r.has("--limit-iface-in")
+            ? onlyFromHooks("addrtype --limit-iface-in", "PREROUTING", "INPUT", "FORWARD").check(r)
+            : java.util.Optional.empty())
+        .hookCheck(r -> r.has("--limit-iface-out")
+            ? onlyFromHooks("addrtype --limit-iface-out", "POSTROUTING", "OUTPUT", "FORWARD").check(r)
+            : java.util.Optional.empty()));
+    c.addMatch(m("comment").val(text(255, "comment"), "--comment").check(mandatory("comment", "--comment")));
+    c.addMatch(m("limit").val(rate("--limit", 10000), "--limit").val(number(0, U32, "burst"), "--limit-burst"));
     c.addMatch(m("hashlimit")
-        .val(TEXT, "--hashlimit-upto").val(TEXT, "--hashlimit-above").val(TEXT, "--hashlimit")
-        .val(number(0, 10000, "burst"), "--hashlimit-burst").val(TEXT, "--hashlimit-mode")
-        .val(TEXT, "--hashlimit-name").val(TEXT, "--hashlimit-srcmask").val(TEXT, "--hashlimit-dstmask")
-        .val(TEXT, "--hashlimit-htable-size").val(TEXT, "--hashlimit-htable-max")
-        .val(TEXT, "--hashlimit-htable-expire").val(TEXT, "--hashlimit-htable-gcinterval")
-        .val(TEXT, "--hashlimit-rate-match").val(TEXT, "--hashlimit-rate-interval"));
+        .val(rate("--hashlimit-upto", 1000000), "--hashlimit-upto").val(rate("--hashlimit-above", 1000000), "--hashlimit-above")
+        .val(rate("--hashlimit", 1000000), "--hashlimit")
+        .val(number(0, U32, "burst"), "--hashlimit-burst").val(TEXT, "--hashlimit-mode")
+        .val(text(1, 255, "--hashlimit-name"), "--hashlimit-name").val(TEXT, "--hashlimit-srcmask")
+        .val(TEXT, "--hashlimit-dstmask")
+        .val(number(0, U32, "size"), "--hashlimit-htable-size").val(number(0, U32, "max"), "--hashlimit-htable-max")
+        .val(number(0, U32, "expire"), "--hashlimit-htable-expire")
+        .val(number(0, U32, "interval"), "--hashlimit-htable-gcinterval")
+        .flag(false, "--hashlimit-rate-match").val(number(1, U32, "interval"), "--hashlimit-rate-interval")
+        .check(mandatory("hashlimit", "--hashlimit-name"))
+        .check(needsOneOf("hashlimit", "--hashlimit-upto", "--hashlimit-above", "--hashlimit")));
     c.addMatch(m("recent")
-        .val(TEXT, "--name").flag(true, "--set").flag(true, "--rcheck").flag(true, "--update").flag(true, "--remove")
-        .flag(false, "--rsource").flag(false, "--rdest").val(TEXT, "--mask")
-        .val(number(0, 0xffffffffL, "seconds"), "--seconds").flag(false, "--reap")
-        .val(number(0, 0xffffffffL, "hitcount"), "--hitcount").flag(false, "--rttl"));
-    c.addMatch(m("set").neg(TEXT, "--match-set").flag(false, "--return-nomatch")
+        .val(text(1, 199, "--name"), "--name").flag(true, "--set").flag(true, "--rcheck").flag(true, "--update")
+        .flag(true, "--remove").flag(false, "--rsource").flag(false, "--rdest").val(HOST, "--mask")
+        .val(number(0, U32, "seconds"), "--seconds").flag(false, "--reap")
+        .val(number(0, U32, "hitcount"), "--hitcount").flag(false, "--rttl")
+        .check(needsOneOf("recent", "--set", "--rcheck", "--update", "--remove"))
+        .check(exclusive("recent", "--set", "--rcheck", "--update", "--remove"))
+        .check(requires("recent", "--reap", "--seconds")));
+    c.addMatch(m("set").pair(true, SET_REF, "--match-set").flag(false, "--return-nomatch")
         .flag(true, "--update-counters").flag(true, "--update-subcounters")
-        .neg(TEXT, "--packets-eq").neg(TEXT, "--packets-lt").neg(TEXT, "--packets-gt")
-        .neg(TEXT, "--bytes-eq").neg(TEXT, "--bytes-lt").neg(TEXT, "--bytes-gt"));
+        .neg(number(0, 0, "packets"), "--packets-eq").val(number(0, 0, "packets"), "--packets-lt")
+        .val(number(0, 0, "packets"), "--packets-gt")
+        .neg(number(0, 0, "bytes"), "--bytes-eq").val(number(0, 0, "bytes"), "--bytes-lt")
+        .val(number(0, 0, "bytes"), "--bytes-gt")
+        .check(mandatory("set", "--match-set")));
     c.addMatch(m("physdev")
         .neg(INTERFACE, "--physdev-in").neg(INTERFACE, "--physdev-out")
-        .flag(true, "--physdev-is-in").flag(true, "--physdev-is-out").flag(true, "--physdev-is-bridged"));
-    c.addMatch(m("pkttype").neg(oneOf("packet type", "unicast", "broadcast", "multicast", "host", "otherhost"),
-        "--pkt-type"));
+        .flag(true, "--physdev-is-in").flag(true, "--physdev-is-out").flag(true, "--physdev-is-bridged")
+        .check(needsOneOf("physdev", "--physdev-in", "--physdev-out", "--physdev-is-in", "--physdev-is-out",
+            "--physdev-is-bridged")));
+    c.addMatch(m("pkttype").neg(PKT_TYPE, "--pkt-type").check(mandatory("pkttype", "--pkt-type")));
     c.addMatch(m("mac").neg(MacAddress.PARSER, "--mac-source")
-        .check(onlyFromHooks("mac match", "PREROUTING", "INPUT", "FORWARD")));
+        .check(mandatory("mac", "--mac-source"))
+        .hookCheck(onlyFromHooks("the mac match", "PREROUTING", "INPUT", "FORWARD")));
     c.addMatch(m("string")
-        .val(oneOf("algorithm", "bm", "kmp"), "--algo").val(number(0, 65535, "offset"), "--from")
-        .val(number(0, 65535, "offset"), "--to").neg(TEXT, "--string").neg(TEXT, "--hex-string").flag(false, "--icase")
+        .val(oneOf(false, "algorithm", "bm", "kmp"), "--algo").val(number(0, 65535, "offset"), "--from")
+        .val(number(0, 65535, "offset"), "--to").neg(text(1, 128, "--string"), "--string")
+        .neg(TEXT, "--hex-string").flag(false, "--icase")
+        .check(mandatory("string", "--algo"))
         .check(needsOneOf("string", "--string", "--hex-string")));
-    c.addMatch(m("length").neg(numberRange(65535, "length"), "--length"));
+    c.addMatch(m("length").neg(numberRange(65535, "length"), "--length").check(mandatory("length", "--length")));
     c.addMatch(m("ttl").only(Family.IPV4)
         .neg(number(0, 255, "TTL"), "--ttl-eq").val(number(0, 255, "TTL"), "--ttl-lt")
-        .val(number(0, 255, "TTL"), "--ttl-gt"));
+        .val(number(0, 255, "TTL"), "--ttl-gt")
+        .check(needsOneOf("ttl", "--ttl-eq", "--ttl-lt", "--ttl-gt"))
+        .check(exclusive("ttl", "--ttl-eq", "--ttl-lt", "--ttl-gt")));
     c.addMatch(m("hl").only(Family.IPV6)
         .neg(number(0, 255, "hop limit"), "--hl-eq").val(number(0, 255, "hop limit"), "--hl-lt")
-        .val(number(0, 255, "hop limit"), "--hl-gt"));
-    c.addMatch(m("tos").neg(TEXT, "--tos"));
-    c.addMatch(m("dscp").neg(number(0, 63, "DSCP"), "--dscp").neg(TEXT, "--dscp-class"));
-    c.addMatch(m("ecn").flag(true, "--ecn-tcp-cwr").flag(true, "--ecn-tcp-ece").neg(number(0, 3, "ECN"), "--ecn-ip-ect"));
+        .val(number(0, 255, "hop limit"), "--hl-gt")
+        .check(needsOneOf("hl", "--hl-eq", "--hl-lt", "--hl-gt"))
+        .check(exclusive("hl", "--hl-eq", "--hl-lt", "--hl-gt")));
+    c.addMatch(m("tos").neg(TOS, "--tos").check(mandatory("tos", "--tos")));
+    c.addMatch(m("dscp").neg(number(0, 63, "DSCP"), "--dscp").neg(TEXT, "--dscp-class")
+        .check(needsOneOf("dscp", "--dscp", "--dscp-class")).check(exclusive("dscp", "--dscp", "--dscp-class")));
+    c.addMatch(m("ecn").flag(true, "--ecn-tcp-cwr").flag(true, "--ecn-tcp-ece").neg(number(0, 3, "ECN"), "--ecn-ip-ect")
+        .check(needsOneOf("ecn", "--ecn-tcp-cwr", "--ecn-tcp-ece", "--ecn-ip-ect")));
     c.addMatch(m("policy")
-        .val(oneOf("direction", "in", "out"), "--dir").val(oneOf("policy", "none", "ipsec"), "--pol")
-        .flag(false, "--strict").neg(TEXT, "--reqid").neg(TEXT, "--spi").neg(TEXT, "--proto").neg(TEXT, "--mode")
-        .neg(TEXT, "--tunnel-src").neg(TEXT, "--tunnel-dst").flag(false, "--next")
-        .check(needsOneOf("policy", "--dir")));
+        .val(oneOf(false, "direction", "in", "out"), "--dir").val(oneOf(false, "policy", "none", "ipsec"), "--pol")
+        .flag(false, "--strict").neg(number(0, U32, "reqid"), "--reqid").neg(number(0, U32, "spi"), "--spi")
+        .neg(oneOf(false, "protocol", "ah", "esp", "ipcomp"), "--proto")
+        .neg(oneOf(false, "mode", "transport", "tunnel"), "--mode")
+        .neg(HOST_MASK, "--tunnel-src").neg(HOST_MASK, "--tunnel-dst").flag(false, "--next")
+        .check(mandatory("policy", "--dir")).check(mandatory("policy", "--pol"))
+        .hookCheck(r -> r.value("--dir").map(v -> v.toString().contains("in")).orElse(false)
+            ? onlyFromHooks("policy --dir in", "PREROUTING", "INPUT", "FORWARD").check(r)
+            : onlyFromHooks("policy --dir out", "POSTROUTING", "OUTPUT", "FORWARD").check(r)));
     c.addMatch(m("statistic")
-        .val(oneOf("mode", "random", "nth"), "--mode").neg(TEXT, "--probability")
-        .neg(number(1, 0xffffffffL, "every"), "--every").val(number(0, 0xffffffffL, "packet"), "--packet"));
-    c.addMatch(m("cgroup").neg(TEXT, "--path").neg(number(0, 0xffffffffL, "classid"), "--cgroup"));
+        .val(oneOf(false, "mode", "random", "nth"), "--mode").neg(TEXT, "--probability")
+        .neg(number(1, U32, "every"), "--every").val(number(0, U32, "packet"), "--packet")
+        .check(mandatory("statistic", "--mode")));
+    c.addMatch(m("cgroup").neg(text(1, 4095, "path"), "--path").neg(number(0, U32, "classid"), "--cgroup")
+        .check(needsOneOf("cgroup", "--path", "--cgroup")).check(exclusive("cgroup", "--path", "--cgroup")));
     c.addMatch(m("socket").flag(false, "--transparent").flag(false, "--nowildcard").flag(false, "--restore-skmark"));
     c.addMatch(m("rpfilter").flag(false, "--loose").flag(false, "--validmark").flag(false, "--accept-local")
-        .flag(false, "--invert").tables("raw", "mangle"));
-    c.addMatch(m("helper").neg(TEXT, "--helper"));
+        .flag(false, "--invert").tables("raw", "mangle")
+        .hookCheck(onlyFromHooks("the rpfilter match", "PREROUTING")));
+    c.addMatch(m("helper").neg(text(0, 29, "helper"), "--helper").check(mandatory("helper", "--helper")));
     c.addMatch(m("connlimit")
-        .val(number(0, 0xffffffffL, "limit"), "--connlimit-upto").val(number(0, 0xffffffffL, "limit"), "--connlimit-above")
-        .val(TEXT, "--connlimit-mask").flag(false, "--connlimit-saddr").flag(false, "--connlimit-daddr"));
-    c.addMatch(m("connbytes").neg(TEXT, "--connbytes").val(TEXT, "--connbytes-dir").val(TEXT, "--connbytes-mode"));
-    c.addMatch(m("devgroup").neg(TEXT, "--src-group").neg(TEXT, "--dst-group"));
-    c.addMatch(m("realm").neg(TEXT, "--realm"));
-    c.addMatch(m("quota").neg(number(0, Long.MAX_VALUE, "quota"), "--quota"));
+        .val(number(0, U32, "limit"), "--connlimit-upto").val(number(0, U32, "limit"), "--connlimit-above")
+        .val(PLEN, "--connlimit-mask").flag(false, "--connlimit-saddr").flag(false, "--connlimit-daddr")
+        .check(needsOneOf("connlimit", "--connlimit-upto", "--connlimit-above"))
+        .check(exclusive("connlimit", "--connlimit-upto", "--connlimit-above"))
+        .check(exclusive("connlimit", "--connlimit-saddr", "--connlimit-daddr")));
+    c.addMatch(m("connbytes").neg(numberRange(0xffffffffffffffffL, "count"), "--connbytes")
+        .val(oneOf(false, "direction", "original", "reply", "both"), "--connbytes-dir")
+        .val(oneOf(false, "mode", "packets", "bytes", "avgpkt"), "--connbytes-mode")
+        .check(mandatory("connbytes", "--connbytes")).check(mandatory("connbytes", "--connbytes-dir"))
+        .check(mandatory("connbytes", "--connbytes-mode")));
+    c.addMatch(m("devgroup").neg(MARK, "--src-group").neg(MARK, "--dst-group")
+        .check(needsOneOf("devgroup", "--src-group", "--dst-group")));
+    c.addMatch(m("realm").only(Family.IPV4).neg(MARK, "--realm").check(mandatory("realm", "--realm")));
+    c.addMatch(m("quota").neg(number(0, 0, "quota"), "--quota").check(mandatory("quota", "--quota")));
     c.addMatch(m("time")
         .val(TEXT, "--datestart").val(TEXT, "--datestop").val(TEXT, "--timestart").val(TEXT, "--timestop")
         .neg(TEXT, "--monthdays").neg(TEXT, "--weekdays").flag(false, "--kerneltz").flag(false, "--localtz")
         .flag(false, "--contiguous").flag(false, "--utc"));
-    c.addMatch(m("tcpmss").neg(numberRange(65535, "MSS"), "--mss"));
-    c.addMatch(m("u32").neg(TEXT, "--u32"));
-    c.addMatch(m("bpf").val(TEXT, "--bytecode").val(TEXT, "--object-pinned"));
-    c.addMatch(m("osf").neg(TEXT, "--genre").val(TEXT, "--ttl").val(TEXT, "--log"));
-    c.addMatch(m("ah").neg(TEXT, "--ahspi"));
-    c.addMatch(m("esp").neg(TEXT, "--espspi"));
-    c.addMatch(m("frag").only(Family.IPV6).neg(TEXT, "--fragid").neg(TEXT, "--fraglen").flag(false, "--fragres")
-        .flag(false, "--fragfirst").flag(false, "--fragmore").flag(false, "--fraglast"));
-    c.addMatch(m("ipv6header").only(Family.IPV6).neg(TEXT, "--header").flag(false, "--soft"));
-    c.addMatch(m("rt").only(Family.IPV6).neg(TEXT, "--rt-type").neg(TEXT, "--rt-segsleft").neg(TEXT, "--rt-len")
-        .flag(false, "--rt-0-res").val(TEXT, "--rt-0-addrs").flag(false, "--rt-0-not-strict"));
-    c.addMatch(m("hbh").only(Family.IPV6).neg(TEXT, "--hbh-len").val(TEXT, "--hbh-opts"));
-    c.addMatch(m("dst").only(Family.IPV6).neg(TEXT, "--dst-len").val(TEXT, "--dst-opts"));
-    c.addMatch(m("mh").only(Family.IPV6).neg(TEXT, "--mh-type"));
+    c.addMatch(m("tcpmss").neg(numberRange(65535, "MSS"), "--mss").check(mandatory("tcpmss", "--mss"))
+        .check(needsProtocol("tcpmss", "tcp", 6)));
+    c.addMatch(m("u32").neg(TEXT, "--u32").check(mandatory("u32", "--u32")));
+    c.addMatch(m("bpf").val(TEXT, "--bytecode").val(TEXT, "--object-pinned")
+        .check(needsOneOf("bpf", "--bytecode", "--object-pinned")));
+    c.addMatch(m("ah").neg(numberRange(U32, "spi"), "--ahspi").check(needsProtocol("ah", "ah", 51)));
+    c.addMatch(m("esp").neg(numberRange(U32, "spi"), "--espspi").check(needsProtocol("esp", "esp", 50)));
+    c.addMatch(m("frag").only(Family.IPV6).neg(numberRange(U32, "id"), "--fragid").neg(number(0, U32, "length"), "--fraglen")
+        .flag(false, "--fragres").flag(false, "--fragfirst").flag(false, "--fragmore").flag(false, "--fraglast"));
+    c.addMatch(m("ipv6header").only(Family.IPV6).neg(TEXT, "--header").flag(false, "--soft")
+        .check(mandatory("ipv6header", "--header")));
+    c.addMatch(m("rt").only(Family.IPV6).neg(number(0, 255, "type"), "--rt-type").neg(numberRange(U32, "segments"), "--rt-segsleft")
+        .neg(number(0, U32, "length"), "--rt-len").flag(false, "--rt-0-res").val(TEXT, "--rt-0-addrs")
+        .flag(false, "--rt-0-not-strict"));
+    c.addMatch(m("hbh").only(Family.IPV6).neg(number(0, U32, "length"), "--hbh-len").val(TEXT, "--hbh-opts"));
+    c.addMatch(m("dst").only(Family.IPV6).neg(number(0, U32, "length"), "--dst-len").val(TEXT, "--dst-opts"));
+    c.addMatch(m("mh").only(Family.IPV6).neg(TEXT, "--mh-type").check(needsProtocol("mh", "ipv6-mh", 135)));
     c.addMatch(m("eui64").only(Family.IPV6));
-    c.addMatch(m("ipvs").flag(true, "--ipvs").neg(TEXT, "--vproto").neg(TEXT, "--vaddr").neg(TEXT, "--vport")
-        .val(TEXT, "--vdir").neg(TEXT, "--vmethod").neg(TEXT, "--vportctl"));
-    c.addMatch(m("cluster").val(TEXT, "--cluster-total-nodes").neg(TEXT, "--cluster-local-node")
-        .neg(TEXT, "--cluster-local-nodemask").val(TEXT, "--cluster-hash-seed"));
-    c.addMatch(m("nfacct").val(TEXT, "--nfacct-name"));
-    c.addMatch(m("ipcomp").neg(TEXT, "--ipcompspi").flag(false, "--compres"));
-    c.addMatch(m("l2tp").val(TEXT, "--tid").val(TEXT, "--sid").val(TEXT, "--pversion").val(TEXT, "--type"));
+    c.addMatch(m("ipvs").flag(true, "--ipvs").neg(PROTOCOL, "--vproto").neg(HOST_MASK, "--vaddr")
+        .neg(number(0, 65535, "port"), "--vport").val(oneOf(false, "direction", "ORIGINAL", "REPLY"), "--vdir")
+        .neg(oneOf(false, "method", "GATE", "IPIP", "MASQ"), "--vmethod").neg(number(0, 65535, "port"), "--vportctl"));
+    c.addMatch(m("cluster").val(number(1, 32, "nodes"), "--cluster-total-nodes").neg(number(1, 32, "node"), "--cluster-local-node")
+        .neg(number(0, U32, "mask"), "--cluster-local-nodemask").val(number(0, U32, "seed"), "--cluster-hash-seed")
+        .check(mandatory("cluster", "--cluster-total-nodes")));
+    c.addMatch(m("nfacct").val(text(1, 31, "name"), "--nfacct-name").check(mandatory("nfacct", "--nfacct-name")));
+    c.addMatch(m("ipcomp").neg(numberRange(U32, "cpi"), "--ipcompspi").flag(false, "--compres"));
   }
 }

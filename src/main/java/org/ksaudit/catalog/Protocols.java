@@ -4,14 +4,14 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.ksaudit.model.Family;
 
 /**
- * Protocol names for -p, as libxtables resolves them: its own short list first, then
- * /etc/protocols (getprotobyname), then a number 0..255. Names are case-insensitive.
+ * Protocol names and numbers as libxtables resolves them (xtables_parse_protocol): a number
+ * 0-255 in C syntax, "all", a name from /etc/protocols (getprotobyname, case-sensitive), then
+ * libxtables' own short list.
  */
 public final class Protocols {
   private static final Map<String, Integer> BUILTIN = Map.ofEntries(
@@ -19,39 +19,53 @@ public final class Protocols {
       Map.entry("icmp", 1), Map.entry("icmpv6", 58), Map.entry("ipv6-icmp", 58), Map.entry("esp", 50),
       Map.entry("ah", 51), Map.entry("ipv6-mh", 135), Map.entry("mh", 135), Map.entry("all", 0),
       Map.entry("dccp", 33), Map.entry("gre", 47), Map.entry("igmp", 2));
-  private static final Map<String, Integer> ETC = load();
+  private static final Map<String, Integer> ETC_NAMES = new HashMap<>();
+  /** getprotobynumber: the first name /etc/protocols gives each number. */
+  private static final Map<Integer, String> ETC_NUMBERS = new HashMap<>();
+
+  static {
+    load();
+  }
 
   private Protocols() {}
 
-  /** Protocol number for a -p argument, if iptables would accept it. */
+  /** Protocol number for a protocol argument, if iptables would accept it. */
   public static Optional<Integer> number(String raw) {
-    String s = raw.toLowerCase(Locale.ROOT);
-    Integer n = BUILTIN.get(s);
-    if (n == null) n = ETC.get(s);
-    if (n != null) return Optional.of(n);
-    Optional<Long> num = Numbers.parseUnsigned(s, 10);
-    if (num.isPresent() && num.get() <= 255) return Optional.of((int) (long) num.get());
-    return Optional.empty();
+    Optional<Long> num = Numbers.xtables(raw, 0, 255);
+    if (num.isPresent()) return Optional.of((int) (long) num.get());
+    if (raw.equals("all")) return Optional.of(0);
+    Integer n = ETC_NAMES.get(raw);
+    if (n == null) n = BUILTIN.get(raw);
+    return Optional.ofNullable(n);
   }
 
   /**
-   * The match module iptables loads implicitly for a protocol when it meets an unknown
-   * option (so "-p tcp --dport 22" works without "-m tcp").
+   * The match module iptables loads implicitly for "-p PROTO" when it meets an option nobody
+   * knows (so "-p tcp --dport 22" works without "-m tcp"): the protocol's name as written, or
+   * for a number the name /etc/protocols gives it.
    */
-  public static Optional<String> implicitModule(int number, Family family) {
-    return switch (number) {
-      case 6 -> Optional.of("tcp");
-      case 17 -> Optional.of("udp");
-      case 136 -> Optional.of("udplite");
-      case 132 -> Optional.of("sctp");
-      case 33 -> Optional.of("dccp");
-      case 1 -> family == Family.IPV4 ? Optional.of("icmp") : Optional.empty();
-      case 58 -> family == Family.IPV6 ? Optional.of("icmp6") : Optional.empty();
-      case 50 -> Optional.of("esp");
-      case 51 -> Optional.of("ah");
-      case 135 -> family == Family.IPV6 ? Optional.of("mh") : Optional.empty();
-      default -> Optional.empty();
+  public static String implicitModuleName(String protocolArgument) {
+    Optional<Long> num = Numbers.xtables(protocolArgument, 0, 255);
+    if (num.isEmpty()) return alias(protocolArgument);
+    int n = (int) (long) num.get();
+    String name = ETC_NUMBERS.get(n);
+    if (name == null && n != 0) {
+      for (Map.Entry<String, Integer> e : BUILTIN.entrySet()) if (e.getValue() == n) name = e.getKey();
+    }
+    return name == null ? "" : alias(name);
+  }
+
+  /** libxtables' one alias for match names: the ICMPv6 spellings all load icmp6. */
+  public static String alias(String moduleName) {
+    return switch (moduleName) {
+      case "icmpv6", "ipv6-icmp", "icmp6" -> "icmp6";
+      default -> moduleName;
     };
+  }
+
+  /** Whether the implicit module applies in this family at all (icmp6 only in IPv6, icmp only in IPv4). */
+  public static boolean implicitInFamily(String module, Family family) {
+    return !(module.equals("icmp6") && family == Family.IPV4 || module.equals("icmp") && family == Family.IPV6);
   }
 
   /** Canonical lower-case name used by the analysis ("tcp", "udp", "icmp", "icmpv6", or the number). */
@@ -69,11 +83,10 @@ public final class Protocols {
     };
   }
 
-  private static Map<String, Integer> load() {
-    Map<String, Integer> m = new HashMap<>();
+  private static void load() {
     Path p = Path.of("/etc/protocols");
     try {
-      if (!Files.isReadable(p)) return m;
+      if (!Files.isReadable(p)) return;
       for (String line : Files.readAllLines(p)) {
         int hash = line.indexOf('#');
         if (hash >= 0) line = line.substring(0, hash);
@@ -81,8 +94,9 @@ public final class Protocols {
         if (f.length < 2) continue;
         try {
           int n = Integer.parseInt(f[1]);
-          m.putIfAbsent(f[0].toLowerCase(Locale.ROOT), n);
-          for (int i = 2; i < f.length; i++) m.putIfAbsent(f[i].toLowerCase(Locale.ROOT), n);
+          ETC_NAMES.putIfAbsent(f[0], n);
+          ETC_NUMBERS.putIfAbsent(n, f[0]);
+          for (int i = 2; i < f.length; i++) ETC_NAMES.putIfAbsent(f[i], n);
         } catch (NumberFormatException e) {
           // malformed line: getprotobyname skips it too
         }
@@ -90,6 +104,5 @@ public final class Protocols {
     } catch (IOException | RuntimeException e) {
       // without /etc/protocols only the built-in names and numbers resolve, as on a minimal system
     }
-    return m;
   }
 }

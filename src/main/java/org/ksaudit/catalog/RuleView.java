@@ -1,33 +1,48 @@
 package org.ksaudit.catalog;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.ksaudit.model.Family;
+import org.ksaudit.model.Match;
+import org.ksaudit.model.Option;
+import org.ksaudit.model.value.Value;
 
 /**
- * What a module's or target's cross-option check can see of the rule it sits in: enough to
- * enforce "-p tcp needed", "-o not allowed in INPUT" and similar load-time rules.
+ * What an extension's checks see of the rule it sits in: the family, table and chain, the
+ * protocol given with -p (its number, and whether it is negated), the extension's own options,
+ * every match of the rule, and, for checks run on the finished table, the built-in chains that
+ * reach the rule's chain (the chain itself when it is built-in, nothing when unreachable).
  */
-public interface RuleView {
-  Family family();
+public record RuleView(
+    Family family,
+    String table,
+    String chain,
+    Optional<Integer> protocol,
+    boolean protocolNegated,
+    List<Option> options,
+    List<Match> matches,
+    Set<String> hookChains) {
+  public RuleView {
+    options = List.copyOf(options);
+    matches = List.copyOf(matches);
+    hookChains = Set.copyOf(hookChains);
+  }
 
-  String table();
+  public boolean has(String optionName) {
+    return options.stream().anyMatch(o -> o.name().equals(optionName));
+  }
 
-  String chain();
+  public Optional<Value> value(String optionName) {
+    return options.stream().filter(o -> o.name().equals(optionName)).map(Option::value).findFirst();
+  }
 
-  /** The lower-cased protocol name given with -p, if any. */
-  Optional<String> protocol();
+  /** True when -p names exactly this protocol number, not negated. */
+  public boolean protocolIs(int number) {
+    return protocol.isPresent() && protocol.get() == number && !protocolNegated;
+  }
 
-  boolean protocolNegated();
-
-  /** Canonical names of the options given for this module or target. */
-  Set<String> optionsGiven();
-
-  Optional<String> optionValue(String name);
-
-  /** Every built-in chain this user chain can be reached from, or the chain itself when built-in. */
-  Set<String> hookChains();
-
-  /** Canonical names of the match modules on the rule. */
-  Set<String> modules();
+  public RuleView withHooks(Set<String> hooks) {
+    return new RuleView(family, table, chain, protocol, protocolNegated, options, matches, hooks);
+  }
 }

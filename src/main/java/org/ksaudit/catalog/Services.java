@@ -4,27 +4,39 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.Locale;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * Service names for ports ({@code --dport ssh}). iptables resolves them with getservbyname,
- * i.e. from /etc/services of the machine that loads the rules; ksaudit reads the same file
- * and falls back to a small built-in table when it is absent.
+ * Service names for ports ({@code --dport ssh}). iptables resolves them with getservbyname
+ * or getaddrinfo, i.e. from /etc/services of the machine that loads the rules; ksaudit reads
+ * the same file and falls back to a small built-in table when it is absent. Names are
+ * case-sensitive, aliases count.
  */
 public final class Services {
   private static final Map<String, Integer> TABLE = load();
+  /** The protocols getaddrinfo tries when no socket type is given. */
+  private static final List<String> ANY = List.of("tcp", "udp", "sctp", "dccp");
 
   private Services() {}
 
-  /** Port for {@code name} with protocol {@code proto} (tcp, udp, sctp, dccp). */
+  /** getservbyname(name, proto). */
   public static Optional<Integer> port(String name, String proto) {
     return Optional.ofNullable(TABLE.get(key(name, proto)));
   }
 
+  /** getaddrinfo(NULL, name, NULL): the name for any protocol. */
+  public static Optional<Integer> anyProtocol(String name) {
+    for (String p : ANY) {
+      Integer v = TABLE.get(key(name, p));
+      if (v != null) return Optional.of(v);
+    }
+    return Optional.empty();
+  }
+
   private static String key(String name, String proto) {
-    return name + "/" + proto.toLowerCase(Locale.ROOT);
+    return name + "/" + proto;
   }
 
   private static Map<String, Integer> load() {

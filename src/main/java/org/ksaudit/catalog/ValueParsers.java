@@ -1,15 +1,13 @@
 package org.ksaudit.catalog;
 
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
 import org.ksaudit.model.Family;
 import org.ksaudit.model.value.AddressList;
-import org.ksaudit.model.value.AddressRange;
 import org.ksaudit.model.value.Cidr;
 import org.ksaudit.model.value.InterfaceName;
 import org.ksaudit.model.value.IpText;
@@ -20,190 +18,440 @@ import org.ksaudit.model.value.PortList;
 import org.ksaudit.model.value.PortRange;
 import org.ksaudit.model.value.Text;
 
-/** The value parsers shared by the catalogue, each mirroring what libxtables accepts. */
+/**
+ * The value parsers of the catalogue, one per libxtables argument type (XTTYPE_*) or per
+ * hand-written extension parser, each accepting exactly what iptables 1.8 accepts.
+ */
 public final class ValueParsers {
   private ValueParsers() {}
 
   /** IFNAMSIZ is 16 including the terminating NUL. */
   public static final int MAX_IFACE = 15;
 
+  /** Any text (a comment, a log prefix): nothing is checked. */
   public static final ValueParser TEXT = (raw, ctx) -> new Text(raw);
 
+  /** XTTYPE_STRING with a length limit in bytes. */
   public static ValueParser text(int maxLen, String what) {
     return (raw, ctx) -> {
-      if (raw.length() > maxLen) throw new BadValue(what + " is longer than " + maxLen + " characters");
+      if (bytes(raw) > maxLen)
+        throw new BadValue(what + " is longer than " + maxLen + " characters", "iptables refuses longer ones");
       return new Text(raw);
     };
   }
 
+  /** Free text without a newline (LOG and NFLOG prefixes: an unclosed quote would carry one). */
+  public static ValueParser oneLine(String what) {
+    return (raw, ctx) -> {
+      if (raw.indexOf('\n') >= 0) throw new BadValue("newlines not allowed in " + what, "a quote is not closed on this line");
+      return new Text(raw);
+    };
+  }
+
+  /** XTTYPE_STRING whose length must lie in [min, max] bytes. */
+  public static ValueParser text(int minLen, int maxLen, String what) {
+    return (raw, ctx) -> {
+      int n = bytes(raw);
+      if (n < minLen) throw new BadValue(what + " must have at least " + minLen + " characters");
+      if (n > maxLen) throw new BadValue(what + " is longer than " + maxLen + " characters");
+      return new Text(raw);
+    };
+  }
+
+  static int bytes(String s) {
+    return s.getBytes(StandardCharsets.UTF_8).length;
+  }
+
+  /** -i / -o and the other interface options: at most 15 bytes, not empty; '+' at the end is a wildcard. */
   public static final ValueParser INTERFACE = (raw, ctx) -> {
-    if (raw.length() > MAX_IFACE)
+    if (raw.isEmpty()) throw new BadValue("empty interface name", "iptables refuses \"\"; leave the option out to match any interface");
+    if (bytes(raw) > MAX_IFACE)
       throw new BadValue("interface name \"" + raw + "\" must be shorter than 16 characters");
     return new InterfaceName(raw);
   };
 
-  /** Comma list of addresses with optional /prefix or /dotted-mask, as for -s and -d. */
+  /** Interface names where an empty one is allowed (the extension does not check). */
+  public static final ValueParser INTERFACE_OR_EMPTY = (raw, ctx) -> {
+    if (bytes(raw) > MAX_IFACE)
+      throw new BadValue("interface name \"" + raw + "\" must be shorter than 16 characters");
+    return new InterfaceName(raw);
+  };
+
+  // ---------------------------------------------------------------- addresses
+
+  /** -s / -d: a comma list of ADDRESS[/MASK], as xtables_ipparse_multiple reads it. */
   public static final ValueParser ADDRESSES = (raw, ctx) -> {
     List<Cidr> out = new ArrayList<>();
-    for (String part : raw.split(",", -1)) out.add(cidr(part, ctx.family()));
+    int from = 0;
+    while (true) {
+      int comma = raw.indexOf(',', from);
+      String part = comma < 0 ? raw.substring(from) : raw.substring(from, comma);
+      out.addAll(hostNetworkMask(part, ctx.family()));
+      if (comma < 0) break;
+      from = comma + 1;
+    }
     return new AddressList(out);
   };
 
-  /** A single address with optional mask (recent --mask etc. do not use this). */
-  public static final ValueParser ADDRESS = (raw, ctx) -> new AddressList(List.of(cidr(raw, ctx.family())));
-
+  /** One address with an optional /prefix or /mask, resolving to exactly one network (for command-line options). */
   public static Cidr cidr(String text, Family family) throws BadValue {
-    if (text.isEmpty()) throw new BadValue("empty address");
-    int slash = text.indexOf('/');
+    List<Cidr> all = hostNetworkMask(text, family);
+    if (all.size() != 1) throw new BadValue("\"" + text + "\" names " + all.size() + " networks, not one");
+    return all.get(0);
+  }
+
+  /** One ADDRESS[/MASK] with the name resolved the way xtables_ipparse_any does (several addresses for a name). */
+  public static List<Cidr> hostNetworkMask(String text, Family family) throws BadValue {
+    int slash = text.lastIndexOf('/');
     String host = slash < 0 ? text : text.substring(0, slash);
-    BigInteger addr = address(host, family);
-    int prefix = family.bits();
-    if (slash >= 0) {
-      String m = text.substring(slash + 1);
-      prefix = prefix(m, family);
-    }
-    return new Cidr(family, addr, prefix);
+    int prefix = slash < 0 ? family.bits() : mask(text.substring(slash + 1), family);
+    // a null mask makes iptables ignore the name, as in "any/0"
+    if (prefix == 0) return List.of(new Cidr(family, BigInteger.ZERO, 0));
+    List<BigInteger> addrs = hostOrNetwork(host, family);
+    List<Cidr> out = new ArrayList<>();
+    for (BigInteger a : addrs) out.add(new Cidr(family, a, prefix));
+    return out;
   }
 
-  private static int prefix(String m, Family family) throws BadValue {
-    Optional<Long> n = Numbers.parseUnsigned(m, 10);
-    if (n.isPresent() && n.get() <= family.bits()) return (int) (long) n.get();
-    Optional<BigInteger> dotted = IpText.parse(family, m);
-    if (dotted.isPresent()) {
-      BigInteger v = dotted.get();
-      int bits = v.bitCount();
-      if (v.equals(Cidr.mask(family, bits))) return bits;
-      throw new BadValue("non-contiguous mask \"" + m + "\" is not supported by ksaudit's analysis");
+  private static int mask(String m, Family family) throws BadValue {
+    if (family == Family.IPV4) {
+      Optional<Long> dotted = Inet4.numeric(m);
+      if (dotted.isPresent()) return contiguous(BigInteger.valueOf(dotted.get()), family, m);
+    } else {
+      Optional<BigInteger> v6 = IpText.parseV6(m);
+      if (v6.isPresent()) return contiguous(v6.get(), family, m);
     }
-    throw new BadValue("invalid mask `" + m + "' specified");
+    Optional<Long> bits = Numbers.xtables(m, 0, family.bits());
+    if (bits.isPresent()) return (int) (long) bits.get();
+    throw new BadValue("invalid mask `" + m + "' specified",
+        "write a prefix length 0-" + family.bits() + (family == Family.IPV4 ? " or a dotted mask" : ""));
   }
 
-  /** A numeric address, or "localhost" from /etc/hosts; other names would need DNS at load time. */
-  public static BigInteger address(String host, Family family) throws BadValue {
-    Optional<BigInteger> v = family == Family.IPV4 ? Inet4.parseLenient(host) : IpText.parseV6(host);
-    if (v.isPresent()) return v.get();
-    if (host.equals("localhost")) return family == Family.IPV4 ? BigInteger.valueOf(0x7f000001L) : BigInteger.ONE;
+  private static int contiguous(BigInteger mask, Family family, String text) throws NonContiguousMask {
+    int bits = mask.bitCount();
+    if (mask.equals(Cidr.mask(family, bits))) return bits;
+    throw new NonContiguousMask(text);
+  }
+
+  /**
+   * A mask iptables accepts but ksaudit's model cannot hold as a prefix; the caller keeps the
+   * value unreadable and warns instead of reporting an error.
+   */
+  public static final class NonContiguousMask extends BadValue {
+    public NonContiguousMask(String mask) {
+      super("non-contiguous mask \"" + mask + "\": iptables accepts it, ksaudit's analysis treats the match as unknown");
+    }
+  }
+
+  /** A numeric address, a network name (IPv4, /etc/networks) or a host name from /etc/hosts. */
+  public static List<BigInteger> hostOrNetwork(String host, Family family) throws BadValue {
+    if (family == Family.IPV4) {
+      Optional<Long> v = Inet4.numeric(host);
+      if (v.isPresent()) return List.of(BigInteger.valueOf(v.get()));
+      Optional<Long> net = Hosts.network(host);
+      if (net.isPresent()) return List.of(BigInteger.valueOf(net.get()));
+      Optional<Long> aton = Inet4.aton(host);
+      if (aton.isPresent()) return List.of(BigInteger.valueOf(aton.get()));
+    } else {
+      Optional<BigInteger> v = IpText.parseV6(host);
+      if (v.isPresent()) return List.of(v.get());
+    }
+    List<BigInteger> named = Hosts.lookup(host, family);
+    if (!named.isEmpty()) return named;
+    throw unresolved(host, family);
+  }
+
+  private static BadValue unresolved(String host, Family family) {
     if (family == Family.IPV4 && IpText.parseV6(host).isPresent())
-      throw new BadValue("IPv6 address \"" + host + "\" in an IPv4 ruleset", "IPv6 rules belong in the ip6tables-save file");
-    if (family == Family.IPV6 && IpText.parseV4(host).isPresent())
-      throw new BadValue("IPv4 address \"" + host + "\" in an IPv6 ruleset", "IPv4 rules belong in the iptables-save file");
-    if (host.matches("[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?") && host.chars().anyMatch(Character::isLetter))
-      throw new BadValue(
-          "host/network `" + host + "' not found",
+      return new BadValue("host/network `" + host + "' not found: an IPv6 address in an IPv4 ruleset",
+          "IPv6 rules belong in the ip6tables-save file");
+    if (family == Family.IPV6 && Inet4.aton(host).isPresent())
+      return new BadValue("host/network `" + host + "' not found: an IPv4 address in an IPv6 ruleset",
+          "IPv4 rules belong in the iptables-save file");
+    if (host.chars().anyMatch(Character::isLetter) && host.matches("[A-Za-z0-9._-]+"))
+      return new BadValue("host/network `" + host + "' not found",
           "iptables resolves host names through DNS once, at load time; write the address");
-    throw new BadValue("invalid address `" + host + "'");
+    return new BadValue("host/network `" + host + "' not found", null);
   }
 
-  /** {@code A-B} for iprange. */
-  public static final ValueParser ADDRESS_RANGE = (raw, ctx) -> {
-    int dash = raw.indexOf('-');
-    String a = dash < 0 ? raw : raw.substring(0, dash);
-    String b = dash < 0 ? raw : raw.substring(dash + 1);
-    Optional<BigInteger> from = IpText.parse(ctx.family(), a);
-    Optional<BigInteger> to = IpText.parse(ctx.family(), b);
-    if (from.isEmpty()) throw new BadValue("iprange: \"" + a + "\" is not a valid " + ctx.family().label() + " address");
-    if (to.isEmpty()) throw new BadValue("iprange: \"" + b + "\" is not a valid " + ctx.family().label() + " address");
-    if (from.get().compareTo(to.get()) > 0) throw new BadValue("iprange: range " + raw + " is empty (start > end)");
-    return new AddressRange(ctx.family(), from.get(), to.get());
+  /** XTTYPE_HOST: one address or name without a mask, resolving to exactly one address. */
+  public static final ValueParser HOST = (raw, ctx) -> new AddressList(List.of(host(raw, ctx.family())));
+
+  private static Cidr host(String raw, Family family) throws BadValue {
+    Optional<BigInteger> numeric = family == Family.IPV4
+        ? Inet4.aton(raw).map(BigInteger::valueOf)
+        : IpText.parseV6(raw);
+    if (numeric.isPresent()) return new Cidr(family, numeric.get(), family.bits());
+    List<BigInteger> named = Hosts.lookup(raw, family);
+    if (named.size() == 1) return new Cidr(family, named.get(0), family.bits());
+    if (named.size() > 1) throw new BadValue(raw + " resolves to more than one address");
+    throw unresolved(raw, family);
+  }
+
+  /** XTTYPE_HOSTMASK: ADDRESS or ADDRESS/PREFIXLEN or ADDRESS/MASK. */
+  public static final ValueParser HOST_MASK = (raw, ctx) -> {
+    int slash = raw.indexOf('/');
+    if (slash < 0) return new AddressList(List.of(host(raw, ctx.family())));
+    Cidr h = host(raw.substring(0, slash), ctx.family());
+    int prefix = plen(raw.substring(slash + 1), ctx.family());
+    return new AddressList(List.of(new Cidr(ctx.family(), h.address(), prefix)));
   };
 
-  /** One port or a range "A:B" (open ends allowed), as for tcp/udp --sport/--dport. */
-  public static final ValueParser PORT_RANGE = (raw, ctx) -> new PortList(List.of(portRange(raw, ctx)));
-
-  public static PortRange portRange(String raw, ValueContext ctx) throws BadValue {
-    int colon = raw.indexOf(':');
-    if (colon < 0) {
-      int p = port(raw, ctx);
-      return new PortRange(p, p);
-    }
-    String a = raw.substring(0, colon);
-    String b = raw.substring(colon + 1);
-    int from = a.isEmpty() ? 0 : port(a, ctx);
-    int to = b.isEmpty() ? 65535 : port(b, ctx);
-    if (from > to) throw new BadValue("invalid portrange (min > max)");
-    return new PortRange(from, to);
+  /** XTTYPE_PLEN: a prefix length, or a mask in address notation. */
+  public static int plen(String raw, Family family) throws BadValue {
+    Optional<Long> n = Numbers.xtables(raw, 0, family.bits());
+    if (n.isPresent()) return (int) (long) n.get();
+    Optional<BigInteger> m = family == Family.IPV4 ? Inet4.aton(raw).map(BigInteger::valueOf) : IpText.parseV6(raw);
+    if (m.isPresent()) return contiguous(m.get(), family, raw);
+    throw new BadValue("bad prefix length \"" + raw + "\": neither a valid network mask nor a CIDR length 0-" + family.bits());
   }
 
-  public static int port(String s, ValueContext ctx) throws BadValue {
-    Optional<Long> n = Numbers.parseUnsigned(s, 10);
-    if (n.isPresent() && n.get() <= 65535) return (int) (long) n.get();
-    String proto = ctx.protocol().orElse("tcp");
+  public static final ValueParser PLEN = (raw, ctx) -> {
+    int p = plen(raw, ctx.family());
+    return new NumberRange(p, p);
+  };
+
+  // ---------------------------------------------------------------- ports
+
+  /** xtables_parse_port: a number 0-65535 (C syntax) or a service name for the protocol. */
+  public static int xtPort(String s, String proto) throws BadValue {
+    Optional<Long> n = Numbers.xtables(s, 0, 65535);
+    if (n.isPresent()) return (int) (long) n.get();
     Optional<Integer> named = Services.port(s, proto);
     if (named.isPresent()) return named.get();
-    throw new BadValue("invalid port/service `" + s + "' specified");
+    throw new BadValue("invalid port/service `" + s + "' specified",
+        s.isEmpty() ? "a port is a number 0-65535 or a service name" : null);
   }
 
-  /** multiport's comma list: at most 15 entries, a range counting as two. */
-  public static final ValueParser MULTIPORT = (raw, ctx) -> {
-    List<PortRange> ranges = new ArrayList<>();
-    int slots = 0;
-    for (String part : raw.split(",", -1)) {
-      PortRange r = portRange(part, ctx);
-      slots += part.contains(":") ? 2 : 1;
-      ranges.add(r);
-    }
-    if (slots > 15) throw new BadValue("too many ports specified", "multiport takes at most 15 ports (a range counts as two)");
-    return new PortList(ranges);
-  };
-
-  /** An unsigned number or range "A:B" (also "A-B" where the module allows it). */
-  public static ValueParser numberRange(long max, String what) {
+  /** tcp's --sport / --dport: PORT or FROM:TO with open ends, FROM not above TO. */
+  public static ValueParser tcpPorts(String proto) {
     return (raw, ctx) -> {
-      String[] ab = raw.split("[:-]", 2);
-      Optional<Long> a = Numbers.parseUnsigned(ab[0], 0);
-      Optional<Long> b = ab.length > 1 ? Numbers.parseUnsigned(ab[1], 0) : a;
-      if (a.isEmpty() || b.isEmpty() || a.get() > max || b.get() > max)
-        throw new BadValue("invalid " + what + " \"" + raw + "\"");
-      if (a.get() > b.get()) throw new BadValue("invalid " + what + " range \"" + raw + "\" (min > max)");
-      return new NumberRange(a.get(), b.get());
+      int colon = raw.indexOf(':');
+      if (colon < 0) {
+        int p = xtPort(raw, proto);
+        return new PortList(List.of(new PortRange(p, p)));
+      }
+      String a = raw.substring(0, colon);
+      String b = raw.substring(colon + 1);
+      int from = a.isEmpty() ? 0 : xtPort(a, proto);
+      int to = b.isEmpty() ? 65535 : xtPort(b, proto);
+      if (from > to) throw new BadValue("invalid portrange (min > max)", "write the lower port first: " + to + ":" + from);
+      return new PortList(List.of(new PortRange(from, to)));
     };
   }
 
+  /**
+   * XTTYPE_PORTRC (udp, conntrack ports): up to two ':'-separated parts, each a port number or
+   * a service name of any protocol; an empty part is open. A reversed range is accepted and
+   * matches nothing.
+   */
+  public static final ValueParser PORT_RC = (raw, ctx) -> {
+    String[] parts = raw.split(":", -1);
+    if (parts.length > 2) throw new BadValue("too many components in port range \"" + raw + "\" (at most FROM:TO)");
+    int from = parts[0].isEmpty() ? 0 : portByName(parts[0]);
+    int to = parts.length == 1 ? from : parts[1].isEmpty() ? 65535 : portByName(parts[1]);
+    if (from > to) return new PortList(List.of());
+    return new PortList(List.of(new PortRange(from, to)));
+  };
+
+  /**
+   * xtables_getportbyname: getaddrinfo's service lookup. A decimal number (glibc strtoul, so
+   * blanks and a sign are allowed) is taken modulo 65536 unless it is negative as a C int;
+   * anything else is a service name of any protocol.
+   */
+  public static int portByName(String s) throws BadValue {
+    Numbers.Scan sc = Numbers.strtoul(s, 0, 10);
+    boolean numeric = sc.end() == s.length() && (sc.digits() || s.isEmpty());
+    if (numeric && (int) sc.value() >= 0) return (int) sc.value() & 0xffff;
+    Optional<Integer> named = Services.anyProtocol(s);
+    if (named.isPresent()) return named.get();
+    throw new BadValue("Port \"" + s + "\" does not resolve to anything",
+        s.startsWith("0x") || s.startsWith("0X") ? "this option reads decimal port numbers only" : null);
+  }
+
+  /** multiport's comma list: at most 15 slots, a range FROM:TO takes two and needs FROM < TO. */
+  public static final ValueParser MULTIPORT = (raw, ctx) -> {
+    if (ctx.protocolNegated() || ctx.protocol().isPresent() && !List.of(6, 17, 136, 132, 33).contains(ctx.protocol().get()))
+      throw new BadValue("multiport only works with TCP, UDP, UDPLITE, SCTP and DCCP");
+    if (ctx.protocol().isEmpty())
+      throw new BadValue("multiport needs \"-p tcp\", \"-p udp\", \"-p udplite\", \"-p sctp\" or \"-p dccp\" before it",
+          "put \"-p tcp\" before \"-m multiport\"");
+    String proto = ctx.protocolName().orElse("tcp");
+    List<PortRange> ranges = new ArrayList<>();
+    String[] parts = raw.split(",", -1);
+    int i = 0;
+    for (String part : parts) {
+      if (i >= 15) throw new BadValue("too many ports specified", "multiport takes at most 15 ports; a range counts as two");
+      int colon = part.indexOf(':');
+      if (colon >= 0 && i == 14)
+        throw new BadValue("too many ports specified", "multiport takes at most 15 ports; a range counts as two");
+      if (colon < 0) {
+        int p = xtPort(part, proto);
+        ranges.add(new PortRange(p, p));
+      } else {
+        int from = xtPort(part.substring(0, colon), proto);
+        int to = xtPort(part.substring(colon + 1), proto);
+        if (from >= to) throw new BadValue("invalid portrange specified in \"" + part + "\"", "a multiport range needs FROM < TO");
+        ranges.add(new PortRange(from, to));
+        i++;
+      }
+      i++;
+    }
+    return new PortList(ranges);
+  };
+
+  // ---------------------------------------------------------------- numbers
+
+  /** XTTYPE_UINT8/16/32/64: one number in C syntax within [min, max]. */
   public static ValueParser number(long min, long max, String what) {
     return (raw, ctx) -> {
-      Optional<Long> a = Numbers.parseUnsigned(raw, 0);
-      if (a.isEmpty() || a.get() < min || a.get() > max)
-        throw new BadValue("invalid " + what + " \"" + raw + "\" (expected " + min + "-" + max + ")");
+      Optional<Long> a = Numbers.xtables(raw, min, max);
+      if (a.isEmpty()) throw new BadValue("bad value \"" + raw + "\" for " + what + " (expected " + min + "-" + Long.toUnsignedString(max) + ")");
       return new NumberRange(a.get(), a.get());
     };
   }
 
-  /** {@code value[/mask]} in decimal or hex, as for --mark and --set-mark. */
+  /** XTTYPE_UINT*RC: FROM[:TO] (open ends allowed), each in C syntax up to {@code max}. */
+  public static ValueParser numberRange(long max, String what) {
+    return (raw, ctx) -> {
+      long[] vals = new long[2];
+      int n = 0;
+      int from = 0;
+      while (true) {
+        if (n == 2) throw new BadValue("too many components for " + what + " \"" + raw + "\" (max: 2)");
+        int end;
+        if (from >= raw.length() || raw.charAt(from) == ':') {
+          vals[n] = n == 1 ? max : 0;
+          end = from;
+        } else {
+          Optional<Numbers.Scan> sc = Numbers.xtablesPrefix(raw, from, 0);
+          if (sc.isEmpty() || Long.compareUnsigned(sc.get().value(), max) > 0)
+            throw new BadValue("bad value for " + what + " near \"" + raw.substring(from) + "\", or out of range (0-" + Long.toUnsignedString(max) + ")");
+          end = sc.get().end();
+          if (end < raw.length() && raw.charAt(end) != ':')
+            throw new BadValue("unexpected characters in " + what + " near \"" + raw.substring(end) + "\"");
+          vals[n] = sc.get().value();
+        }
+        n++;
+        if (end >= raw.length()) break;
+        from = end + 1;
+      }
+      return new NumberRange(vals[0], n == 2 ? vals[1] : vals[0]);
+    };
+  }
+
+  /** xtables_parse_mark_mask: VALUE[/MASK], 32-bit numbers in C syntax. */
   public static final ValueParser MARK = (raw, ctx) -> {
-    int slash = raw.indexOf('/');
-    Optional<Long> v = Numbers.parseUnsigned(slash < 0 ? raw : raw.substring(0, slash), 0);
-    Optional<Long> m = slash < 0 ? Optional.of(MarkValue.FULL) : Numbers.parseUnsigned(raw.substring(slash + 1), 0);
-    if (v.isEmpty() || m.isEmpty() || v.get() > MarkValue.FULL || m.get() > MarkValue.FULL)
-      throw new BadValue("bad mark value \"" + raw + "\"");
-    return new MarkValue(v.get(), m.get());
+    Optional<Numbers.Scan> v = Numbers.xtablesPrefix(raw, 0, 0);
+    if (v.isEmpty() || Long.compareUnsigned(v.get().value(), MarkValue.FULL) > 0)
+      throw new BadValue("bad mark value \"" + raw + "\"", "a mark is a 32-bit number, optionally /MASK");
+    long mask = MarkValue.FULL;
+    int end = v.get().end();
+    if (end < raw.length() && raw.charAt(end) == '/') {
+      Optional<Numbers.Scan> m = Numbers.xtablesPrefix(raw, end + 1, 0);
+      if (m.isEmpty() || Long.compareUnsigned(m.get().value(), MarkValue.FULL) > 0)
+        throw new BadValue("bad mark mask in \"" + raw + "\"");
+      mask = m.get().value();
+      end = m.get().end();
+    }
+    if (end != raw.length()) throw new BadValue("bad mark value \"" + raw + "\"");
+    return new MarkValue(v.get().value(), mask);
   };
 
-  /** A comma list of names from a fixed set, compared case-insensitively. */
-  public static ValueParser names(String what, String... allowed) {
-    Set<String> ok = Set.of(Arrays.stream(allowed).map(s -> s.toUpperCase(Locale.ROOT)).toArray(String[]::new));
+  /** XTTYPE_TOSMASK: VALUE[/MASK] (8-bit) or one of the five symbolic TOS names. */
+  public static final ValueParser TOS = (raw, ctx) -> {
+    Optional<Numbers.Scan> v = Numbers.xtablesPrefix(raw, 0, 0);
+    if (v.isPresent() && Long.compareUnsigned(v.get().value(), 255) <= 0) {
+      int end = v.get().end();
+      long mask = 255;
+      if (end < raw.length() && raw.charAt(end) == '/') {
+        Optional<Numbers.Scan> m = Numbers.xtablesPrefix(raw, end + 1, 0);
+        if (m.isEmpty() || Long.compareUnsigned(m.get().value(), 255) > 0) throw new BadValue("Illegal value: \"" + raw + "\"");
+        mask = m.get().value();
+        end = m.get().end();
+      }
+      if (end != raw.length()) throw new BadValue("Illegal value: \"" + raw + "\"");
+      return new MarkValue(v.get().value(), mask);
+    }
+    for (String n : List.of("Minimize-Delay", "Maximize-Throughput", "Maximize-Reliability", "Minimize-Cost", "Normal-Service"))
+      if (n.equalsIgnoreCase(raw)) return new NameSet(List.of(n));
+    throw new BadValue("Symbolic name \"" + raw + "\" is unknown");
+  };
+
+  /** XTTYPE_SYSLOGLEVEL: 0-7 or a syslog level name. */
+  public static final ValueParser SYSLOG_LEVEL = (raw, ctx) -> {
+    Optional<Long> n = Numbers.xtables(raw, 0, 7);
+    if (n.isPresent()) return new NumberRange(n.get(), n.get());
+    List<String> names = List.of("alert", "crit", "debug", "emerg", "error", "info", "notice", "panic", "warning");
+    if (names.contains(raw)) return new NameSet(List.of(raw));
+    throw new BadValue("log level \"" + raw + "\" unknown",
+        Suggest.closest(raw, names).map(s -> "did you mean \"" + s + "\"?").orElse("levels: 0-7 or " + String.join(", ", names)));
+  };
+
+  /** XTTYPE_PROTOCOL: a protocol name or number, as for -p. */
+  public static final ValueParser PROTOCOL = (raw, ctx) -> {
+    Optional<Integer> n = Protocols.number(raw);
+    if (n.isEmpty()) throw new BadValue("unknown protocol \"" + raw + "\" specified");
+    return new Text(Protocols.canonical(n.get()));
+  };
+
+  // ---------------------------------------------------------------- names
+
+  /**
+   * A comma list of state names where each element may be any case-insensitive prefix of a
+   * name (libxt_conntrack's strncasecmp): "EST" is ESTABLISHED, the first name in table order
+   * wins; empty elements are refused.
+   */
+  public static ValueParser prefixNames(String what, String... names) {
     return (raw, ctx) -> {
       List<String> out = new ArrayList<>();
       for (String p : raw.split(",", -1)) {
-        String up = p.toUpperCase(Locale.ROOT);
-        if (!ok.contains(up)) {
-          String hint = Suggest.closest(up, ok).map(s -> "did you mean \"" + s + "\"?").orElse("valid: " + String.join(",", allowed));
+        String found = null;
+        if (!p.isEmpty()) {
+          for (String n : names) {
+            if (n.length() >= p.length() && n.regionMatches(true, 0, p, 0, p.length())) {
+              found = n;
+              break;
+            }
+          }
+        }
+        if (found == null) {
+          String hint = p.isEmpty() ? "no spaces and no empty entries: e.g. ESTABLISHED,RELATED"
+              : Suggest.closest(p.toUpperCase(Locale.ROOT), List.of(names)).map(s -> "did you mean \"" + s + "\"?")
+                  .orElse("valid: " + String.join(",", names));
           throw new BadValue("bad " + what + " \"" + p + "\"", hint);
         }
-        out.add(up);
+        if (!out.contains(found)) out.add(found);
       }
       return new NameSet(out);
     };
   }
 
-  /** One name from a fixed set. */
-  public static ValueParser oneOf(String what, String... allowed) {
-    Set<String> ok = Set.of(allowed);
+  /** A comma list of names compared case-insensitively and in full. */
+  public static ValueParser names(String what, String... allowed) {
     return (raw, ctx) -> {
-      if (!ok.contains(raw)) {
-        String hint = Suggest.closest(raw, ok).map(s -> "did you mean \"" + s + "\"?").orElse("valid: " + String.join(", ", allowed));
-        throw new BadValue("bad " + what + " \"" + raw + "\"", hint);
+      List<String> out = new ArrayList<>();
+      for (String p : raw.split(",", -1)) {
+        String found = null;
+        for (String a : allowed) if (a.equalsIgnoreCase(p)) found = a;
+        if (found == null) {
+          String hint = Suggest.closest(p.toUpperCase(Locale.ROOT), List.of(allowed)).map(s -> "did you mean \"" + s + "\"?")
+              .orElse("valid: " + String.join(",", allowed));
+          throw new BadValue("bad " + what + " \"" + p + "\"", hint);
+        }
+        out.add(found);
       }
-      return new NameSet(List.of(raw));
+      return new NameSet(out);
+    };
+  }
+
+  /** One name from a fixed set; {@code ignoreCase} as the extension compares. */
+  public static ValueParser oneOf(boolean ignoreCase, String what, String... allowed) {
+    return (raw, ctx) -> {
+      for (String a : allowed) if (ignoreCase ? a.equalsIgnoreCase(raw) : a.equals(raw)) return new NameSet(List.of(a));
+      String hint = Suggest.closest(raw, List.of(allowed)).map(s -> "did you mean \"" + s + "\"?")
+          .orElse("valid: " + String.join(", ", allowed));
+      throw new BadValue("bad " + what + " \"" + raw + "\"", hint);
     };
   }
 }

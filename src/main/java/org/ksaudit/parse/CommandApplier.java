@@ -12,7 +12,12 @@ import org.ksaudit.model.Policy;
 import org.ksaudit.model.Rule;
 import org.ksaudit.model.Target;
 
-/** Runs one restore command (-A, -I, -D, -R, -N, -X, -F, -Z, -P, -E) against the open table. */
+/**
+ * Runs one restore command (-A, -I, -D, -R, -N, -X, -F, -Z, -P, -E, -C, -L, -S) against the
+ * open table, refusing what both backends refuse at that line: a chain that does not exist
+ * (yet), a jump to something that is neither a target nor a chain declared so far, a rule to
+ * delete that is not there, a chain to delete that is still used.
+ */
 final class CommandApplier {
   private CommandApplier() {}
 
@@ -23,33 +28,33 @@ final class CommandApplier {
   private record Run(TableState t, RuleCommand cmd, Family family, DiagnosticSink sink, String line) {
     void apply() {
       switch (cmd.kind()) {
-        case APPEND -> existing().ifPresent(c -> add(c, c.rules.size()));
+        case APPEND -> existing().ifPresent(c -> {
+          if (targetResolves()) add(c, c.rules.size());
+        });
         case INSERT -> existing().ifPresent(c -> {
           int n = cmd.ruleNumber().orElse(1);
           if (n > c.rules.size() + 1) error("index of insertion too big (chain " + c.name + " has " + c.rules.size() + " rules)", null);
-          else add(c, n - 1);
+          else if (targetResolves()) add(c, n - 1);
         });
         case DELETE -> existing().ifPresent(this::delete);
-        case REPLACE -> existing().ifPresent(c -> {
-          int n = cmd.ruleNumber().orElse(0);
-          if (n < 1 || n > c.rules.size()) {
-            error("index of replacement too big (chain " + c.name + " has " + c.rules.size() + " rules)", null);
-            return;
-          }
-          c.rules.remove(n - 1);
-          add(c, n - 1);
+        case CHECK -> existing().ifPresent(c -> {
+          if (cmd.rule().isPresent() && find(c, cmd.rule().get()) < 0)
+            error("bad rule (does a matching rule exist in that chain?)", "-C only checks; it fails the restore when the rule is missing");
         });
+        case REPLACE -> existing().ifPresent(c -> error("iptables-nft-restore 1.8 crashes on -R (replace) in a restore file",
+            "delete the rule with -D and insert the new one with -I"));
         case NEW_CHAIN -> newChain();
         case DELETE_CHAIN -> deleteChain();
         case FLUSH -> {
           if (cmd.chain().isEmpty()) t.chains.values().forEach(c -> c.rules.clear());
           else existing().ifPresent(c -> c.rules.clear());
         }
-        case ZERO, LIST, LIST_RULES, CHECK -> {
+        case ZERO, LIST, LIST_RULES -> {
           if (cmd.chain().isPresent()) existing();
         }
         case POLICY -> policy();
-        case RENAME_CHAIN -> rename();
+        case RENAME_CHAIN -> existing().ifPresent(c -> error("iptables-nft-restore cannot rename a chain created in the same restore",
+            "declare the chain under its final name"));
       }
     }
 
@@ -57,18 +62,52 @@ final class CommandApplier {
       String name = cmd.chain().orElse("");
       TableState.ChainState c = t.chains.get(name);
       if (c == null && Catalog.builtinChains(t.name).contains(name)) {
-        // built-in chains exist without a declaration line
         c = new TableState.ChainState(name, true, Optional.empty(), cmd.chainPos(), false);
         t.chains.put(name, c);
       }
+      if (c == null && Catalog.ALL_BUILTIN.contains(name)) {
+        error("chain " + name + " is a built-in chain of other tables, not of table \"" + t.name + "\"",
+            "built-in chains of " + t.name + ": " + String.join(", ", new java.util.TreeSet<>(Catalog.builtinChains(t.name))));
+        return Optional.empty();
+      }
       if (c == null) {
-        String hint = name.endsWith("\r") ? RulesetListener.crlfHint()
+        String hint = name.contains("\r") ? RulesetListener.crlfHint()
             : Suggest.closest(name, t.chains.keySet()).map(s -> "did you mean \"" + s + "\"?")
                 .orElse("declare it first with \":" + name + " - [0:0]\" or \"-N " + name + "\"");
-        error("chain \"" + name.replace("\r", "\\r") + "\" does not exist in table \"" + t.name + "\"", hint);
+        error("chain \"" + RuleInterpreter.visible(name) + "\" does not exist in table \"" + t.name + "\"", hint);
         return Optional.empty();
       }
       return Optional.of(c);
+    }
+
+    /**
+     * A target that is not an extension names a chain, which must exist when the line is read
+     * (iptables-legacy: "Couldn't load target", iptables-nft: "Chain does not exist").
+     */
+    boolean targetResolves() {
+      Optional<Target> tg = cmd.rule().flatMap(Rule::target);
+      if (tg.isEmpty() || cmd.targetIsExtension()) return true;
+      String name = tg.get().name();
+      boolean chain = t.chains.containsKey(name) || Catalog.builtinChains(t.name).contains(name);
+      if (chain) return true;
+      if (!cmd.hadErrors()) sink.add(Diagnostic.error(tg.get().pos(), Math.max(1, name.length()),
+          (tg.get().isGoto() ? "goto target \"" : "target or chain \"") + RuleInterpreter.visible(name)
+              + "\" does not exist" + (tg.get().isGoto() ? " (a goto needs a user chain)" : ""),
+          undefinedHint(name, tg.get().isGoto()), line));
+      return cmd.hadErrors();
+    }
+
+    private String undefinedHint(String name, boolean isGoto) {
+      if (name.contains("\r")) return RulesetListener.crlfHint();
+      String up = name.toUpperCase();
+      if (isGoto && (Catalog.STANDARD_TARGETS.contains(name) || Catalog.DEFAULT.target(name, family).isPresent()))
+        return "write \"-j " + name + "\"";
+      if (!up.equals(name) && (Catalog.STANDARD_TARGETS.contains(up) || Catalog.DEFAULT.target(up, family).isPresent()))
+        return "targets are upper-case: \"-j " + up + "\"";
+      List<String> names = new ArrayList<>(t.chains.keySet());
+      names.addAll(Catalog.STANDARD_TARGETS);
+      return Suggest.closest(name, names).map(s -> "did you mean \"" + s + "\"?")
+          .orElse("declare the chain before this line with \":" + name + " - [0:0]\"");
     }
 
     void add(TableState.ChainState c, int index) {
@@ -82,19 +121,20 @@ final class CommandApplier {
       if (cmd.ruleNumber().isPresent()) {
         int n = cmd.ruleNumber().get();
         if (n > c.rules.size()) error("index of deletion too big (chain " + c.name + " has " + c.rules.size() + " rules)", null);
-        else c.rules.remove(n - 1);
+        else t.deferred.remove(c.rules.remove(n - 1));
         return;
       }
       Optional<Rule> spec = cmd.rule();
       if (spec.isEmpty()) return;
-      RuleKey key = RuleKey.of(spec.get());
-      for (int k = 0; k < c.rules.size(); k++) {
-        if (RuleKey.of(c.rules.get(k)).equals(key)) {
-          c.rules.remove(k);
-          return;
-        }
-      }
-      error("bad rule (does a matching rule exist in that chain?)", null);
+      int k = find(c, spec.get());
+      if (k < 0) error("bad rule (does a matching rule exist in that chain?)", null);
+      else t.deferred.remove(c.rules.remove(k));
+    }
+
+    private int find(TableState.ChainState c, Rule spec) {
+      RuleKey key = RuleKey.of(spec);
+      for (int k = 0; k < c.rules.size(); k++) if (RuleKey.of(c.rules.get(k)).equals(key)) return k;
+      return -1;
     }
 
     void newChain() {
@@ -103,25 +143,40 @@ final class CommandApplier {
         error("chain \"" + name + "\" already exists", null);
         return;
       }
-      if (Catalog.STANDARD_TARGETS.contains(name) || Catalog.DEFAULT.target(name, family).isPresent()) {
-        error("chain name \"" + name + "\" clashes with a target name", null);
-        return;
-      }
       t.chains.put(name, new TableState.ChainState(name, false, Optional.empty(), cmd.chainPos(), true));
     }
 
     void deleteChain() {
       if (cmd.chain().isEmpty()) {
+        for (TableState.ChainState c : List.copyOf(t.chains.values())) {
+          if (c.builtin) continue;
+          if (!c.rules.isEmpty() || referenced(c.name)) {
+            error("cannot delete chain \"" + c.name + "\": it " + (c.rules.isEmpty() ? "is still used by a rule" : "still has rules"),
+                "flush the chains and remove the jumps first");
+            return;
+          }
+        }
         t.chains.values().removeIf(c -> !c.builtin);
         return;
       }
       existing().ifPresent(c -> {
         if (c.builtin) {
           error("cannot delete built-in chain " + c.name, null);
-          return;
+        } else if (!c.rules.isEmpty()) {
+          error("cannot delete chain \"" + c.name + "\": it still has rules", "flush it first with \"-F " + c.name + "\"");
+        } else if (referenced(c.name)) {
+          error("cannot delete chain \"" + c.name + "\": a rule still jumps to it", "remove the jump first");
+        } else {
+          t.chains.remove(c.name);
         }
-        t.chains.remove(c.name);
       });
+    }
+
+    private boolean referenced(String chain) {
+      for (TableState.ChainState c : t.chains.values())
+        for (Rule r : c.rules)
+          if (r.target().isPresent() && r.target().get().name().equals(chain)) return true;
+      return false;
     }
 
     void policy() {
@@ -132,48 +187,16 @@ final class CommandApplier {
           return;
         }
         if (!pol.equals("ACCEPT") && !pol.equals("DROP")) {
-          error("bad policy \"" + pol + "\" (only ACCEPT or DROP)", "add a final rule \"-A " + c.name + " -j " + pol + "\" instead");
+          error("bad policy \"" + RuleInterpreter.visible(pol) + "\" (only ACCEPT or DROP)",
+              pol.contains("\r") ? RulesetListener.crlfHint() : "add a final rule \"-A " + c.name + " -j " + pol + "\" instead");
           return;
         }
         c.policy = Optional.of(Policy.valueOf(pol));
       });
     }
 
-    void rename() {
-      existing().ifPresent(c -> {
-        String to = cmd.extra().orElse("");
-        if (c.builtin) {
-          error("cannot rename built-in chain " + c.name, null);
-          return;
-        }
-        if (t.chains.containsKey(to)) {
-          error("chain \"" + to + "\" already exists", null);
-          return;
-        }
-        TableState.ChainState renamed = new TableState.ChainState(to, false, Optional.empty(), c.pos, true);
-        renamed.rules.addAll(c.rules);
-        t.chains.remove(c.name);
-        t.chains.put(to, renamed);
-        for (TableState.ChainState other : t.chains.values()) {
-          List<Rule> updated = new ArrayList<>();
-          for (Rule r : other.rules) updated.add(retarget(r, c.name, to));
-          other.rules.clear();
-          other.rules.addAll(updated);
-        }
-      });
-    }
-
-    private Rule retarget(Rule r, String from, String to) {
-      if (r.target().isEmpty() || !r.target().get().name().equals(from)) return r;
-      Target old = r.target().get();
-      Rule moved = new Rule(r.pos(), r.chain(), r.text(), r.matches(),
-          Optional.of(new Target(to, old.isGoto(), old.options(), old.pos())), r.complete());
-      List<DeferredCheck> d = t.deferred.remove(r);
-      if (d != null) t.deferred.put(moved, d);
-      return moved;
-    }
-
     void error(String message, String hint) {
+      if (cmd.hadErrors()) return;
       sink.add(Diagnostic.error(cmd.chainPos(), cmd.chainLength(), message, hint, line));
     }
   }

@@ -2,26 +2,24 @@ package org.ksaudit.parse;
 
 /** The iptables commands that may appear on a restore line. */
 enum CommandKind {
-  APPEND('A', "--append"),
-  INSERT('I', "--insert"),
-  DELETE('D', "--delete"),
-  REPLACE('R', "--replace"),
-  NEW_CHAIN('N', "--new-chain"),
-  DELETE_CHAIN('X', "--delete-chain"),
-  FLUSH('F', "--flush"),
-  ZERO('Z', "--zero"),
-  POLICY('P', "--policy"),
-  RENAME_CHAIN('E', "--rename-chain"),
-  CHECK('C', "--check"),
-  LIST('L', "--list"),
-  LIST_RULES('S', "--list-rules");
+  APPEND('A'),
+  INSERT('I'),
+  DELETE('D'),
+  REPLACE('R'),
+  NEW_CHAIN('N'),
+  DELETE_CHAIN('X'),
+  FLUSH('F'),
+  ZERO('Z'),
+  POLICY('P'),
+  RENAME_CHAIN('E'),
+  CHECK('C'),
+  LIST('L'),
+  LIST_RULES('S');
 
   final char letter;
-  final String longName;
 
-  CommandKind(char letter, String longName) {
+  CommandKind(char letter) {
     this.letter = letter;
-    this.longName = longName;
   }
 
   /** Commands whose rule specification is built from the rest of the line. */

@@ -2,9 +2,11 @@ package org.ksaudit.parse;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +15,6 @@ import java.util.Set;
 import java.util.function.IntFunction;
 import org.ksaudit.catalog.BadValue;
 import org.ksaudit.catalog.Catalog;
-import org.ksaudit.catalog.Suggest;
 import org.ksaudit.diagnostic.Diagnostic;
 import org.ksaudit.diagnostic.DiagnosticSink;
 import org.ksaudit.model.Family;
@@ -21,69 +22,47 @@ import org.ksaudit.model.Rule;
 import org.ksaudit.model.Target;
 
 /**
- * What the kernel checks when a table is committed, and iptables-restore --test does not:
- * jumps to chains that do not exist, jumps to built-in chains, jump loops, and extensions
- * used from hooks they do not support (REJECT reached from PREROUTING, owner from INPUT).
+ * What the kernel checks when a table is committed: jumps to built-in chains, jump loops
+ * reachable from a built-in chain (a loop nothing reaches is accepted), and extensions used
+ * from hooks they do not support (REJECT reached from PREROUTING, owner from INPUT).
  */
 final class CommitValidator {
   private CommitValidator() {}
 
   static void validate(TableState t, Family family, DiagnosticSink sink, IntFunction<String> lines) {
-    Map<String, List<String>> edges = new HashMap<>();
+    Map<String, List<Rule>> edges = new HashMap<>();
     for (TableState.ChainState c : t.chains.values()) {
-      List<String> out = new ArrayList<>();
+      List<Rule> out = new ArrayList<>();
       for (Rule r : c.rules) {
         if (r.target().isEmpty()) continue;
         Target tg = r.target().get();
         String name = tg.name();
-        if (isExtensionOrStandard(name, family) && !tg.isGoto()) continue;
-        if (Catalog.STANDARD_TARGETS.contains(name) && tg.isGoto()) {
-          error(sink, tg, lines, "cannot goto a standard target (" + name + ")", "use \"-j " + name + "\"");
-          continue;
-        }
+        if (!tg.isGoto() && (Catalog.STANDARD_TARGETS.contains(name) || Catalog.DEFAULT.target(name, family).isPresent())) continue;
         TableState.ChainState dest = t.chains.get(name);
-        if (dest == null) {
-          error(sink, tg, lines, "chain \"" + name.replace("\r", "\\r") + "\" does not exist (jump target)", undefinedHint(name, t));
-          continue;
-        }
+        if (dest == null) continue;
         if (dest.builtin) {
-          error(sink, tg, lines, "cannot jump to built-in chain " + name, "jumps go to user chains only");
+          if (r.complete()) error(sink, tg, lines, "cannot jump to built-in chain " + name, "jumps go to user chains only");
           continue;
         }
-        out.add(name);
+        out.add(r);
       }
       edges.put(c.name, out);
     }
-    reportLoops(t, edges, sink, lines);
     Map<String, Set<String>> hooks = hooks(t, edges);
+    reportLoops(t, edges, hooks.keySet(), sink, lines);
     for (TableState.ChainState c : t.chains.values()) {
       Set<String> h = hooks.getOrDefault(c.name, Set.of());
       for (Rule r : c.rules) {
         for (DeferredCheck d : t.deferred.getOrDefault(r, List.of())) {
-          Optional<BadValue> bad = d.check().check(d.facts().view(h));
+          Optional<BadValue> bad = d.check().check(d.view().withHooks(h));
           bad.ifPresent(b -> sink.add(Diagnostic.error(d.pos(), d.length(), b.getMessage(), b.hint(), d.sourceLine())));
         }
       }
     }
   }
 
-  private static boolean isExtensionOrStandard(String name, Family family) {
-    return Catalog.STANDARD_TARGETS.contains(name) || Catalog.DEFAULT.target(name, family).isPresent();
-  }
-
-  private static String undefinedHint(String name, TableState t) {
-    if (name.endsWith("\r")) return RulesetListener.crlfHint();
-    String up = name.toUpperCase();
-    if (!up.equals(name) && (Catalog.STANDARD_TARGETS.contains(up) || Catalog.DEFAULT.target(up, Family.IPV4).isPresent()))
-      return "targets are upper-case: \"-j " + up + "\"";
-    Set<String> names = new LinkedHashSet<>(t.chains.keySet());
-    names.addAll(Catalog.STANDARD_TARGETS);
-    return Suggest.closest(name, names).map(s -> "did you mean \"" + s + "\"?")
-        .orElse("declare the chain with \":" + name + " - [0:0]\"");
-  }
-
   /** Every built-in chain from which each chain can be reached, following jumps and gotos. */
-  private static Map<String, Set<String>> hooks(TableState t, Map<String, List<String>> edges) {
+  private static Map<String, Set<String>> hooks(TableState t, Map<String, List<Rule>> edges) {
     Map<String, Set<String>> out = new HashMap<>();
     for (TableState.ChainState c : t.chains.values()) {
       if (!c.builtin) continue;
@@ -94,28 +73,31 @@ final class CommitValidator {
         String n = work.poll();
         if (!seen.add(n)) continue;
         out.computeIfAbsent(n, k -> new LinkedHashSet<>()).add(c.name);
-        work.addAll(edges.getOrDefault(n, List.of()));
+        for (Rule r : edges.getOrDefault(n, List.of())) work.add(r.target().get().name());
       }
     }
     return out;
   }
 
-  private static void reportLoops(TableState t, Map<String, List<String>> edges, DiagnosticSink sink, IntFunction<String> lines) {
+  /** Depth-first search over the chains built-in chains reach; a back edge closes a loop. */
+  private static void reportLoops(TableState t, Map<String, List<Rule>> edges, Set<String> reachable, DiagnosticSink sink,
+      IntFunction<String> lines) {
     Map<String, Integer> state = new HashMap<>();
-    for (String start : edges.keySet()) {
-      if (state.getOrDefault(start, 0) != 0) continue;
+    for (TableState.ChainState root : t.chains.values()) {
+      if (!root.builtin || state.containsKey(root.name)) continue;
       Deque<String> path = new ArrayDeque<>();
-      Deque<java.util.Iterator<String>> stack = new ArrayDeque<>();
-      path.push(start);
-      stack.push(edges.getOrDefault(start, List.of()).iterator());
-      state.put(start, 1);
+      Deque<Iterator<Rule>> stack = new ArrayDeque<>();
+      path.push(root.name);
+      stack.push(edges.getOrDefault(root.name, List.of()).iterator());
+      state.put(root.name, 1);
       while (!stack.isEmpty()) {
-        java.util.Iterator<String> it = stack.peek();
+        Iterator<Rule> it = stack.peek();
         if (it.hasNext()) {
-          String n = it.next();
+          Rule r = it.next();
+          String n = r.target().get().name();
           int s = state.getOrDefault(n, 0);
-          if (s == 1) {
-            reportLoop(t, path, n, sink, lines);
+          if (s == 1 && reachable.contains(n)) {
+            reportLoop(path, n, r, sink, lines);
           } else if (s == 0) {
             state.put(n, 1);
             path.push(n);
@@ -129,21 +111,13 @@ final class CommitValidator {
     }
   }
 
-  private static void reportLoop(TableState t, Deque<String> path, String back, DiagnosticSink sink, IntFunction<String> lines) {
-    List<String> cycle = new ArrayList<>();
+  private static void reportLoop(Deque<String> path, String back, Rule closing, DiagnosticSink sink, IntFunction<String> lines) {
     List<String> rev = new ArrayList<>(path);
-    java.util.Collections.reverse(rev);
-    int from = rev.indexOf(back);
-    for (int k = from; k < rev.size(); k++) cycle.add(rev.get(k));
+    Collections.reverse(rev);
+    List<String> cycle = new ArrayList<>(rev.subList(rev.indexOf(back), rev.size()));
     cycle.add(back);
-    String last = rev.get(rev.size() - 1);
-    for (Rule r : t.chains.get(last).rules) {
-      if (r.target().isPresent() && r.target().get().name().equals(back)) {
-        error(sink, r.target().get(), lines, "jump loop: " + String.join(" -> ", cycle),
-            "the kernel refuses a table whose chains jump in a circle");
-        return;
-      }
-    }
+    error(sink, closing.target().get(), lines, "jump loop: " + String.join(" -> ", cycle),
+        "the kernel refuses a table whose chains jump in a circle");
   }
 
   private static void error(DiagnosticSink sink, Target tg, IntFunction<String> lines, String msg, String hint) {

@@ -6,8 +6,10 @@ import org.ksaudit.model.Rule;
 import org.ksaudit.model.SourcePos;
 
 /**
- * One interpreted restore line: the command, its chain and arguments, the rule it carries
- * (for -A/-I/-D/-R/-C) and the checks that can only run once the table is complete.
+ * One interpreted restore line: the command, its chain and arguments, the rule it carries (for
+ * -A/-I/-D/-R/-C), whether its target is an extension or standard verdict (otherwise it names
+ * a chain), the checks that can only run once the table is complete, and whether the line
+ * already had errors (the command then runs for the model's sake only, without new reports).
  */
 record RuleCommand(
     CommandKind kind,
@@ -17,7 +19,9 @@ record RuleCommand(
     Optional<Integer> ruleNumber,
     Optional<String> extra,
     Optional<Rule> rule,
-    List<DeferredCheck> deferred) {
+    boolean targetIsExtension,
+    List<DeferredCheck> deferred,
+    boolean hadErrors) {
   RuleCommand {
     deferred = List.copyOf(deferred);
   }

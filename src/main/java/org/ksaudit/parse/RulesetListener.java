@@ -3,8 +3,8 @@ package org.ksaudit.parse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.TreeSet;
 import org.antlr.v4.runtime.BufferedTokenStream;
-import org.antlr.v4.runtime.ParserRuleContext;
 import org.antlr.v4.runtime.Token;
 import org.ksaudit.catalog.Catalog;
 import org.ksaudit.catalog.Suggest;
@@ -13,7 +13,6 @@ import org.ksaudit.diagnostic.DiagnosticSink;
 import org.ksaudit.model.Chain;
 import org.ksaudit.model.Family;
 import org.ksaudit.model.Policy;
-import org.ksaudit.model.Rule;
 import org.ksaudit.model.SourcePos;
 import org.ksaudit.model.Table;
 import org.ksaudit.parse.generated.IptablesLexer;
@@ -21,24 +20,34 @@ import org.ksaudit.parse.generated.IptablesParser;
 import org.ksaudit.parse.generated.IptablesParserBaseListener;
 
 /**
- * Walks the parse tree line by line, as iptables-restore reads its input: opens tables,
- * declares chains, runs each rule line's command against the table and validates the table
- * at COMMIT. The only place where parse trees become model records.
+ * Follows the parser line by line (as a parse listener: no tree is kept, which matters for
+ * dumps of a hundred thousand lines), as iptables-restore reads its input (both backends'
+ * restore loops): comments and empty lines skipped, "*table" opening a table, ":chain" lines
+ * declaring chains, the exact line "COMMIT" ending a table, every other line inside a table a
+ * command, and anything else outside a table refused. The only place where parse trees become
+ * model records.
  */
 final class RulesetListener extends IptablesParserBaseListener {
+  /** fgets in iptables-restore reads at most this many bytes of a line, newline included. */
+  static final int MAX_LINE = 10239;
+
   private final String file;
   private final Family family;
   private final String[] lines;
+  private final boolean endsWithNewline;
   private final BufferedTokenStream tokens;
   private final DiagnosticSink sink;
   private final RuleInterpreter interpreter;
   private final List<Table> tables = new ArrayList<>();
   private TableState current;
+  private boolean ended;
 
-  RulesetListener(String file, Family family, String[] lines, BufferedTokenStream tokens, DiagnosticSink sink) {
+  RulesetListener(String file, Family family, String[] lines, boolean endsWithNewline, BufferedTokenStream tokens,
+      DiagnosticSink sink) {
     this.file = file;
     this.family = family;
     this.lines = lines;
+    this.endsWithNewline = endsWithNewline;
     this.tokens = tokens;
     this.sink = sink;
     this.interpreter = new RuleInterpreter(Catalog.DEFAULT, family, file, sink);
@@ -49,10 +58,13 @@ final class RulesetListener extends IptablesParserBaseListener {
   }
 
   /** At end of input: an open table was never committed, so iptables-restore loads nothing of it. */
-  void finish(int lastLine) {
+  void finish() {
+    if (ended) return;
+    int last = lines.length;
+    if (!endsWithNewline && last >= 1 && lines[last - 1].isBlank() && !lines[last - 1].isEmpty()) blankLine(last);
     if (current != null) {
       sink.add(Diagnostic.error(current.pos, current.name.length() + 1,
-          "table \"" + current.name + "\" is never committed: COMMIT expected at line " + (lastLine + 1),
+          "table \"" + current.name + "\" is never committed: COMMIT expected at the end",
           "add a line \"COMMIT\" at the end of the table", line(current.pos.line())));
       CommitValidator.validate(current, family, sink, this::line);
       tables.add(freeze(current));
@@ -61,116 +73,132 @@ final class RulesetListener extends IptablesParserBaseListener {
   }
 
   @Override
-  public void enterTableHeader(IptablesParser.TableHeaderContext ctx) {
-    Token mark = ctx.TABLE_MARK().getSymbol();
-    List<Token> words = words(ctx.anyWords());
+  public void exitLine(IptablesParser.LineContext ctx) {
+    if (ended || ctx.getStart() != ctx.getStop() || ctx.getStart().getType() != IptablesLexer.NL) return;
+    int n = ctx.getStart().getLine();
+    if (!line(n).isEmpty()) blankLine(n);
+  }
+
+  /** A line of blanks is not an empty line to iptables-restore: it is a command with no words. */
+  private void blankLine(int n) {
+    String text = line(n);
+    String hint = text.contains("\r") ? crlfHint() : "delete the blanks: only a truly empty line is skipped";
+    sink.add(Diagnostic.error(new SourcePos(file, n, 1), Math.max(1, text.length()),
+        current == null ? "line of blanks outside a table" : "line of blanks (iptables-restore: no command specified)", hint, text));
+  }
+
+  @Override
+  public void exitTableHeader(IptablesParser.TableHeaderContext ctx) {
+    Token mark = ctx.getStart();
+    if (ended || tooLong(mark.getLine())) return;
     if (current != null) {
       error(mark, 1, "table \"" + current.name + "\" is still open: COMMIT missing before this line",
           "end each table with a \"COMMIT\" line");
       return;
     }
-    if (words.isEmpty()) {
+    List<Field> f = fields(mark.getLine(), 1);
+    if (f.isEmpty()) {
       error(mark, 1, "table name missing after \"*\"", "write e.g. \"*filter\"");
       current = new TableState("filter", pos(mark));
       return;
     }
-    Token t = words.get(0);
-    String name = Words.unquote(t.getText());
-    if (!Catalog.TABLES.contains(name)) {
-      String hint = name.endsWith("\r") ? crlfHint()
-          : Suggest.closest(name, Catalog.TABLES).map(s -> "did you mean \"" + s + "\"?")
+    Field t = f.get(0);
+    if (!Catalog.TABLES.contains(t.text)) {
+      String hint = t.text.contains("\r") ? crlfHint()
+          : Suggest.closest(t.text, Catalog.TABLES).map(s -> "did you mean \"" + s + "\"?")
               .orElse("tables are filter, nat, mangle, raw and security");
-      error(t, t.getText().length(), "table \"" + visible(name) + "\" does not exist", hint);
+      fieldError(mark.getLine(), t, "table \"" + RuleInterpreter.visible(t.text) + "\" does not exist", hint);
     }
-    current = new TableState(name, pos(mark));
+    current = new TableState(t.text, pos(mark));
   }
 
   @Override
-  public void enterChainDeclaration(IptablesParser.ChainDeclarationContext ctx) {
-    Token mark = ctx.CHAIN_MARK().getSymbol();
+  public void exitChainDeclaration(IptablesParser.ChainDeclarationContext ctx) {
+    Token mark = ctx.getStart();
+    int n = mark.getLine();
+    if (ended || tooLong(n)) return;
     if (current == null) {
       error(mark, 1, "chain declared outside a table", "start the table with a line such as \"*filter\"");
       return;
     }
-    List<Token> words = words(ctx.anyWords());
-    if (words.isEmpty()) {
+    List<Field> f = fields(n, 1);
+    if (f.isEmpty()) {
       error(mark, 1, "chain name missing after \":\"", null);
       return;
     }
-    Token nameTok = words.get(0);
-    String name = nameTok.getText();
+    Field nameField = f.get(0);
+    String name = nameField.text;
     if (name.length() > RuleInterpreter.MAX_NAME) {
-      error(nameTok, name.length(), "invalid chain name \"" + name + "\" (28 chars max)", null);
+      fieldError(n, nameField, "invalid chain name \"" + name + "\" (28 chars max)", null);
       return;
     }
-    if (words.size() < 2) {
-      error(nameTok, name.length(), "chain \"" + name + "\" has no policy", "write \":" + name + " ACCEPT [0:0]\" for a built-in chain or \":" + name + " - [0:0]\" for a user chain");
+    if (f.size() < 2) {
+      fieldError(n, nameField, "chain \"" + RuleInterpreter.visible(name) + "\" has no policy",
+          name.contains("\r") ? crlfHint()
+              : "write \":" + name + " ACCEPT [0:0]\" for a built-in chain or \":" + name + " - [0:0]\" for a user chain");
       return;
     }
-    Token polTok = words.get(1);
-    String pol = polTok.getText();
+    Field polField = f.get(1);
+    String pol = polField.text;
     boolean builtin = Catalog.builtinChains(current.name).contains(name);
-    if (current.chains.containsKey(name) && current.chains.get(name).declared) {
-      error(nameTok, name.length(), "chain \"" + name + "\" declared twice",
-          "iptables-legacy-restore refuses a second declaration; remove one");
-      return;
-    }
-    Optional<Policy> policy = Optional.empty();
     if (builtin) {
+      TableState.ChainState c = current.chains.computeIfAbsent(name,
+          k -> new TableState.ChainState(name, true, Optional.empty(), new SourcePos(file, n, nameField.column), true));
       if (pol.equals("ACCEPT") || pol.equals("DROP")) {
-        policy = Optional.of(Policy.valueOf(pol));
-      } else {
-        String hint = pol.endsWith("\r") ? crlfHint()
+        c.policy = Optional.of(Policy.valueOf(pol));
+      } else if (!pol.equals("-")) {
+        String hint = pol.contains("\r") ? crlfHint()
             : pol.equalsIgnoreCase("accept") || pol.equalsIgnoreCase("drop") ? "policies are upper-case: " + pol.toUpperCase()
             : "a built-in chain's policy is ACCEPT or DROP; use a final rule \"-A " + name + " -j " + pol + "\" for anything else";
-        error(polTok, pol.length(), "bad policy \"" + visible(pol) + "\" for built-in chain " + name, hint);
-        policy = Optional.of(Policy.ACCEPT);
+        fieldError(n, polField, "bad policy \"" + RuleInterpreter.visible(pol) + "\" for built-in chain " + name, hint);
       }
-    } else {
+      return;
+    }
+    if (Catalog.STANDARD_TARGETS.contains(name)) {
+      fieldError(n, nameField, "chain name \"" + name + "\" clashes with a standard target", "choose another name");
+      return;
+    }
+    if (name.startsWith("-") || name.startsWith("!")) {
+      fieldError(n, nameField, "chain name \"" + name + "\" may not start with '" + name.charAt(0) + "'",
+          "iptables-nft-restore refuses it");
+      return;
+    }
+    if (name.contains("\r")) {
+      fieldError(n, nameField, "invalid chain name \"" + RuleInterpreter.visible(name) + "\"", crlfHint());
+      return;
+    }
+    if (!pol.equals("-")) {
       if (Catalog.ALL_BUILTIN.contains(name)) {
-        error(nameTok, name.length(), "chain " + name + " is not a built-in chain of table \"" + current.name + "\"",
-            "built-in chains of " + current.name + ": " + String.join(", ", new java.util.TreeSet<>(Catalog.builtinChains(current.name))));
-      } else if (!pol.equals("-")) {
-        error(polTok, pol.length(), "user chain \"" + name + "\" cannot have a policy",
-            "write \":" + name + " - [0:0]\"; only built-in chains have policies");
-      }
-      if (Catalog.STANDARD_TARGETS.contains(name) || Catalog.DEFAULT.target(name, family).isPresent()) {
-        error(nameTok, name.length(), "chain name \"" + name + "\" clashes with a target name", null);
-      }
-      if (name.startsWith("-") || name.startsWith("!")) {
-        error(nameTok, name.length(), "chain name \"" + name + "\" may not start with '-' or '!'", null);
+        fieldError(n, polField, "chain " + name + " is not a built-in chain of table \"" + current.name + "\", so it has no policy",
+            "built-in chains of " + current.name + ": " + String.join(", ", new TreeSet<>(Catalog.builtinChains(current.name))));
+      } else {
+        fieldError(n, polField, "user chain \"" + name + "\" cannot have a policy",
+            pol.contains("\r") ? crlfHint() : "write \":" + name + " - [0:0]\"; only built-in chains have policies");
       }
     }
     TableState.ChainState existing = current.chains.get(name);
-    if (existing != null && existing.builtin) {
-      existing.policy = policy;
-      current.chains.put(name, new TableState.ChainState(name, true, policy, pos(nameTok), true));
-      current.chains.get(name).rules.addAll(existing.rules);
-    } else {
-      current.chains.put(name, new TableState.ChainState(name, builtin, policy, pos(nameTok), true));
+    if (existing != null) {
+      fieldError(n, nameField, "chain \"" + name + "\" declared twice",
+          "iptables-legacy-restore refuses a second declaration; remove one");
+      return;
     }
+    current.chains.put(name, new TableState.ChainState(name, false, Optional.empty(), new SourcePos(file, n, nameField.column), true));
   }
 
   @Override
-  public void enterCommitLine(IptablesParser.CommitLineContext ctx) {
-    Token commit = ctx.COMMIT().getSymbol();
-    List<Token> words = words(ctx.anyWords());
-    if (!words.isEmpty()) {
-      Token w = words.get(0);
-      error(w, w.getText().length(), "unexpected text after COMMIT", "COMMIT stands alone on its line");
+  public void exitCommitLine(IptablesParser.CommitLineContext ctx) {
+    Token commit = ctx.getStart();
+    int n = commit.getLine();
+    if (ended || tooLong(n)) return;
+    if (!line(n).equals("COMMIT")) {
+      error(commit, line(n).length(), "\"COMMIT\" must stand alone on its line",
+          "iptables-restore reads \"" + RuleInterpreter.visible(line(n)) + "\" as a rule and refuses it");
     }
     if (current == null) {
       error(commit, 6, "COMMIT outside a table", "a table starts with a line such as \"*filter\"");
       return;
     }
-    int next = commit.getTokenIndex() + 1;
-    boolean newline = false;
-    for (int k = next; k < tokens.size(); k++) {
-      Token t = tokens.get(k);
-      if (t.getType() == IptablesLexer.NL) { newline = true; break; }
-      if (t.getChannel() == Token.DEFAULT_CHANNEL) break;
-    }
-    if (!newline) {
+    if (!endsWithNewline && n == lines.length) {
       error(commit, 6, "the last COMMIT has no newline after it",
           "iptables-legacy-restore only recognises \"COMMIT\" followed by a newline; end the file with one");
     }
@@ -180,41 +208,68 @@ final class RulesetListener extends IptablesParserBaseListener {
   }
 
   @Override
-  public void enterRuleLine(IptablesParser.RuleLineContext ctx) {
-    if (ctx.getStart() == null || ctx.getStop() == null || ctx.getStop().getTokenIndex() < ctx.getStart().getTokenIndex()) return;
+  public void exitRuleLine(IptablesParser.RuleLineContext ctx) {
+    if (ended || ctx.getStart() == null || ctx.getStop() == null || ctx.getStop().getTokenIndex() < ctx.getStart().getTokenIndex()) return;
     Token first = ctx.getStart();
+    int n = first.getLine();
+    if (tooLong(n)) return;
+    String text = line(n);
     if (current == null) {
-      String text = first.getText();
       String hint = text.startsWith("-") ? "rules belong inside a table: start with \"*filter\" and end with \"COMMIT\""
-          : text.endsWith("\r") ? crlfHint() : null;
-      error(first, Math.max(1, text.length()), "rule outside a table", hint);
+          : text.contains("\r") ? crlfHint() : null;
+      error(first, Math.max(1, first.getText().length()), "rule outside a table", hint);
       return;
+    }
+    boolean newline = endsWithNewline || n < lines.length;
+    int start = 0;
+    int end = text.length();
+    if (text.startsWith("[")) {
+      CountersPrefix cp = CountersPrefix.of(text, newline);
+      if (cp.error().isPresent()) {
+        error(first, first.getText().length(), "counters \"" + first.getText() + "\": " + cp.error().get(),
+            "write \"[PACKETS:BYTES]\" before the rule");
+        return;
+      }
+      start = cp.start();
+      end = cp.end();
+      if (end < text.length())
+        sink.add(Diagnostic.warning(new SourcePos(file, n, end + 1), 1,
+            "iptables-restore stops reading this line here: the counters prefix splits it at the next ':' or ']'",
+            "use \"[PACKETS:BYTES]\" with both numbers", text));
     }
     List<Arg> args = new ArrayList<>();
-    int lineNo = first.getLine();
     for (int k = first.getTokenIndex(); k <= ctx.getStop().getTokenIndex(); k++) {
       Token t = tokens.get(k);
-      if (t.getChannel() != Token.DEFAULT_CHANNEL) continue;
-      int col = t.getCharPositionInLine() + 1;
-      switch (t.getType()) {
-        case IptablesLexer.COUNTERS -> checkCounters(t);
-        case IptablesLexer.BANG -> args.add(new Arg("!", Arg.Kind.BANG, col, 1));
-        case IptablesLexer.OPTION -> args.add(new Arg(Words.unquote(t.getText()), Arg.Kind.OPTION, col, t.getText().length()));
-        case IptablesLexer.WORD -> args.add(new Arg(Words.unquote(t.getText()), Arg.Kind.WORD, col, t.getText().length()));
-        default -> { }
-      }
+      if (t.getChannel() != Token.DEFAULT_CHANNEL || t.getType() == IptablesLexer.COUNTERS || t.getType() == IptablesLexer.NL) continue;
+      int col = t.getCharPositionInLine();
+      if (col < start || col >= end) continue;
+      String raw = t.getText();
+      boolean cut = col + raw.length() > end;
+      if (cut) raw = raw.substring(0, end - col);
+      args.add(new Arg(Words.unquote(raw, newline && !cut), Arg.Kind.WORD, col + 1, raw.length()));
     }
     if (args.isEmpty()) {
-      error(first, 1, "counters without a rule", null);
+      error(first, Math.max(1, first.getText().length()), "counters without a rule (iptables-restore: no command specified)", null);
       return;
     }
-    interpreter.interpret(current.name, args, lineNo, line(lineNo))
-        .ifPresent(cmd -> CommandApplier.apply(current, cmd, family, sink, line(lineNo)));
+    LineOutcome outcome = interpreter.interpret(current.name, args, n, text);
+    if (outcome instanceof LineOutcome.Run run) {
+      CommandApplier.apply(current, run.command(), family, sink, text);
+    } else if (outcome instanceof LineOutcome.EndsRestore) {
+      ended = true;
+      current = null;
+    }
   }
 
-  private void checkCounters(Token t) {
-    if (!t.getText().endsWith("]"))
-      error(t, t.getText().length(), "counters \"" + t.getText() + "\" lack the closing ']'", "write \"[packets:bytes]\"");
+  private boolean tooLong(int n) {
+    String text = line(n);
+    if (text.length() * 3 < MAX_LINE) return false;
+    int bytes = text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length + (endsWithNewline || n < lines.length ? 1 : 0);
+    if (bytes <= MAX_LINE) return false;
+    sink.add(Diagnostic.error(new SourcePos(file, n, 1), 1,
+        "line of " + bytes + " bytes: iptables-restore reads at most " + MAX_LINE + " at a time and splits the rest off",
+        "split the rule", text));
+    return true;
   }
 
   private static Table freeze(TableState s) {
@@ -224,12 +279,19 @@ final class RulesetListener extends IptablesParserBaseListener {
     return new Table(s.name, chains, s.pos);
   }
 
-  private List<Token> words(ParserRuleContext ctx) {
-    List<Token> out = new ArrayList<>();
-    if (ctx == null || ctx.getStart() == null || ctx.getStop() == null) return out;
-    for (int k = ctx.getStart().getTokenIndex(); k <= ctx.getStop().getTokenIndex(); k++) {
-      Token t = tokens.get(k);
-      if (t.getChannel() == Token.DEFAULT_CHANNEL && t.getType() != IptablesLexer.NL) out.add(t);
+  /** A blank-separated field of a line (strtok with " \t\n"), with its 1-based column. */
+  private record Field(String text, int column) {}
+
+  private List<Field> fields(int n, int from) {
+    String text = line(n);
+    List<Field> out = new ArrayList<>();
+    int i = from;
+    while (i < text.length()) {
+      while (i < text.length() && (text.charAt(i) == ' ' || text.charAt(i) == '\t')) i++;
+      if (i >= text.length()) break;
+      int s = i;
+      while (i < text.length() && text.charAt(i) != ' ' && text.charAt(i) != '\t') i++;
+      out.add(new Field(text.substring(s, i), s + 1));
     }
     return out;
   }
@@ -246,11 +308,11 @@ final class RulesetListener extends IptablesParserBaseListener {
     sink.add(Diagnostic.error(pos(t), length, message, hint, line(t.getLine())));
   }
 
-  static String crlfHint() {
-    return "the file has Windows (CRLF) line endings; convert it with \"dos2unix\" or \"sed -i 's/\\r$//'\"";
+  private void fieldError(int n, Field f, String message, String hint) {
+    sink.add(Diagnostic.error(new SourcePos(file, n, f.column), f.text.length(), message, hint, line(n)));
   }
 
-  private static String visible(String s) {
-    return s.replace("\r", "\\r");
+  static String crlfHint() {
+    return "the file has Windows (CRLF) line endings; convert it with \"dos2unix\" or \"sed -i 's/\\r$//'\"";
   }
 }

@@ -1,5 +1,8 @@
 package org.ksaudit.parse;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import org.antlr.v4.runtime.BailErrorStrategy;
 import org.antlr.v4.runtime.BaseErrorListener;
 import org.antlr.v4.runtime.CharStreams;
@@ -9,9 +12,9 @@ import org.antlr.v4.runtime.RecognitionException;
 import org.antlr.v4.runtime.Recognizer;
 import org.antlr.v4.runtime.atn.PredictionMode;
 import org.antlr.v4.runtime.misc.ParseCancellationException;
-import org.antlr.v4.runtime.tree.ParseTreeWalker;
 import org.ksaudit.diagnostic.Diagnostic;
 import org.ksaudit.diagnostic.DiagnosticSink;
+import org.ksaudit.diagnostic.Severity;
 import org.ksaudit.model.Family;
 import org.ksaudit.model.Ruleset;
 import org.ksaudit.model.SourcePos;
@@ -21,36 +24,75 @@ import org.ksaudit.parse.generated.IptablesParser;
 /**
  * Entry point of the parse stage: text in, {@link ParseResult} out. Parses with SLL
  * prediction first (fast, and exact for this grammar) and falls back to full LL only if SLL
- * reports an error, the usual two-stage ANTLR strategy.
+ * reports an error, the usual two-stage ANTLR strategy. No parse tree is built: the listener
+ * acts on each line as the parser leaves it.
+ *
+ * <p>A file with Windows line endings gets one diagnostic for that one cause: iptables reads
+ * the carriage returns as part of the words, so every such word would be an error of its own.
+ * ksaudit reports the first, then reads the file without them, so the model and the other
+ * diagnostics are those of the file once converted.
  */
 public final class RulesetParser {
   private RulesetParser() {}
 
   public static ParseResult parse(String file, String text, Family family) {
+    ParseResult faithful = parseExactly(file, text, family);
+    if (!text.contains("\r")) return faithful;
+    List<Diagnostic> carriageReturns = new ArrayList<>();
+    for (Diagnostic d : faithful.diagnostics())
+      if (d.severity() == Severity.ERROR && underlinesCarriageReturn(d)) carriageReturns.add(d);
+    if (carriageReturns.isEmpty()) return faithful;
+    Diagnostic first = carriageReturns.get(0);
+    Diagnostic crlf = Diagnostic.error(first.pos(), first.length(),
+        "line ends with a carriage return: iptables-restore reads it as part of the last word and refuses the file"
+            + " (" + carriageReturns.size() + " line" + (carriageReturns.size() == 1 ? "" : "s") + " affected)",
+        RulesetListener.crlfHint(), first.sourceLine());
+    ParseResult converted = parseExactly(file, text.replace("\r\n", "\n"), family);
+    List<Diagnostic> all = new ArrayList<>(converted.diagnostics());
+    all.add(crlf);
+    all.sort((a, b) -> a.pos().compareTo(b.pos()));
+    return new ParseResult(converted.ruleset(), all);
+  }
+
+  private static boolean underlinesCarriageReturn(Diagnostic d) {
+    String src = d.sourceLine();
+    int from = Math.min(src.length(), d.pos().column() - 1);
+    int to = Math.min(src.length(), from + d.length());
+    return src.substring(from, to).contains("\r") || src.endsWith("\r") && to >= src.length() - 1;
+  }
+
+  private static ParseResult parseExactly(String file, String text, Family family) {
     DiagnosticSink sink = new DiagnosticSink();
+    boolean endsWithNewline = text.endsWith("\n");
     String[] lines = text.split("\n", -1);
+    if (endsWithNewline) lines = Arrays.copyOf(lines, lines.length - 1);
     IptablesLexer lexer = new IptablesLexer(CharStreams.fromString(text, file));
     lexer.removeErrorListeners();
     lexer.addErrorListener(listener(file, lines, sink));
     CommonTokenStream tokens = new CommonTokenStream(lexer);
     IptablesParser parser = new IptablesParser(tokens);
     parser.removeErrorListeners();
+    parser.setBuildParseTree(false);
     parser.getInterpreter().setPredictionMode(PredictionMode.SLL);
     parser.setErrorHandler(new BailErrorStrategy());
-    IptablesParser.RulesetContext tree;
+    RulesetListener l = new RulesetListener(file, family, lines, endsWithNewline, tokens, sink);
+    parser.addParseListener(l);
     try {
-      tree = parser.ruleset();
+      parser.ruleset();
     } catch (ParseCancellationException e) {
+      // the grammar is total, so this is a safety net: start over with full LL and fresh state
+      sink = new DiagnosticSink();
       tokens.seek(0);
       parser.reset();
+      parser.removeParseListeners();
+      l = new RulesetListener(file, family, lines, endsWithNewline, tokens, sink);
+      parser.addParseListener(l);
       parser.addErrorListener(listener(file, lines, sink));
       parser.setErrorHandler(new DefaultErrorStrategy());
       parser.getInterpreter().setPredictionMode(PredictionMode.LL);
-      tree = parser.ruleset();
+      parser.ruleset();
     }
-    RulesetListener l = new RulesetListener(file, family, lines, tokens, sink);
-    ParseTreeWalker.DEFAULT.walk(l, tree);
-    l.finish(lines.length);
+    l.finish();
     return new ParseResult(new Ruleset(file, family, l.tables()), sink.sorted());
   }
 

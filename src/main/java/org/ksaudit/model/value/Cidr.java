@@ -10,9 +10,18 @@ public record Cidr(Family family, BigInteger address, int prefix) {
     address = address.and(mask(family, prefix));
   }
 
+  private static final BigInteger[] V4_MASKS = masks(32);
+  private static final BigInteger[] V6_MASKS = masks(128);
+
   public static BigInteger mask(Family family, int prefix) {
-    BigInteger all = BigInteger.ONE.shiftLeft(family.bits()).subtract(BigInteger.ONE);
-    return all.shiftRight(family.bits() - prefix).shiftLeft(family.bits() - prefix);
+    return (family == Family.IPV4 ? V4_MASKS : V6_MASKS)[prefix];
+  }
+
+  private static BigInteger[] masks(int bits) {
+    BigInteger all = BigInteger.ONE.shiftLeft(bits).subtract(BigInteger.ONE);
+    BigInteger[] out = new BigInteger[bits + 1];
+    for (int p = 0; p <= bits; p++) out[p] = all.shiftRight(bits - p).shiftLeft(bits - p);
+    return out;
   }
 
   public BigInteger first() {

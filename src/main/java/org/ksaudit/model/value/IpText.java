@@ -15,14 +15,14 @@ public final class IpText {
     return family == Family.IPV4 ? parseV4(text) : parseV6(text);
   }
 
-  /** Dotted quad, as inet_aton-free iptables accepts it: exactly four decimal parts 0..255. */
+  /** Dotted quad as inet_pton reads it: exactly four decimal parts 0..255, no leading zeros. */
   public static Optional<BigInteger> parseV4(String s) {
     String[] parts = s.split("\\.", -1);
     if (parts.length != 4) return Optional.empty();
     long v = 0;
     for (String p : parts) {
-      if (p.isEmpty() || p.length() > 3) return Optional.empty();
-      for (int i = 0; i < p.length(); i++) if (!Character.isDigit(p.charAt(i)) || p.charAt(i) > '9') return Optional.empty();
+      if (p.isEmpty() || p.length() > 3 || p.length() > 1 && p.charAt(0) == '0') return Optional.empty();
+      for (int i = 0; i < p.length(); i++) if (p.charAt(i) < '0' || p.charAt(i) > '9') return Optional.empty();
       int n = Integer.parseInt(p);
       if (n > 255) return Optional.empty();
       v = (v << 8) | n;
@@ -73,7 +73,8 @@ public final class IpText {
       if (p.isEmpty() || p.length() > 4) return null;
       int g = 0;
       for (int k = 0; k < p.length(); k++) {
-        int d = Character.digit(p.charAt(k), 16);
+        char c = p.charAt(k);
+        int d = c < 128 ? Character.digit(c, 16) : -1;
         if (d < 0) return null;
         g = g * 16 + d;
       }
