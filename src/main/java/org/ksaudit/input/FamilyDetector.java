@@ -89,6 +89,9 @@ public final class FamilyDetector {
     String n = name.toLowerCase(Locale.ROOT);
     int slash = n.lastIndexOf('/');
     if (slash >= 0) n = n.substring(slash + 1);
+    // an explicit ".v4" / ".v6" (iptables-persistent's rules.v4, or NAME.v6.rules) decides before looser hints
+    if (n.endsWith(".v6") || n.contains(".v6.")) return Optional.of(Family.IPV6);
+    if (n.endsWith(".v4") || n.contains(".v4.")) return Optional.of(Family.IPV4);
     if (n.endsWith(".v6") || n.contains("ip6tables") || n.contains("rules6") || n.contains("ipv6") || n.endsWith("6.rules"))
       return Optional.of(Family.IPV6);
     if (n.endsWith(".v4") || n.contains("iptables") || n.contains("rules4") || n.contains("ipv4") || n.endsWith("4.rules"))

@@ -22,6 +22,7 @@ class KernelDifferentialTest {
   static final int MUTANTS_PER_FILE = 22;
   static final int MUTANTS_PER_BIG_FILE = 4;
   static final int BIG_FILE = 1_000;
+  static final Path GOLDEN = Path.of("src/test/resources/golden/diagnostics");
   static final int WORKERS = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
 
   /**
@@ -29,7 +30,10 @@ class KernelDifferentialTest {
    * kernel's message). A file, or a mutant of it, is excused only when ksaudit accepts it and
    * the kernel refuses it with exactly that message.
    */
-  static final Map<String, Excuse> ALLOWED = Map.of();
+  static final Map<String, Excuse> ALLOWED = Map.of(
+      "realworld/configs_serverfault__759927.txt",
+      new Excuse("\"-m set --match-set whitelist\" needs the ipset set \"whitelist\" to exist in the kernel at load time;"
+          + " the scratch namespace has no sets", "doesn't exist"));
 
   record Excuse(String reason, String kernelSays) {}
 
@@ -75,14 +79,17 @@ class KernelDifferentialTest {
   static List<RulesFile> sources() {
     List<RulesFile> out = new ArrayList<>();
     for (RulesFile f : RulesCorpus.under(Path.of("testdata"))) out.add(f.withName("testdata/" + f.name()));
+    for (RulesFile f : RulesCorpus.under(GOLDEN)) out.add(f.withName("golden/" + f.name()));
     for (String sub : List.of("realworld", "killswitches"))
       for (RulesFile f : RulesCorpus.under(Host.corpus(sub))) out.add(f.withName(sub + "/" + f.name()));
     return out;
   }
 
+  /** Mutants of every whole file; the sections of ".cases" files are already edge cases of their own. */
   static List<RulesFile> mutants(List<RulesFile> originals) {
     List<RulesFile> out = new ArrayList<>();
     for (RulesFile f : originals) {
+      if (f.name().contains(".cases#")) continue;
       // one generator per file, seeded by its name: adding a file does not change the others' mutants
       Mutator m = new Mutator(SEED ^ f.name().hashCode());
       int lines = f.text().split("\n", -1).length;

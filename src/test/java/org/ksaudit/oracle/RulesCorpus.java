@@ -31,10 +31,39 @@ public final class RulesCorpus {
         byte[] bytes = Files.readAllBytes(p);
         Charset cs = charsetOf(bytes);
         String text = new String(bytes, cs);
-        if (isRulesFile(p, text)) out.add(new RulesFile(dir.relativize(p).toString(), text, family(p, text), cs));
+        String name = dir.relativize(p).toString();
+        if (name.endsWith(".cases")) out.addAll(cases(name, text, family(p, text), cs));
+        else if (isRulesFile(p, text)) out.add(new RulesFile(name, text, family(p, text), cs));
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+    return out;
+  }
+
+  /**
+   * A ".cases" file holds many small rulesets, each after a line "=== NAME"; lines before the
+   * first header are a comment. A trailing "\\r" on a line stands for a carriage return, and
+   * "[no-final-newline]" after the name drops the ruleset's last newline.
+   */
+  static List<RulesFile> cases(String file, String text, Family family, Charset cs) {
+    List<RulesFile> out = new ArrayList<>();
+    String name = null;
+    boolean noFinalNewline = false;
+    StringBuilder body = new StringBuilder();
+    for (String line : (text + "\n=== end").split("\n", -1)) {
+      if (line.startsWith("=== ")) {
+        if (name != null) {
+          String t = body.toString().replaceAll("\n+$", "") + (noFinalNewline ? "" : "\n");
+          out.add(new RulesFile(file + "#" + name, t, family, cs));
+        }
+        String header = line.substring(4).strip();
+        noFinalNewline = header.endsWith("[no-final-newline]");
+        name = header.replace("[no-final-newline]", "").strip();
+        body.setLength(0);
+      } else if (name != null) {
+        body.append(line.endsWith("\\r") ? line.substring(0, line.length() - 2) + "\r" : line).append('\n');
+      }
     }
     return out;
   }
@@ -55,7 +84,7 @@ public final class RulesCorpus {
   /** Named like a dump (.v4, .v6, .rules) or, whatever its name, shaped like one (a "*table" line). */
   static boolean isRulesFile(Path p, String text) {
     String n = p.getFileName().toString();
-    if (n.endsWith(".md") || n.endsWith(".java") || n.endsWith(".sh") && !text.contains("\n*")) return false;
+    if (n.endsWith(".md") || n.endsWith(".java") || n.endsWith(".expected") || n.endsWith(".sh") && !text.contains("\n*")) return false;
     if (n.endsWith(".v4") || n.endsWith(".v6") || n.endsWith(".rules")) return true;
     return text.startsWith("*") || text.contains("\n*filter") || text.contains("\n*nat") || text.contains("\n*mangle")
         || text.contains("\n*raw");
