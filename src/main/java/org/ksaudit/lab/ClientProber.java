@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,25 +26,21 @@ import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
-import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.Type;
 
 /**
  * The client side of the service probes, run inside the client namespace so its traffic
  * follows the client's routes and rules like any application's. Reads a timeout in
- * milliseconds, then lines {@code ID KIND ADDRESS} (KIND: dns-udp, dns-tcp, http, echo-tcp,
- * echo-udp, ntp), runs them all at once and prints {@code ID ok DETAIL} or
- * {@code ID fail REASON} per line, in input order.
+ * milliseconds, then lines {@code ID KIND ADDRESS SPORT} (KIND: dns-udp, dns-tcp, http,
+ * echo-tcp, echo-udp, ntp), runs them all at once and prints {@code ID ok DETAIL} or
+ * {@code ID fail REASON} per line, in input order. Each request uses the source port it is
+ * given, by which the lab recognises its packets wherever they arrive, even after a DNAT.
  */
 public final class ClientProber {
   private ClientProber() {}
 
   /** A service request of the prober: what the lab asks the client to do. */
-  record Request(String id, String kind, String address) {
-    String line() {
-      return id + " " + kind + " " + address;
-    }
-  }
+  record Request(String id, String kind, String address, int sourcePort) {}
 
   public static void main(String[] args) throws IOException, InterruptedException {
     BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
@@ -52,7 +50,7 @@ public final class ClientProber {
     List<Request> requests = new ArrayList<>();
     for (String line; (line = in.readLine()) != null; ) {
       String[] f = line.strip().split("\\s+");
-      if (f.length == 3) requests.add(new Request(f[0], f[1], f[2]));
+      if (f.length == 4) requests.add(new Request(f[0], f[1], f[2], Integer.parseInt(f[3])));
     }
     ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, requests.size()), r -> {
       Thread t = new Thread(r, "probe");
@@ -78,20 +76,22 @@ public final class ClientProber {
     System.out.print(out);
     System.out.flush();
     pool.shutdownNow();
-    // dnsjava's NIO thread is not a daemon: leave without waiting for it
+    // requests cut off at the deadline may still block in their threads: leave without them
     Runtime.getRuntime().halt(0);
   }
 
   static String run(Request r, int timeout) {
     try {
       InetAddress a = LabAddress.parse(r.address());
+      InetAddress any = InetAddress.getByName(a instanceof java.net.Inet6Address ? "::" : "0.0.0.0");
+      int port = r.sourcePort();
       String detail = switch (r.kind()) {
-        case "dns-udp" -> dns(r.id(), a, false, timeout);
-        case "dns-tcp" -> dns(r.id(), a, true, timeout);
-        case "http" -> http(a, timeout);
-        case "echo-tcp" -> echoTcp(a, timeout);
-        case "echo-udp" -> echoUdp(a, timeout);
-        case "ntp" -> ntp(a, timeout);
+        case "dns-udp" -> dns(r.id(), a, new InetSocketAddress(any, port), false, timeout);
+        case "dns-tcp" -> dns(r.id(), a, new InetSocketAddress(any, port), true, timeout);
+        case "http" -> http(a, new InetSocketAddress(any, port), timeout);
+        case "echo-tcp" -> echoTcp(a, any, port, timeout);
+        case "echo-udp" -> echoUdp(a, port, timeout);
+        case "ntp" -> ntp(a, port, timeout);
         default -> throw new IllegalArgumentException("unknown probe kind " + r.kind());
       };
       return "ok " + detail;
@@ -105,30 +105,71 @@ public final class ClientProber {
     return id + ".probe.ksaudit.test.";
   }
 
-  private static String dns(String id, InetAddress server, boolean tcp, int timeout) throws IOException {
-    SimpleResolver res = new SimpleResolver(server);
-    res.setTCP(tcp);
-    res.setTimeout(Duration.ofMillis(timeout));
+  /**
+   * One A query built and read by dnsjava, sent over a socket of our own: dnsjava's resolver
+   * picks its own source port, and the lab must know the port to recognise the query.
+   */
+  private static String dns(String id, InetAddress server, InetSocketAddress local, boolean tcp, int timeout) throws IOException {
     Message q = Message.newQuery(Record.newRecord(Name.fromString(queryName(id)), Type.A, DClass.IN));
-    Message a = res.send(q);
+    byte[] query = q.toWire();
+    byte[] reply;
+    if (tcp) {
+      try (Socket s = new Socket()) {
+        s.setReuseAddress(true);
+        s.bind(local);
+        s.connect(new InetSocketAddress(server, 53), timeout);
+        s.setSoTimeout(timeout);
+        java.io.DataOutputStream out = new java.io.DataOutputStream(s.getOutputStream());
+        out.writeShort(query.length);
+        out.write(query);
+        out.flush();
+        java.io.DataInputStream in = new java.io.DataInputStream(s.getInputStream());
+        reply = in.readNBytes(in.readUnsignedShort());
+      }
+    } else {
+      try (java.net.DatagramSocket s = new java.net.DatagramSocket(local)) {
+        s.setSoTimeout(timeout);
+        s.send(new java.net.DatagramPacket(query, query.length, new InetSocketAddress(server, 53)));
+        java.net.DatagramPacket in = new java.net.DatagramPacket(new byte[4096], 4096);
+        s.receive(in);
+        reply = java.util.Arrays.copyOf(in.getData(), in.getLength());
+      }
+    }
+    Message a = new Message(reply);
+    if (a.getHeader().getID() != q.getHeader().getID()) throw new IOException("answer to another query");
     if (a.getRcode() != Rcode.NOERROR) return "rcode " + Rcode.string(a.getRcode());
     List<Record> answers = a.getSection(org.xbill.DNS.Section.ANSWER);
     return answers.isEmpty() ? "no-answer" : answers.get(0).rdataToString();
   }
 
-  private static String http(InetAddress host, int timeout) throws IOException {
+  /** GET / over a socket bound to the probe's port; jsoup reads the page for the address it shows. */
+  private static String http(InetAddress host, InetSocketAddress local, int timeout) throws IOException {
     String h = host instanceof java.net.Inet6Address ? "[" + LabAddress.text(host) + "]" : LabAddress.text(host);
-    Element shown = Jsoup.connect("http://" + h + "/").timeout(timeout).get().selectFirst("#address");
-    if (shown == null) throw new IOException("the page shows no address");
-    return shown.text();
+    try (Socket s = new Socket()) {
+      s.setReuseAddress(true);
+      s.bind(local);
+      s.connect(new InetSocketAddress(host, 80), timeout);
+      s.setSoTimeout(timeout);
+      OutputStream o = s.getOutputStream();
+      o.write(("GET / HTTP/1.0\r\nHost: " + h + "\r\nUser-Agent: ksaudit-lab\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      o.flush();
+      String response = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      int body = response.indexOf("\r\n\r\n");
+      if (!response.startsWith("HTTP/1.") || body < 0) throw new IOException("not an HTTP response");
+      String status = response.substring(0, response.indexOf("\r\n"));
+      if (!status.contains(" 200 ")) throw new IOException(status);
+      Element shown = Jsoup.parse(response.substring(body + 4), "http://" + h + "/").selectFirst("#address");
+      if (shown == null) throw new IOException("the page shows no address");
+      return shown.text();
+    }
   }
 
-  private static String echoTcp(InetAddress host, int timeout) throws IOException {
+  private static String echoTcp(InetAddress host, InetAddress any, int port, int timeout) throws IOException {
     EchoTCPClient c = new EchoTCPClient();
     c.setConnectTimeout(timeout);
     c.setDefaultTimeout(timeout);
     try {
-      c.connect(host);
+      c.connect(host, EchoTCPClient.DEFAULT_PORT, any, port);
       c.setSoTimeout(timeout);
       byte[] msg = "ksaudit\n".getBytes(StandardCharsets.US_ASCII);
       OutputStream o = c.getOutputStream();
@@ -142,10 +183,10 @@ public final class ClientProber {
     }
   }
 
-  private static String echoUdp(InetAddress host, int timeout) throws IOException {
+  private static String echoUdp(InetAddress host, int port, int timeout) throws IOException {
     EchoUDPClient c = new EchoUDPClient();
     c.setDefaultTimeout(Duration.ofMillis(timeout));
-    c.open();
+    c.open(port);
     try {
       c.setSoTimeout(Duration.ofMillis(timeout));
       byte[] msg = "ksaudit".getBytes(StandardCharsets.US_ASCII);
@@ -159,10 +200,10 @@ public final class ClientProber {
     }
   }
 
-  private static String ntp(InetAddress host, int timeout) throws IOException {
+  private static String ntp(InetAddress host, int port, int timeout) throws IOException {
     NTPUDPClient c = new NTPUDPClient();
     c.setDefaultTimeout(Duration.ofMillis(timeout));
-    c.open();
+    c.open(port);
     try {
       c.setSoTimeout(Duration.ofMillis(timeout));
       TimeInfo t = c.getTime(host);

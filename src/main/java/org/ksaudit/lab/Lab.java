@@ -52,8 +52,8 @@ public final class Lab implements AutoCloseable {
     Lab lab = new Lab(plan, ScratchDir.create());
     try {
       lab.wire();
-      lab.configureClient(rulesV4, rulesV6, sysctl);
-      progress.accept("lab: namespaces " + lab.client.name() + ", " + lab.router.name() + ", " + lab.internet.name());
+      String applied = lab.configureClient(rulesV4, rulesV6, sysctl);
+      progress.accept("lab: namespaces " + lab.client.name() + ", " + lab.router.name() + ", " + lab.internet.name() + applied);
       lab.vpn = plan.kind() == TunnelKind.OPENVPN ? new OpenVpn(lab) : new WireGuard(lab);
       lab.vpn.startServer();
       lab.startServices();
@@ -216,7 +216,8 @@ public final class Lab implements AutoCloseable {
     return a.stream().distinct().toList();
   }
 
-  private void configureClient(Optional<String> rulesV4, Optional<String> rulesV6, Sysctl sysctl) throws LabException {
+  /** Applies sysctls, resolv.conf and the rules in the client; returns a note on the sysctls for the progress line. */
+  private String configureClient(Optional<String> rulesV4, Optional<String> rulesV6, Sysctl sysctl) throws LabException {
     Map<String, String> applied = new java.util.LinkedHashMap<>();
     for (Map.Entry<String, String> e : sysctl.values().entrySet()) {
       // only per-namespace network settings: anything else would change the host
@@ -230,6 +231,10 @@ public final class Lab implements AutoCloseable {
     client.writeEtc("resolv.conf", "nameserver " + plan.router4() + "\nnameserver " + plan.router6() + "\n");
     if (rulesV4.isPresent()) loadRules("iptables-restore", rulesV4.get(), Family.IPV4);
     if (rulesV6.isPresent()) loadRules("ip6tables-restore", rulesV6.get(), Family.IPV6);
+    int skipped = sysctl.values().size() - applied.size();
+    if (sysctl.values().isEmpty()) return "";
+    return "; sysctl: " + applied.size() + " network setting" + (applied.size() == 1 ? "" : "s") + " applied in the client"
+        + (skipped > 0 ? ", " + skipped + " skipped (not per-namespace network settings: they would change the host)" : "");
   }
 
   private void loadRules(String command, String text, Family f) throws LabException {

@@ -43,6 +43,8 @@ public final class LabPlanner {
       cidr(Family.IPV4, "10.0.0.0", 8), cidr(Family.IPV4, "172.16.0.0", 12), cidr(Family.IPV4, "192.168.0.0", 16),
       cidr(Family.IPV4, "192.0.2.0", 24), cidr(Family.IPV4, "198.51.100.0", 24), cidr(Family.IPV4, "203.0.113.0", 24),
       cidr(Family.IPV6, "fc00::", 7), cidr(Family.IPV6, "2001:db8::", 32));
+  /** Ports VPN services commonly use: OpenVPN, WireGuard, IPsec/IKE, L2TP, PPTP, OpenVPN over TLS. */
+  private static final Set<Integer> VPN_PORTS = Set.of(1194, 1195, 1196, 1197, 1198, 1199, 51820, 500, 4500, 1701, 1723, 443);
   private static final List<String> TUNNEL_STEMS = List.of("tun", "tap", "wg", "ppp", "vpn", "proton", "nordlynx", "mullvad", "pia");
 
   public static LabPlan plan(List<Ruleset> rulesets, Declared d, List<Witness> witnesses) throws LabException {
@@ -53,7 +55,12 @@ public final class LabPlanner {
           .filter(r -> r.target().map(x -> x.name().equals("ACCEPT")).orElse(false)).forEach(accepts::add)));
     }
 
-    String tunnel = d.tunnel().orElseGet(() -> tunnelFromRules(accepts, d.kind()).orElse(d.kind().defaultInterface()));
+    List<Rule> denies = new ArrayList<>();
+    for (Ruleset rs : rulesets) {
+      rs.table("filter").ifPresent(t -> t.chains().forEach(c -> c.rules().stream()
+          .filter(r -> r.target().map(x -> x.name().equals("DROP") || x.name().equals("REJECT")).orElse(false)).forEach(denies::add)));
+    }
+    String tunnel = d.tunnel().orElseGet(() -> tunnelFromRules(accepts, denies, d.kind()).orElse(d.kind().defaultInterface()));
     notes.add("tunnel interface " + tunnel + (d.tunnel().isPresent() ? " (--tunnel)" : ""));
 
     String server = DEFAULT_SERVER;
@@ -67,9 +74,11 @@ public final class LabPlanner {
       proto = e.proto();
       notes.add("VPN server " + e + " (--endpoint)");
     } else {
-      Optional<Rule> vpnRule = accepts.stream().filter(r -> vpnPort(r).isPresent() && !onTunnel(r, tunnel))
-          .sorted((a, b) -> Boolean.compare(singleHost(b, Family.IPV4).isPresent(), singleHost(a, Family.IPV4).isPresent()))
-          .findFirst();
+      // the best candidate names one host, on a port VPNs use (this kind's own first)
+      java.util.Comparator<Rule> best = java.util.Comparator
+          .comparing((Rule r) -> vpnPort(r).get() == d.kind().defaultPort() ? 0 : VPN_PORTS.contains(vpnPort(r).get()) ? 1 : 2)
+          .thenComparing(r -> singleHost(r, Family.IPV4).isPresent() ? 0 : 1);
+      Optional<Rule> vpnRule = accepts.stream().filter(r -> vpnPort(r).isPresent() && !onTunnel(r, tunnel)).sorted(best).findFirst();
       if (vpnRule.isPresent()) {
         Rule r = vpnRule.get();
         port = vpnPort(r).get();
@@ -104,8 +113,16 @@ public final class LabPlanner {
     return new LabPlan(d.kind(), tunnel, server, port, proto, vpnDns, lan4, lan6, d.allowLan(), List.copyOf(extra), notes);
   }
 
-  private static Optional<String> tunnelFromRules(List<Rule> accepts, TunnelKind kind) {
+  /**
+   * The tunnel as the rules name it: an accepted output interface that looks like a tunnel, or
+   * the one interface a deny rule exempts ({@code ! -o proton0 -j DROP}).
+   */
+  private static Optional<String> tunnelFromRules(List<Rule> accepts, List<Rule> denies, TunnelKind kind) {
     List<String> names = new ArrayList<>();
+    for (Rule r : denies) core(r, "--out-interface").filter(Option::negated).ifPresent(o -> {
+      InterfaceName n = (InterfaceName) o.value();
+      if (!n.stem().equals("lo")) names.add(n.wildcard() ? n.stem() + "0" : n.name());
+    });
     for (Rule r : accepts) core(r, "--out-interface").filter(o -> !o.negated()).ifPresent(o -> {
       InterfaceName n = (InterfaceName) o.value();
       if (TUNNEL_STEMS.stream().anyMatch(s -> n.stem().startsWith(s))) names.add(n.wildcard() ? n.stem() + "0" : n.name());

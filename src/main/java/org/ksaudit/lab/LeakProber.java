@@ -229,14 +229,7 @@ public final class LeakProber {
       ScenarioProbe prev = unique.get(key);
       unique.put(key, prev == null ? p : prev.withFindings(p.findings()));
     }
-    // a service probe and a raw probe of the same packet would share counters: the raw one goes
-    List<ScenarioProbe> out = new ArrayList<>();
-    java.util.Set<String> servicePackets = new java.util.HashSet<>();
-    for (ScenarioProbe p : unique.values()) if (!p.raw()) servicePackets.add(p.proto() + " " + p.dst() + " " + p.dport());
-    for (ScenarioProbe p : unique.values()) {
-      if (!p.raw() || p.forcedOif().isPresent() || !servicePackets.contains(p.proto() + " " + p.dst() + " " + p.dport())) out.add(p);
-    }
-    return out;
+    return List.copyOf(unique.values());
   }
 
   private ScenarioProbe service(String label, String kind, String dst, int port) {
@@ -252,7 +245,12 @@ public final class LeakProber {
         intended && plan.declared(d));
   }
 
-  /** Sends the probe set (service probes, then raw packets) and reads every counter. */
+  /**
+   * Sends the probe set (service probes through the client prober, then raw packets) and
+   * reads every counter. Each probe has a source port of its own (the ICMP identifier and a
+   * payload token for ICMP), so its packets are recognised wherever they arrive, even after a
+   * DNAT rewrote their destination.
+   */
   private ScenarioResult measure(Scenario s, boolean tunnelUp, List<String> notes, List<ScenarioProbe> extra, int timeout)
       throws LabException {
     List<ScenarioProbe> probes = probeSet(extra);
@@ -260,59 +258,53 @@ public final class LeakProber {
     for (ScenarioProbe p : probes) if (p.forcedOif().isEmpty()) routes.computeIfAbsent(p.dst(), lab::route);
     lab.neighbours(probes.stream().map(ScenarioProbe::dst).distinct().toList());
 
-    List<ScenarioProbe> services = probes.stream().filter(p -> !p.raw()).toList();
-    List<ScenarioProbe> raws = probes.stream().filter(ScenarioProbe::raw).toList();
-    Map<String, ProbeOutcome> outcomes = new LinkedHashMap<>();
-
-    // phase 1: service probes, counted by protocol, destination and port (TCP: the SYN)
-    Counting c1 = new Counting();
-    for (ScenarioProbe p : services) c1.add(p, matchPacket(p));
-    c1.install();
-    Map<String, String> answers = ClientRun.run(lab, services, timeout);
-    LabProcess.sleep(SETTLE_MILLIS);
-    Counting.Arrivals a1 = c1.read();
-    for (ScenarioProbe p : services) {
-      Optional<String> oif = routes.get(p.dst());
-      String ans = answers.getOrDefault(p.id(), "fail no result");
-      Optional<String> answer = ans.startsWith("ok ") ? Optional.of(ans.substring(3)) : Optional.empty();
-      Optional<String> err = oif.isEmpty() ? Optional.of(noRoute(p)) : answer.isPresent() ? Optional.empty() : Optional.of(ans.replaceFirst("^fail ", ""));
-      outcomes.put(p.id(), new ProbeOutcome(p, oif, err, a1.router(p.id()), a1.clear(p.id()), a1.tunnel(p.id()), answer, Optional.empty(), false));
-    }
-
-    // phase 2: raw packets, counted by their own source port or payload token
-    Counting c2 = new Counting();
-    List<RawSender.Packet> packets = new ArrayList<>();
+    Counting counting = new Counting();
+    Map<String, Integer> ports = new HashMap<>();
     Map<String, Optional<String>> oifs = new HashMap<>();
-    for (ScenarioProbe p : raws) {
+    List<RawSender.Packet> packets = new ArrayList<>();
+    Map<String, RawSender.Packet> packetOf = new HashMap<>();
+    for (ScenarioProbe p : probes) {
+      int port = nextPort++;
+      ports.put(p.id(), port);
+      String token = "ksa" + port + "x";
+      counting.add(p, p.proto().equals("icmp")
+          ? (p.family() == Family.IPV4 ? "-p icmp" : "-p ipv6-icmp") + " -m string --algo bm --string " + token
+          : "-p " + p.proto() + " --sport " + port + (p.proto().equals("tcp") ? " --syn" : ""));
       Optional<String> oif = p.forcedOif().isPresent() ? p.forcedOif() : routes.get(p.dst());
       if (oif.isPresent() && !interfaceExists(oif.get())) oif = Optional.empty();
       oifs.put(p.id(), oif);
-      int port = nextPort++;
-      String token = "ksa" + port + "x";
-      c2.add(p, p.proto().equals("icmp")
-          ? (p.family() == Family.IPV4 ? "-p icmp" : "-p ipv6-icmp") + " -m string --algo bm --string " + token
-          : "-p " + p.proto() + " --sport " + port);
-      if (oif.isPresent()) packets.add(new RawSender.Packet(token, new Probe(p.family(), p.proto(), p.dst(), p.dport(), oif.get()), port));
+      if (p.raw() && oif.isPresent()) {
+        RawSender.Packet packet = new RawSender.Packet(token, new Probe(p.family(), p.proto(), p.dst(), p.dport(), oif.get()), port);
+        packets.add(packet);
+        packetOf.put(p.id(), packet);
+      }
     }
-    c2.install();
+    counting.install();
+    List<ScenarioProbe> services = probes.stream().filter(p -> !p.raw()).toList();
+    Map<String, String> answers = services.isEmpty() ? Map.of() : ClientRun.run(lab, services, ports, timeout);
     Map<String, String> sent = packets.isEmpty() ? Map.of() : RawSender.send(lab.client(), packets);
     LabProcess.sleep(SETTLE_MILLIS);
-    Counting.Arrivals a2 = c2.read();
-    int i = 0;
-    for (ScenarioProbe p : raws) {
+    Counting.Arrivals arrived = counting.read();
+
+    List<ProbeOutcome> outcomes = new ArrayList<>();
+    for (ScenarioProbe p : probes) {
       Optional<String> oif = oifs.get(p.id());
+      Optional<String> answer = Optional.empty();
       Optional<String> err;
       if (oif.isEmpty()) {
         err = Optional.of(noRoute(p));
-      } else {
-        String how = sent.getOrDefault(packets.get(i++).token(), "error unknown");
+      } else if (p.raw()) {
+        String how = sent.getOrDefault(packetOf.get(p.id()).token(), "error unknown");
         err = how.equals("sent") ? Optional.empty() : Optional.of(errno(how));
+      } else {
+        String ans = answers.getOrDefault(p.id(), "fail no result");
+        answer = ans.startsWith("ok ") ? Optional.of(ans.substring(3)) : Optional.empty();
+        err = answer.isPresent() ? Optional.empty() : Optional.of(ans.replaceFirst("^fail ", ""));
       }
-      outcomes.put(p.id(), new ProbeOutcome(p, oif, err, a2.router(p.id()), a2.clear(p.id()), a2.tunnel(p.id()), Optional.empty(),
+      outcomes.add(new ProbeOutcome(p, oif, err, arrived.router(p.id()), arrived.clear(p.id()), arrived.tunnel(p.id()), answer,
           Optional.empty(), false));
     }
-    List<ProbeOutcome> ordered = probes.stream().map(p -> outcomes.get(p.id())).toList();
-    return new ScenarioResult(s, tunnelUp, notes, ordered);
+    return new ScenarioResult(s, tunnelUp, notes, outcomes);
   }
 
   private String noRoute(ScenarioProbe p) {
@@ -331,11 +323,6 @@ public final class LeakProber {
       case "error 99" -> "EADDRNOTAVAIL (no address of this family)";
       default -> how;
     };
-  }
-
-  private static String matchPacket(ScenarioProbe p) {
-    String proto = p.proto().equals("icmp") ? (p.family() == Family.IPV4 ? "icmp" : "ipv6-icmp") : p.proto();
-    return "-p " + proto + " -d " + p.dst() + (p.dport() >= 0 ? " --dport " + p.dport() : "") + (p.proto().equals("tcp") ? " --syn" : "");
   }
 
   /** One counting rule per probe at each place it can arrive: the router's LAN side, the internet's two ways in. */
@@ -401,9 +388,11 @@ public final class LeakProber {
 
   /** Runs the client prober JVM inside the client namespace for the service probes. */
   private static final class ClientRun {
-    static Map<String, String> run(Lab lab, List<ScenarioProbe> probes, int timeout) throws LabException {
+    static Map<String, String> run(Lab lab, List<ScenarioProbe> probes, Map<String, Integer> ports, int timeout) throws LabException {
       StringBuilder in = new StringBuilder().append(timeout).append('\n');
-      for (ScenarioProbe p : probes) in.append(p.id()).append(' ').append(p.service().orElseThrow()).append(' ').append(p.dst()).append('\n');
+      for (ScenarioProbe p : probes) {
+        in.append(p.id()).append(' ').append(p.service().orElseThrow()).append(' ').append(p.dst()).append(' ').append(ports.get(p.id())).append('\n');
+      }
       Exec.Result r = lab.client().exec(in.toString(), 60_000L + timeout * 3L,
           JavaMain.command(ClientProber.class, List.of()).toArray(String[]::new));
       if (!r.ok()) throw new LabException("the client prober failed: " + r.firstLine());

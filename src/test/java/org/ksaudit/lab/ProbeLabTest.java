@@ -226,13 +226,29 @@ class ProbeLabTest {
         }
       }
     }
-    List<String> problems = new ArrayList<>();
+    // labs are independent (own namespaces, own /run for wireguard-go) and mostly wait: three at a time
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(3);
+    List<java.util.concurrent.Future<String>> results = new ArrayList<>();
     for (String[] c : cases) {
-      Run r = probe(c);
-      if (!obj(r.report()).get("predictions").equals("engine")) problems.add(String.join(" ", c) + ": " + r.report().get("predictions"));
-      else if (r.disagreements() > 0) problems.add(String.join(" ", c) + ":\n" + r.describeLeaks());
+      results.add(pool.submit(() -> {
+        Run r = probe(c);
+        if (!obj(r.report()).get("predictions").equals("engine")) return String.join(" ", c) + ": " + r.report().get("predictions");
+        if (r.disagreements() > 0) return String.join(" ", c) + ":\n" + r.describeLeaks();
+        return "";
+      }));
     }
-    assertTrue(problems.isEmpty(), String.join("\n", problems));
+    List<String> problems = new ArrayList<>();
+    try {
+      for (var f : results) {
+        String p = f.get();
+        if (!p.isEmpty()) problems.add(p);
+      }
+    } catch (InterruptedException | java.util.concurrent.ExecutionException e) {
+      throw new AssertionError(e);
+    } finally {
+      pool.shutdownNow();
+    }
+    assertTrue(problems.isEmpty(), cases.size() + " killswitches, " + problems.size() + " with problems:\n" + String.join("\n", problems));
   }
 
   @Test
