@@ -119,6 +119,11 @@ public final class BitField {
     return r;
   }
 
+  /** The members that are in the set whatever this field's value: the field becomes free. */
+  public int forall(int set) {
+    return bdd.forall(set, varSet);
+  }
+
   /** Forgets the field: every value allowed, the rest of the set unchanged. */
   public int forget(int set) {
     return bdd.exists(set, varSet);

@@ -84,7 +84,11 @@ public final class ConcreteInterpreter {
           if (j.isGoto()) return returned(table, chain, o.packet);
           p = o.packet;
         } else if (a instanceof TargetAction.Continue c) {
-          for (TargetAction.Effect e : c.effects()) p = apply(p, e);
+          for (TargetAction.Effect e : c.effects()) {
+            // the concrete run keeps the mark, one of the values an unknown rewrite may give it
+            if (e instanceof TargetAction.AnyMark) metUnknown = true;
+            p = apply(p, e);
+          }
         } else if (a instanceof TargetAction.Nat n) {
           if (n.rewrite().isPresent()) {
             TargetAction.DstRewrite rw = n.rewrite().get();
@@ -102,7 +106,8 @@ public final class ConcreteInterpreter {
     private Outcome returned(Table table, Chain chain, Packet p) {
       if (!chain.builtin()) return new Outcome(null, p);
       Verdict v = chain.policy().get() == Policy.DROP ? Verdict.DROP : Verdict.ACCEPT;
-      steps.add(new TraceStep(chain.pos().file(), chain.pos().line(), table.name(), chain.name(), v.name(), true));
+      // an ACCEPT policy outside filter only passes the packet on: showing it would bury the steps that matter
+      if (v == Verdict.DROP || table.name().equals("filter")) steps.add(new TraceStep(chain.pos().file(), chain.pos().line(), table.name(), chain.name(), v.name(), true));
       return new Outcome(v, p);
     }
 
@@ -143,7 +148,6 @@ public final class ConcreteInterpreter {
       return m.conn() ? p.withCtmark(v) : p.withMark(v);
     }
     if (e instanceof TargetAction.Notrack) return p.withState(ConnState.UNTRACKED);
-    // an unknown mark rewrite: the concrete run keeps the mark, one of the values it may have
     return p;
   }
 

@@ -52,12 +52,6 @@ public final class RuleDecoder {
     public Decoded {
       conditions = List.copyOf(conditions);
     }
-
-    public boolean hasUnknowns() {
-      return conditions.stream().anyMatch(RuleDecoder::mentionsUnknown)
-          || action instanceof TargetAction.UnknownVerdict
-          || action instanceof TargetAction.Nat n && n.rewrite().map(TargetAction.DstRewrite::choosesAmongSeveral).orElse(false);
-    }
   }
 
   static boolean mentionsUnknown(Condition c) {
@@ -170,6 +164,7 @@ public final class RuleDecoder {
     int v = 0;
     for (String f : list.split(",")) {
       switch (f.toUpperCase(Locale.ROOT)) {
+        case "" -> {}
         case "FIN" -> v |= 0x01;
         case "SYN" -> v |= 0x02;
         case "RST" -> v |= 0x04;
@@ -282,7 +277,8 @@ public final class RuleDecoder {
 
   private void mark(Rule r, int index, Match m, List<Condition> out, boolean conn) {
     for (Option o : m.options()) {
-      if (o.value() instanceof MarkValue mv) out.add(new Condition.MarkIs(conn, mv.value(), mv.mask(), o.negated()));
+      Optional<MarkValue> mv = markValue(o.value());
+      if (mv.isPresent()) out.add(new Condition.MarkIs(conn, mv.get().value(), mv.get().mask(), o.negated()));
       else out.add(new Condition.Unknown(key(r, index, o, m.module())));
     }
   }
@@ -332,13 +328,34 @@ public final class RuleDecoder {
   private static TargetAction markTarget(Target t, boolean conn) {
     List<TargetAction.Effect> effects = new ArrayList<>();
     for (Option o : t.options()) {
-      if (!(o.value() instanceof MarkValue mv)) {
-        effects.add(new TargetAction.AnyMark(conn));
-        continue;
-      }
-      effects.add(markEffect(o.name(), mv, conn).orElse(new TargetAction.AnyMark(conn)));
+      Optional<MarkValue> mv = markValue(o.value());
+      effects.add(mv.flatMap(v -> markEffect(o.name(), v, conn)).orElse(new TargetAction.AnyMark(conn)));
     }
     return new TargetAction.Continue(effects);
+  }
+
+  /** A mark as the catalogue gives it: value/mask, a single number (mask all ones), or text "v[/m]". */
+  static Optional<MarkValue> markValue(Value v) {
+    if (v instanceof MarkValue mv) return Optional.of(mv);
+    if (v instanceof NumberRange n && n.from() == n.to() && n.from() >= 0 && n.from() <= FULL)
+      return Optional.of(new MarkValue(n.from(), FULL));
+    if (v instanceof Text t) {
+      String[] p = t.text().trim().split("/", 2);
+      Optional<Long> a = parseNumber(p[0]);
+      Optional<Long> m = p.length > 1 ? parseNumber(p[1]) : Optional.of(FULL);
+      if (a.isPresent() && m.isPresent()) return Optional.of(new MarkValue(a.get(), m.get()));
+    }
+    return Optional.empty();
+  }
+
+  private static Optional<Long> parseNumber(String raw) {
+    String s = raw.trim().toLowerCase(Locale.ROOT);
+    try {
+      long v = s.startsWith("0x") ? Long.parseLong(s.substring(2), 16) : Long.parseLong(s);
+      return v >= 0 && v <= FULL ? Optional.of(v) : Optional.empty();
+    } catch (NumberFormatException e) {
+      return Optional.empty();
+    }
   }
 
   /** The xmark form of MARK / CONNMARK --set-xmark, --set-mark, --and-mark, --or-mark, --xor-mark. */
@@ -375,14 +392,10 @@ public final class RuleDecoder {
   }
 
   private static Optional<Long> number(Option o) {
+    if (o.value() instanceof NumberRange n && n.from() == n.to()) return Optional.of(n.from());
+    if (o.value() instanceof MarkValue mv && mv.mask() == FULL) return Optional.of(mv.value());
     if (!(o.value() instanceof Text t)) return Optional.empty();
-    String s = t.text().trim().toLowerCase(Locale.ROOT);
-    try {
-      long v = s.startsWith("0x") ? Long.parseLong(s.substring(2), 16) : Long.parseLong(s);
-      return v >= 0 && v <= FULL ? Optional.of(v) : Optional.empty();
-    } catch (NumberFormatException e) {
-      return Optional.empty();
-    }
+    return parseNumber(t.text());
   }
 
   /** {@code --to-destination}: {@code A[-B][:P[-Q]]}, IPv6 addresses in brackets when a port follows. */

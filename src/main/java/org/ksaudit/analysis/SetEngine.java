@@ -181,7 +181,14 @@ public final class SetEngine {
         }
       } else if (action instanceof TargetAction.Continue c) {
         int after = m;
-        for (TargetAction.Effect e : c.effects()) after = compiler.apply(after, e);
+        for (TargetAction.Effect e : c.effects()) {
+          after = compiler.apply(after, e);
+          // a mark the engine cannot compute may be any: what follows from it is only possible
+          if (e instanceof TargetAction.AnyMark) {
+            after = b.and(after, b.ithVar(space.unknown(new UnknownKey(r.pos(), UnknownKey.REWRITE, "the mark -j "
+                + r.target().map(t -> t.name()).orElse("") + " sets"))));
+          }
+        }
         cur = b.or(cur, after);
       } else if (action instanceof TargetAction.Nat n) {
         int after = n.rewrite().isPresent()

@@ -55,7 +55,7 @@ public final class ForwardLeakCheck implements Check {
       for (Map.Entry<Decider, Integer> e : a.leaks(Path.FORWARD).acceptedBy().entrySet()) {
         LeakPart p = new LeakPart(a, e.getKey(), e.getValue(), false);
         Witnesses.Picked w = Witnesses.pick(a, Path.FORWARD, p.set(), DirectLeakCheck.leakPreferences(p));
-        String msg = "forwarded " + SetText.protocols(a.space(), p.set()) + " to " + SetText.destinations(a, p.set())
+        String msg = "forwarded packets (" + SetText.protocols(a.space(), p.set()) + ") to " + SetText.destinations(a, p.set())
             + " can leave through " + SetText.interfaces(a, p.set()) + " when the tunnel is gone: "
             + LeakCheck.cause(p) + "; " + setting;
         out.add(new Finding(INFO.id(), INFO.category(), sev, w.certainty(), rs.file(),

@@ -54,8 +54,16 @@ final class Witnesses {
     PacketSpace s = a.space();
     Bdd b = s.bdd();
     int definite = s.definitely(set);
-    Certainty certainty = definite != Bdd.FALSE ? Certainty.DEFINITE : Certainty.POSSIBLE;
-    int base = definite != Bdd.FALSE ? definite : set;
+    int replayable = path == Path.OUTPUT ? replayable(s, set) : Bdd.FALSE;
+    int base = Bdd.FALSE;
+    for (int candidate : new int[] {b.and(definite, replayable), definite, replayable, set}) {
+      if (candidate != Bdd.FALSE) {
+        base = candidate;
+        break;
+      }
+    }
+    Certainty certainty = b.subset(base, definite) ? Certainty.DEFINITE : Certainty.POSSIBLE;
+    boolean probeShaped = replayable != Bdd.FALSE && b.subset(base, replayable);
     List<Integer> prefs = new ArrayList<>();
     prefs.add(ordinaryDestinations(s));
     prefs.addAll(preferences);
@@ -80,7 +88,25 @@ final class Witnesses {
     Packet start = orig.withState(ConnState.NEW).withMark(0).withCtmark(0);
     Map<UnknownKey, Boolean> outcomes = s.readUnknowns(asg);
     ConcreteInterpreter.Result r = new ConcreteInterpreter(a.ruleset(), UnknownOracle.of(outcomes)).run(path, start);
-    return new Picked(asWitness(start, fin, path), start, certainty, r.steps());
+    return new Picked(probeShaped ? asWitness(start, fin, path) : Optional.empty(), start, certainty, r.steps());
+  }
+
+  /**
+   * The members the lab (and {@code ksaudit trace} with its defaults) can send as they are:
+   * from the probes' source address, by uid 0, as a TCP SYN, UDP datagram or ICMP echo
+   * request, and leaking whatever source port the sender picks.
+   */
+  static int replayable(PacketSpace s, int set) {
+    Bdd b = s.bdd();
+    int shape = b.or(b.and(s.proto.eq(Packet.TCP), s.tcpFlags.eq(Packet.SYN)), s.proto.eq(Packet.UDP));
+    shape = b.or(shape, b.and(s.proto.eq(Packet.icmpProto(s.family())),
+        b.and(s.icmpType.eq(Packet.echoRequest(s.family())), s.icmpCode.eq(0))));
+    int r = b.and(set, shape);
+    r = b.and(r, s.src.eq(source(s.family())));
+    r = b.and(r, b.and(s.uid.eq(0), s.gid.eq(0)));
+    r = b.and(r, b.and(s.socket.eq(1), s.fragment.eq(0)));
+    r = b.and(r, s.srcTypeIn(List.of(AddrType.LOCAL)));
+    return s.sport.forall(r);
   }
 
   /** The probe-shaped description of a packet, when it is one (UDP, TCP, ICMP echo leaving a host). */

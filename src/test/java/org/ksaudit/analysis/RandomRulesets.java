@@ -135,7 +135,7 @@ final class RandomRulesets {
           ? pick(List.of(" -j MASQUERADE", " -j ACCEPT"))
           : pick(ports
               ? List.of(" -j DNAT --to-destination " + dnatTarget(true), " -j DNAT --to-destination " + dnatTarget(false), " -j ACCEPT")
-              : List.of(" -j DNAT --to-destination " + dnatTarget(false), " -j ACCEPT", " -j DROP"));
+              : List.of(" -j DNAT --to-destination " + dnatTarget(false), " -j ACCEPT"));
       default -> pick(tcp
           ? List.of(" -j ACCEPT", " -j DROP", " -j REJECT", " -j REJECT --reject-with tcp-reset", " -j MARK --set-mark 0x2")
           : List.of(" -j ACCEPT", " -j DROP", " -j REJECT", " -j MARK --set-mark 0x2"));

@@ -1,0 +1,54 @@
+package org.ksaudit.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+import org.ksaudit.cli.Main;
+
+/**
+ * {@code ksaudit check} output, text and JSON, compared with golden files in
+ * src/test/resources/golden/report (NAME.txt / NAME.json, NAME.args holding the arguments).
+ * Run with -Dgolden.update=true to rewrite them after an intended change, then review the diff.
+ */
+class GoldenReportTest {
+  private static final Path DIR = Path.of("src/test/resources/golden/report");
+
+  @TestFactory
+  Stream<DynamicTest> outputMatchesGoldenFiles() throws IOException {
+    List<DynamicTest> tests = new ArrayList<>();
+    try (Stream<Path> s = Files.list(DIR)) {
+      for (Path args : s.filter(p -> p.toString().endsWith(".args")).sorted().toList()) {
+        String name = args.getFileName().toString().replace(".args", "");
+        List<String> words = List.of(Files.readString(args).trim().split("\\s+"));
+        tests.add(DynamicTest.dynamicTest(name + " (text)", () -> compare(name + ".txt", words)));
+        List<String> json = new ArrayList<>(words);
+        json.addAll(List.of("--format", "json"));
+        tests.add(DynamicTest.dynamicTest(name + " (json)", () -> compare(name + ".json", json)));
+      }
+    }
+    return tests.stream();
+  }
+
+  private static void compare(String golden, List<String> args) throws IOException {
+    List<String> all = new ArrayList<>(List.of("check"));
+    all.addAll(args);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    int code = Main.run(all.toArray(String[]::new), new ByteArrayInputStream(new byte[0]), new PrintStream(out, true),
+        new PrintStream(new ByteArrayOutputStream(), true));
+    String actual = "exit " + code + "\n" + out.toString(StandardCharsets.UTF_8);
+    Path file = DIR.resolve(golden);
+    if (Boolean.getBoolean("golden.update") || !Files.exists(file)) Files.writeString(file, actual);
+    assertEquals(Files.readString(file), actual, "golden file " + file);
+  }
+}
