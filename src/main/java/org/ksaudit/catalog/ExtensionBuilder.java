@@ -13,6 +13,7 @@ final class ExtensionBuilder {
   private Set<Family> families = EnumSet.allOf(Family.class);
   private final List<OptionSpec> options = new ArrayList<>();
   private final List<CrossCheck> lineChecks = new ArrayList<>();
+  private final List<CrossCheck> ruleChecks = new ArrayList<>();
   private final List<CrossCheck> hookChecks = new ArrayList<>();
   private Set<String> tables = Set.of();
 
@@ -62,9 +63,15 @@ final class ExtensionBuilder {
     return this;
   }
 
-  /** A check made when the line is read. */
+  /** A check libxtables makes when the line is read, whatever the command. */
   ExtensionBuilder check(CrossCheck c) {
     lineChecks.add(c);
+    return this;
+  }
+
+  /** A check the kernel makes on a rule it is given (-A, -I, -R), reachable or not. */
+  ExtensionBuilder ruleCheck(CrossCheck c) {
+    ruleChecks.add(c);
     return this;
   }
 
@@ -80,6 +87,6 @@ final class ExtensionBuilder {
   }
 
   ExtensionSpec build() {
-    return new ExtensionSpec(name, families, options, tables, lineChecks, hookChecks);
+    return new ExtensionSpec(name, families, options, tables, lineChecks, ruleChecks, hookChecks);
   }
 }

@@ -18,12 +18,14 @@ public record ExtensionSpec(
     List<OptionSpec> options,
     Set<String> tables,
     List<CrossCheck> lineChecks,
+    List<CrossCheck> ruleChecks,
     List<CrossCheck> hookChecks) {
   public ExtensionSpec {
     families = Set.copyOf(families);
     options = List.copyOf(options);
     tables = Set.copyOf(tables);
     lineChecks = List.copyOf(lineChecks);
+    ruleChecks = List.copyOf(ruleChecks);
     hookChecks = List.copyOf(hookChecks);
   }
 

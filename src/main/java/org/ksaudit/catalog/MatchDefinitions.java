@@ -32,30 +32,30 @@ final class MatchDefinitions {
         .pair(true, TCP_FLAGS, "--tcp-flags")
         .neg(number(1, 255, "TCP option"), "--tcp-option")
         .check(exclusive("tcp", "--syn", "--tcp-flags"))
-        .check(needsProtocol("tcp", "tcp", 6)));
+        .ruleCheck(needsProtocol("tcp", "tcp", 6)));
     c.addMatch(m("udp")
         .neg(PORT_RC, "--sport", "--source-port")
         .neg(PORT_RC, "--dport", "--destination-port")
-        .check(needsProtocol("udp", "udp", 17)));
+        .ruleCheck(needsProtocol("udp", "udp", 17)));
     c.addMatch(m("sctp")
         .neg(tcpPorts("sctp"), "--sport", "--source-port")
         .neg(tcpPorts("sctp"), "--dport", "--destination-port")
         .pair(true, (a, b, ctx) -> new org.ksaudit.model.value.Text(a + " " + b), "--chunk-types")
-        .check(needsProtocol("sctp", "sctp", 132)));
+        .ruleCheck(needsProtocol("sctp", "sctp", 132)));
     c.addMatch(m("dccp")
         .neg(tcpPorts("dccp"), "--sport", "--source-port")
         .neg(tcpPorts("dccp"), "--dport", "--destination-port")
         .neg(TEXT, "--dccp-types")
         .neg(number(0, 255, "DCCP option"), "--dccp-option")
-        .check(needsProtocol("dccp", "dccp", 33)));
+        .ruleCheck(needsProtocol("dccp", "dccp", 33)));
     c.addMatch(m("icmp").only(Family.IPV4)
         .neg(IcmpTypes.PARSER, "--icmp-type")
         .check(mandatory("icmp", "--icmp-type"))
-        .check(needsProtocol("icmp", "icmp", 1)));
+        .ruleCheck(needsProtocol("icmp", "icmp", 1)));
     c.addMatch(m("icmp6").only(Family.IPV6)
         .neg(IcmpTypes.PARSER, "--icmpv6-type")
         .check(mandatory("icmp6", "--icmpv6-type"))
-        .check(needsProtocol("icmp6", "icmpv6", 58)));
+        .ruleCheck(needsProtocol("icmp6", "icmpv6", 58)));
     c.addMatch(m("multiport")
         .neg(MULTIPORT, "--sports", "--source-ports")
         .neg(MULTIPORT, "--dports", "--destination-ports")
@@ -205,12 +205,12 @@ final class MatchDefinitions {
         .neg(TEXT, "--monthdays").neg(TEXT, "--weekdays").flag(false, "--kerneltz").flag(false, "--localtz")
         .flag(false, "--contiguous").flag(false, "--utc"));
     c.addMatch(m("tcpmss").neg(numberRange(65535, "MSS"), "--mss").check(mandatory("tcpmss", "--mss"))
-        .check(needsProtocol("tcpmss", "tcp", 6)));
+        .ruleCheck(needsProtocol("tcpmss", "tcp", 6)));
     c.addMatch(m("u32").neg(TEXT, "--u32").check(mandatory("u32", "--u32")));
     c.addMatch(m("bpf").val(TEXT, "--bytecode").val(TEXT, "--object-pinned")
         .check(needsOneOf("bpf", "--bytecode", "--object-pinned")));
-    c.addMatch(m("ah").neg(numberRange(U32, "spi"), "--ahspi").check(needsProtocol("ah", "ah", 51)));
-    c.addMatch(m("esp").neg(numberRange(U32, "spi"), "--espspi").check(needsProtocol("esp", "esp", 50)));
+    c.addMatch(m("ah").neg(numberRange(U32, "spi"), "--ahspi").ruleCheck(needsProtocol("ah", "ah", 51)));
+    c.addMatch(m("esp").neg(numberRange(U32, "spi"), "--espspi").ruleCheck(needsProtocol("esp", "esp", 50)));
     c.addMatch(m("frag").only(Family.IPV6).neg(numberRange(U32, "id"), "--fragid").neg(number(0, U32, "length"), "--fraglen")
         .flag(false, "--fragres").flag(false, "--fragfirst").flag(false, "--fragmore").flag(false, "--fraglast"));
     c.addMatch(m("ipv6header").only(Family.IPV6).neg(TEXT, "--header").flag(false, "--soft")
@@ -220,7 +220,7 @@ final class MatchDefinitions {
         .flag(false, "--rt-0-not-strict"));
     c.addMatch(m("hbh").only(Family.IPV6).neg(number(0, U32, "length"), "--hbh-len").val(TEXT, "--hbh-opts"));
     c.addMatch(m("dst").only(Family.IPV6).neg(number(0, U32, "length"), "--dst-len").val(TEXT, "--dst-opts"));
-    c.addMatch(m("mh").only(Family.IPV6).neg(TEXT, "--mh-type").check(needsProtocol("mh", "ipv6-mh", 135)));
+    c.addMatch(m("mh").only(Family.IPV6).neg(TEXT, "--mh-type").ruleCheck(needsProtocol("mh", "ipv6-mh", 135)));
     c.addMatch(m("eui64").only(Family.IPV6));
     c.addMatch(m("ipvs").flag(true, "--ipvs").neg(PROTOCOL, "--vproto").neg(HOST_MASK, "--vaddr")
         .neg(number(0, 65535, "port"), "--vport").val(oneOf(false, "direction", "ORIGINAL", "REPLY"), "--vdir")

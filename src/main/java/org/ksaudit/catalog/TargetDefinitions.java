@@ -91,11 +91,11 @@ final class TargetDefinitions {
   static void register(Catalog c) {
     c.addTarget(t("REJECT").only(Family.IPV4).val(REJECT_V4, "--reject-with")
         .tables("filter")
-        .check(TCP_RESET_NEEDS_TCP)
+        .ruleCheck(TCP_RESET_NEEDS_TCP)
         .hookCheck(onlyFromHooks("REJECT", "INPUT", "FORWARD", "OUTPUT")));
     c.addTarget(t("REJECT").only(Family.IPV6).val(REJECT_V6, "--reject-with")
         .tables("filter")
-        .check(TCP_RESET_NEEDS_TCP)
+        .ruleCheck(TCP_RESET_NEEDS_TCP)
         .hookCheck(onlyFromHooks("REJECT", "INPUT", "FORWARD", "OUTPUT")));
     c.addTarget(t("LOG")
         .val(SYSLOG_LEVEL, "--log-level").val(oneLine("--log-prefix"), "--log-prefix").flag(false, "--log-tcp-sequence")
@@ -137,8 +137,8 @@ final class TargetDefinitions {
     c.addTarget(t("TCPMSS").val(number(0, 65535 - 40, "MSS"), "--set-mss").flag(false, "--clamp-mss-to-pmtu")
         .check(needsOneOf("TCPMSS", "--set-mss", "--clamp-mss-to-pmtu"))
         .check(exclusive("TCPMSS", "--set-mss", "--clamp-mss-to-pmtu"))
-        .check(needsProtocol("TCPMSS", "tcp", 6))
-        .check(TCPMSS_NEEDS_SYN)
+        .ruleCheck(needsProtocol("TCPMSS", "tcp", 6))
+        .ruleCheck(TCPMSS_NEEDS_SYN)
         .hookCheck(r -> r.has("--clamp-mss-to-pmtu")
             ? onlyFromHooks("TCPMSS --clamp-mss-to-pmtu", "FORWARD", "OUTPUT", "POSTROUTING").check(r)
             : Optional.empty()));

@@ -39,11 +39,12 @@ final class CommitValidator {
         String name = tg.name();
         if (!tg.isGoto() && (Catalog.STANDARD_TARGETS.contains(name) || Catalog.DEFAULT.target(name, family).isPresent())) continue;
         TableState.ChainState dest = t.chains.get(name);
-        if (dest == null) continue;
-        if (dest.builtin) {
+        boolean builtin = dest != null ? dest.builtin : Catalog.builtinChains(t.name).contains(name);
+        if (builtin) {
           if (r.complete()) error(sink, tg, lines, "cannot jump to built-in chain " + name, "jumps go to user chains only");
           continue;
         }
+        if (dest == null) continue;
         out.add(r);
       }
       edges.put(c.name, out);

@@ -809,6 +809,17 @@ final class RuleInterpreter {
       }
     }
 
+    private void ruleChecks(Loaded l) {
+      RuleView view = view(l);
+      for (CrossCheck c : l.spec.ruleChecks()) {
+        Optional<BadValue> bad = c.check(view);
+        if (bad.isPresent()) {
+          complete = false;
+          sink.add(Diagnostic.error(l.pos, l.length, bad.get().getMessage(), bad.get().hint(), sourceLine));
+        }
+      }
+    }
+
     private int count(String name) {
       Option o = core.get(name);
       return o != null && o.value() instanceof AddressList al ? al.cidrs().size() : o == null ? 0 : 1;
@@ -859,7 +870,11 @@ final class RuleInterpreter {
       }
       boolean targetIsExtension = target != null || jumpTo != null && !isGoto && Catalog.STANDARD_TARGETS.contains(jumpTo);
       List<DeferredCheck> deferred = new ArrayList<>();
-      if (complete) {
+      boolean adds = command == CommandKind.APPEND || command == CommandKind.INSERT || command == CommandKind.REPLACE;
+      if (complete && adds) {
+        for (Loaded l : loaded) ruleChecks(l);
+      }
+      if (complete && adds) {
         for (Loaded l : loaded) {
           if (!l.spec.tables().isEmpty() && !l.spec.tables().contains(table)) {
             complete = false;
