@@ -191,6 +191,11 @@ public final class ProbeCommand implements Callable<Integer> {
     return ExitCodes.INPUT;
   }
 
+  /** A trace line's packet with its address in canonical form, as the lab writes addresses. */
+  private static String key(String proto, String dst, String dport, String oif) {
+    return proto + " " + LabAddress.canonical(dst) + " " + dport + " " + oif;
+  }
+
   /**
    * The engine's verdicts through the batch trace contract ({@code ksaudit trace RULES --probes
    * FILE}), run in-process. A family without a ruleset has no rules in the lab either: the
@@ -221,14 +226,21 @@ public final class ProbeCommand implements Callable<Integer> {
       Map<String, String> byLine = new HashMap<>();
       for (String line : o.toString(StandardCharsets.UTF_8).split("\n")) {
         String[] f = line.strip().split("\\s+");
-        if (f.length >= 5 && f[4].matches("ACCEPT|DROP|REJECT")) byLine.put(f[0] + " " + LabAddress.canonical(f[1]) + " " + f[2] + " " + f[3], f[4]);
+        if (f.length >= 5 && f[4].matches("ACCEPT|DROP|REJECT")) {
+          try {
+            byLine.put(key(f[0], f[1], f[2], f[3]), f[4]);
+          } catch (IllegalArgumentException ex) {
+            // not a verdict line of ours (a header or a comment): nothing to read
+          }
+        }
       }
       if (byLine.isEmpty()) {
         String why = e.toString(StandardCharsets.UTF_8).strip();
         throw new LabException("the engine's trace gave no verdicts (exit " + code + ")" + (why.isEmpty() ? "" : ": " + why.lines().findFirst().orElse("")));
       }
       for (Probe p : asked) {
-        String v = byLine.get(p.traceLine().replaceFirst(" " + java.util.regex.Pattern.quote(p.dst()) + " ", " " + LabAddress.canonical(p.dst()) + " "));
+        String[] f = p.traceLine().split(" ");
+        String v = byLine.get(key(f[0], f[1], f[2], f[3]));
         if (v != null) out.put(p, v);
       }
       return out;

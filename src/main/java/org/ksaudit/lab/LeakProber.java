@@ -212,9 +212,9 @@ public final class LeakProber {
     ps.add(raw("ICMP echo", "icmp", LabPlan.WEB4, -1, Optional.empty()));
     ps.add(raw("ICMPv6 echo", "icmp", LabPlan.WEB6, -1, Optional.empty()));
     ps.add(raw("the VPN port on a host that is not the VPN server", plan.proto(), LabPlan.OTHER4, plan.port(), Optional.empty()));
-    ps.add(raw("TCP to a LAN host", "tcp", plan.lanHost4(), 80, Optional.empty()));
-    ps.add(raw("ICMP echo to a LAN host", "icmp", plan.lanHost4(), -1, Optional.empty()));
-    ps.add(raw("TCP to a LAN host over IPv6", "tcp", plan.lanHost6(), 80, Optional.empty()));
+    ps.add(lanNeighbour("TCP to a LAN host", "tcp", plan.lanHost4(), 80));
+    ps.add(lanNeighbour("ICMP echo to a LAN host", "icmp", plan.lanHost4(), -1));
+    ps.add(lanNeighbour("TCP to a LAN host over IPv6", "tcp", plan.lanHost6(), 80));
     ps.addAll(extra);
     for (WitnessRef w : witnesses) {
       Witness x = w.witness();
@@ -240,9 +240,14 @@ public final class LeakProber {
 
   private ScenarioProbe raw(String label, String proto, String dst, int port, Optional<String> oif) {
     String d = LabAddress.canonical(dst);
-    boolean intended = label.startsWith("TCP to a LAN host") || label.startsWith("ICMP echo to a LAN host");
-    return new ScenarioProbe("p" + (++nextId), label, LabAddress.familyOf(d), proto, d, port, Optional.empty(), oif, List.of(),
-        intended && plan.declared(d));
+    return new ScenarioProbe("p" + (++nextId), label, LabAddress.familyOf(d), proto, d, port, Optional.empty(), oif, List.of(), false);
+  }
+
+  /** Traffic to a LAN neighbour: in clear on purpose when the user declared that LAN with --allow-lan. */
+  private ScenarioProbe lanNeighbour(String label, String proto, String dst, int port) {
+    String d = LabAddress.canonical(dst);
+    return new ScenarioProbe("p" + (++nextId), label, LabAddress.familyOf(d), proto, d, port, Optional.empty(), Optional.empty(),
+        List.of(), plan.declared(d));
   }
 
   /**

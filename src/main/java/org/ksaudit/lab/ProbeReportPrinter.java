@@ -46,6 +46,8 @@ public final class ProbeReportPrinter {
         }
       }
     }
+    boolean declared = r.scenarios().stream().flatMap(x -> x.outcomes().stream()).anyMatch(o -> result(o).equals("in-clear-declared"));
+    if (declared) b.append("clear* = in clear to a LAN declared with --allow-lan: intended, not counted as a leak\n");
     b.append("summary: ").append(r.leaks()).append(r.leaks() == 1 ? " leak" : " leaks").append(" measured, baseline ")
         .append(!r.baselineRun() ? "not run" : r.baselineWorks() ? "works" : "broken").append(", ").append(r.disagreements()).append(" analysis disagreement")
         .append(r.disagreements() == 1 ? "" : "s").append(String.format(Locale.ROOT, " (%.1f s)", r.seconds())).append('\n');
