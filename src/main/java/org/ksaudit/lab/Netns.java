@@ -25,12 +25,17 @@ public final class Netns implements AutoCloseable {
   private static final Set<String> LIVE = ConcurrentHashMap.newKeySet();
   /** Where {@code ip netns exec} finds per-namespace files such as resolv.conf. */
   private static final Path ETC_NETNS = Path.of("/etc/netns");
+  /** Where ip(8) keeps the namespaces' names. */
+  private static final Path RUN_NETNS = Path.of("/run/netns");
   /** Set when the JVM shuts down: from then on no namespace may be created, or it would outlive the hook. */
   private static volatile boolean shuttingDown;
 
   static {
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      shuttingDown = true;
+      // waits for a namespace being added right now, which is then in LIVE and deleted below
+      synchronized (Netns.class) {
+        shuttingDown = true;
+      }
       deleteAllLive();
     }, "ksaudit-netns-cleanup"));
   }
@@ -45,15 +50,11 @@ public final class Netns implements AutoCloseable {
   public static Netns create(String role) throws LabException {
     String n = PREFIX + ProcessHandle.current().pid() + "-" + COUNTER.incrementAndGet() + "-" + role;
     if (n.length() > 60) n = n.substring(0, 60);
-    LIVE.add(n);
-    if (shuttingDown) {
-      LIVE.remove(n);
-      throw new LabException("shutting down: no new namespace");
-    }
-    Exec.Result r = Exec.run("ip", "netns", "add", n);
-    if (!r.ok()) {
-      LIVE.remove(n);
-      throw new LabException("cannot create network namespace " + n + ": " + r.firstLine());
+    synchronized (Netns.class) {
+      if (shuttingDown) throw new LabException("shutting down: no new namespace");
+      Exec.Result r = Exec.run("ip", "netns", "add", n);
+      if (!r.ok()) throw new LabException("cannot create network namespace " + n + ": " + r.firstLine());
+      LIVE.add(n);
     }
     Netns ns = new Netns(n);
     // loopback up: services and probes on 127.0.0.1 need it, and it is the kernel's default elsewhere
@@ -122,6 +123,18 @@ public final class Netns implements AutoCloseable {
       killAll(n);
     }
     Exec.run("ip", "netns", "delete", n);
+    // a process killed a moment ago may still pin the name (its mount namespace holds the
+    // bind mount until it is reaped): try again until the name is gone
+    for (int i = 0; i < 30 && Files.exists(RUN_NETNS.resolve(n)); i++) {
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+      killAll(n);
+      Exec.run("ip", "netns", "delete", n);
+    }
     deleteEtc(n);
   }
 
@@ -186,7 +199,7 @@ public final class Netns implements AutoCloseable {
       try (var dirs = Files.list(ETC_NETNS)) {
         for (Path d : dirs.toList()) {
           String n = d.getFileName().toString();
-          if (n.startsWith(PREFIX) && ownerGone(n) && !Files.exists(Path.of("/run/netns", n))) {
+          if (n.startsWith(PREFIX) && ownerGone(n) && !Files.exists(RUN_NETNS.resolve(n))) {
             deleteEtc(n);
             removed.add(ETC_NETNS.resolve(n).toString());
           }

@@ -31,7 +31,9 @@ class ProbeCleanupTest {
   @Test
   void sigintInTheMiddleLeavesNothing() throws Exception {
     ProbeLabTest.Snapshot before = ProbeLabTest.snapshot();
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+    // a shell's background job starts with SIGINT ignored, and a JVM keeps it ignored: env
+    // (coreutils) gives the run the default disposition, as a terminal's foreground job has
+    List<String> cmd = new ArrayList<>(List.of("env", "--default-signal=INT", Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", System.getProperty("java.class.path"), Main.class.getName(), "probe", "--lab", "testdata/seed/article.v4"));
     Process p = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
     List<String> seen = new ArrayList<>();
@@ -46,6 +48,7 @@ class ProbeCleanupTest {
       assertTrue(Exec.run("ip", "netns", "list").stdout().contains(prefix), "the run's namespaces should exist mid-run");
       assertEquals(0, Exec.run("kill", "-INT", Long.toString(p.pid())).exitCode());
       assertTrue(p.waitFor(30, TimeUnit.SECONDS), "the interrupted run did not end");
+      assertEquals(130, p.exitValue(), "the run was not ended by SIGINT");
     } finally {
       p.destroyForcibly();
     }
