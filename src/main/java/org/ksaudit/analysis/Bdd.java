@@ -24,18 +24,14 @@ public final class Bdd {
   private static final int OP_XOR = 3;
   private static final int OP_NOT = 4;
 
-  private int[] var;
-  private int[] lo;
-  private int[] hi;
-  private int[] next;
+  /** Node n is nodes[4n..4n+3]: variable, low child, high child, next in its hash bucket (one cache line). */
+  private int[] nodes;
   private int[] buckets;
   private int size;
   private int vars;
 
-  private int[] cacheA;
-  private int[] cacheB;
-  private int[] cacheOp;
-  private int[] cacheR;
+  /** Entry k of the operation cache is cache[4k..4k+3]: op, a, b, result. */
+  private int[] cache;
 
   /** Per-call memo for quantification and the other unary walks: node -> result, valid for one stamp. */
   private int[] memo;
@@ -44,21 +40,14 @@ public final class Bdd {
 
   public Bdd() {
     int cap = 1 << 16;
-    var = new int[cap];
-    lo = new int[cap];
-    hi = new int[cap];
-    next = new int[cap];
+    nodes = new int[4 * cap];
     buckets = new int[cap];
     Arrays.fill(buckets, -1);
-    var[FALSE] = TERMINAL_VAR;
-    var[TRUE] = TERMINAL_VAR;
+    nodes[4 * FALSE] = TERMINAL_VAR;
+    nodes[4 * TRUE] = TERMINAL_VAR;
     size = 2;
-    int c = 1 << 16;
-    cacheA = new int[c];
-    cacheB = new int[c];
-    cacheOp = new int[c];
-    cacheR = new int[c];
-    Arrays.fill(cacheOp, -1);
+    cache = new int[4 * (1 << 16)];
+    Arrays.fill(cache, -1);
     memo = new int[cap];
     memoStamp = new int[cap];
   }
@@ -79,15 +68,15 @@ public final class Bdd {
   }
 
   public int var(int node) {
-    return var[node];
+    return nodes[4 * node];
   }
 
   public int low(int node) {
-    return lo[node];
+    return nodes[4 * node + 1];
   }
 
   public int high(int node) {
-    return hi[node];
+    return nodes[4 * node + 2];
   }
 
   /** The set where variable {@code v} is 1. */
@@ -104,18 +93,21 @@ public final class Bdd {
   public int mk(int v, int l, int h) {
     if (l == h) return l;
     int b = hash(v, l, h) & (buckets.length - 1);
-    for (int n = buckets[b]; n >= 0; n = next[n]) {
-      if (var[n] == v && lo[n] == l && hi[n] == h) return n;
+    int[] ns = nodes;
+    for (int n = buckets[b]; n >= 0; n = ns[4 * n + 3]) {
+      int i = 4 * n;
+      if (ns[i] == v && ns[i + 1] == l && ns[i + 2] == h) return n;
     }
-    if (size == var.length) {
+    if (4 * size == nodes.length) {
       grow();
       b = hash(v, l, h) & (buckets.length - 1);
     }
     int n = size++;
-    var[n] = v;
-    lo[n] = l;
-    hi[n] = h;
-    next[n] = buckets[b];
+    int i = 4 * n;
+    nodes[i] = v;
+    nodes[i + 1] = l;
+    nodes[i + 2] = h;
+    nodes[i + 3] = buckets[b];
     buckets[b] = n;
     return n;
   }
@@ -126,27 +118,22 @@ public final class Bdd {
   }
 
   private void grow() {
-    int cap = var.length * 2;
-    var = Arrays.copyOf(var, cap);
-    lo = Arrays.copyOf(lo, cap);
-    hi = Arrays.copyOf(hi, cap);
-    next = Arrays.copyOf(next, cap);
+    int cap = 2 * (nodes.length / 4);
+    nodes = Arrays.copyOf(nodes, 4 * cap);
     memo = Arrays.copyOf(memo, cap);
     memoStamp = Arrays.copyOf(memoStamp, cap);
     buckets = new int[cap];
     Arrays.fill(buckets, -1);
     for (int n = 2; n < size; n++) {
-      int b = hash(var[n], lo[n], hi[n]) & (cap - 1);
-      next[n] = buckets[b];
+      int i = 4 * n;
+      int b = hash(nodes[i], nodes[i + 1], nodes[i + 2]) & (cap - 1);
+      nodes[i + 3] = buckets[b];
       buckets[b] = n;
     }
-    if (cacheA.length < cap * 2 && cacheA.length < (1 << 24)) {
-      int c = Math.min(cap * 2, 1 << 24);
-      cacheA = new int[c];
-      cacheB = new int[c];
-      cacheOp = new int[c];
-      cacheR = new int[c];
-      Arrays.fill(cacheOp, -1);
+    int entries = cache.length / 4;
+    if (entries < cap && entries < (1 << 23)) {
+      cache = new int[4 * Math.min(cap, 1 << 23)];
+      Arrays.fill(cache, -1);
     }
   }
 
@@ -216,39 +203,45 @@ public final class Bdd {
         if (a == TRUE) return FALSE;
       }
     }
-    int slot = ((a * 0x9E3779B1 + b * 0x85EBCA77 + op * 0x27D4EB2F) >>> 7) & (cacheA.length - 1);
-    if (cacheOp[slot] == op && cacheA[slot] == a && cacheB[slot] == b) return cacheR[slot];
-    int va = var[a];
-    int vb = var[b];
+    int slot = 4 * (((a * 0x9E3779B1 + b * 0x85EBCA77 + op * 0x27D4EB2F) >>> 7) & (cache.length / 4 - 1));
+    int[] c = cache;
+    if (c[slot] == op && c[slot + 1] == a && c[slot + 2] == b) return c[slot + 3];
+    int va = nodes[4 * a];
+    int vb = nodes[4 * b];
     int v = Math.min(va, vb);
-    int al = va == v ? lo[a] : a;
-    int ah = va == v ? hi[a] : a;
-    int bl = vb == v ? lo[b] : b;
-    int bh = vb == v ? hi[b] : b;
+    int al = va == v ? nodes[4 * a + 1] : a;
+    int ah = va == v ? nodes[4 * a + 2] : a;
+    int bl = vb == v ? nodes[4 * b + 1] : b;
+    int bh = vb == v ? nodes[4 * b + 2] : b;
     int l = apply(op, al, bl);
     int h = apply(op, ah, bh);
     int r = mk(v, l, h);
-    // the table may have grown while recursing: recompute the slot against the current cache
-    slot = ((a * 0x9E3779B1 + b * 0x85EBCA77 + op * 0x27D4EB2F) >>> 7) & (cacheA.length - 1);
-    cacheOp[slot] = op;
-    cacheA[slot] = a;
-    cacheB[slot] = b;
-    cacheR[slot] = r;
+    // the cache may have been replaced while recursing: recompute the slot against the current one
+    slot = 4 * (((a * 0x9E3779B1 + b * 0x85EBCA77 + op * 0x27D4EB2F) >>> 7) & (cache.length / 4 - 1));
+    cache[slot] = op;
+    cache[slot + 1] = a;
+    cache[slot + 2] = b;
+    cache[slot + 3] = r;
     return r;
   }
 
-  /** A set of variables for quantification: {@code in[v]} for v below {@code in.length}. */
-  public record VarSet(boolean[] in, int max) {
+  /** A set of variables for quantification, stored from its smallest to its largest variable. */
+  public record VarSet(boolean[] in, int min, int max) {
     public static VarSet of(int[] vs) {
+      if (vs.length == 0) return new VarSet(new boolean[0], 0, -1);
+      int min = Integer.MAX_VALUE;
       int max = -1;
-      for (int v : vs) max = Math.max(max, v);
-      boolean[] in = new boolean[max + 1];
-      for (int v : vs) in[v] = true;
-      return new VarSet(in, max);
+      for (int v : vs) {
+        max = Math.max(max, v);
+        min = Math.min(min, v);
+      }
+      boolean[] in = new boolean[max - min + 1];
+      for (int v : vs) in[v - min] = true;
+      return new VarSet(in, min, max);
     }
 
     public boolean contains(int v) {
-      return v <= max && in[v];
+      return v >= min && v <= max && in[v - min];
     }
   }
 
@@ -265,16 +258,17 @@ public final class Bdd {
   }
 
   private int quant(int a, VarSet vs, boolean exists) {
-    if (a <= TRUE || var[a] > vs.max()) return a;
+    int va = nodes[4 * a];
+    if (a <= TRUE || va > vs.max()) return a;
     if (memoStamp[a] == stamp) return memo[a];
-    int l = quant(lo[a], vs, exists);
-    int h = quant(hi[a], vs, exists);
+    int l = quant(nodes[4 * a + 1], vs, exists);
+    int h = quant(nodes[4 * a + 2], vs, exists);
     int myStamp = stamp;
     int r;
-    if (vs.contains(var[a])) {
+    if (vs.contains(va)) {
       r = exists ? or(l, h) : and(l, h);
     } else {
-      r = mk(var[a], l, h);
+      r = mk(va, l, h);
     }
     // a nested quantification is never started from here, so the stamp is still ours
     memo[a] = r;
@@ -289,11 +283,12 @@ public final class Bdd {
   }
 
   private int flipRec(int a, VarSet vs) {
-    if (a <= TRUE || var[a] > vs.max()) return a;
+    int va = nodes[4 * a];
+    if (a <= TRUE || va > vs.max()) return a;
     if (memoStamp[a] == stamp) return memo[a];
-    int l = flipRec(lo[a], vs);
-    int h = flipRec(hi[a], vs);
-    int r = vs.contains(var[a]) ? mk(var[a], h, l) : mk(var[a], l, h);
+    int l = flipRec(nodes[4 * a + 1], vs);
+    int h = flipRec(nodes[4 * a + 2], vs);
+    int r = vs.contains(va) ? mk(va, h, l) : mk(va, l, h);
     memo[a] = r;
     memoStamp[a] = stamp;
     return r;
@@ -302,8 +297,8 @@ public final class Bdd {
   /** Whether the assignment (one value per variable, missing ones 0) is in the set. */
   public boolean eval(int a, boolean[] assignment) {
     while (a > TRUE) {
-      int v = var[a];
-      a = v < assignment.length && assignment[v] ? hi[a] : lo[a];
+      int v = nodes[4 * a];
+      a = v < assignment.length && assignment[v] ? nodes[4 * a + 2] : nodes[4 * a + 1];
     }
     return a == TRUE;
   }
@@ -316,12 +311,12 @@ public final class Bdd {
     if (a == FALSE) throw new IllegalArgumentException("empty set has no member");
     boolean[] out = new boolean[vars];
     while (a > TRUE) {
-      int v = var[a];
-      if (lo[a] != FALSE) {
-        a = lo[a];
+      int v = nodes[4 * a];
+      if (nodes[4 * a + 1] != FALSE) {
+        a = nodes[4 * a + 1];
       } else {
         out[v] = true;
-        a = hi[a];
+        a = nodes[4 * a + 2];
       }
     }
     return out;
@@ -336,6 +331,6 @@ public final class Bdd {
   private int sizeRec(int a) {
     if (a <= TRUE || memoStamp[a] == stamp) return 0;
     memoStamp[a] = stamp;
-    return 1 + sizeRec(lo[a]) + sizeRec(hi[a]);
+    return 1 + sizeRec(nodes[4 * a + 1]) + sizeRec(nodes[4 * a + 2]);
   }
 }

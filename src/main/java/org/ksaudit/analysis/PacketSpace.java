@@ -48,6 +48,12 @@ public final class PacketSpace {
   public final BitField fragment;
   public final BitField uid;
   public final BitField gid;
+  /** How many unknowns get a variable between the tested and the constant fields; more go last (slower, still right). */
+  static final int UNKNOWN_POOL = 1 << 16;
+
+  private final int unknownPool;
+  private int unknownsUsed;
+  private final int headerFirst;
   private final int headerVars;
   private final int valid;
   private final Map<Integer, UnknownKey> unknowns = new LinkedHashMap<>();
@@ -58,23 +64,29 @@ public final class PacketSpace {
     this.interfaces = interfaces;
     int ifBits = bitsFor(interfaces.size());
     int addr = family.bits();
+    // Order: what rules test most and rewrites change (destination, ports, protocol) on top; then
+    // a pool of variables for unknowns; then what the scenarios hold constant (interfaces, state,
+    // marks, ...). A change near the top then rebuilds a short path and shares everything below,
+    // and a union of pieces that each depend on their own unknowns stays a union of small pieces.
+    headerFirst = bdd.varCount();
+    BitField[] d = interleaved("dst", "odst", addr);
+    dst = d[0];
+    origDst = d[1];
+    dstType = field("dsttype", bitsFor(ADDR_TYPES));
+    BitField[] p = interleaved("dport", "odport", 16);
+    dport = p[0];
+    origDport = p[1];
+    proto = field("proto", 8);
+    src = field("src", addr);
+    sport = field("sport", 16);
+    unknownPool = bdd.addVars(UNKNOWN_POOL);
     oif = field("oif", ifBits);
     iif = field("iif", ifBits);
     state = field("state", bitsFor(STATES));
     socket = field("socket", 1);
-    proto = field("proto", 8);
-    dstType = field("dsttype", bitsFor(ADDR_TYPES));
-    BitField[] d = interleaved("dst", "odst", addr);
-    dst = d[0];
-    origDst = d[1];
-    BitField[] p = interleaved("dport", "odport", 16);
-    dport = p[0];
-    origDport = p[1];
     BitField[] m = interleaved("mark", "ctmark", 32);
     mark = m[0];
     ctmark = m[1];
-    src = field("src", addr);
-    sport = field("sport", 16);
     srcType = field("srctype", bitsFor(ADDR_TYPES));
     icmpType = field("icmptype", 8);
     icmpCode = field("icmpcode", 8);
@@ -139,7 +151,7 @@ public final class PacketSpace {
    * the set, and quantifiable, so certainty can be computed.
    */
   public int unknown(UnknownKey key) {
-    int v = bdd.addVars(1);
+    int v = unknownsUsed < UNKNOWN_POOL ? unknownPool + unknownsUsed++ : bdd.addVars(1);
     unknowns.put(v, key);
     return v;
   }
@@ -221,7 +233,10 @@ public final class PacketSpace {
     gid.write(a, p.gid());
     // one path through every header variable, built from the bottom
     int r = Bdd.TRUE;
-    for (int v = headerVars - 1; v >= 0; v--) r = a[v] ? bdd.mk(v, Bdd.FALSE, r) : bdd.mk(v, r, Bdd.FALSE);
+    for (int v = headerVars - 1; v >= headerFirst; v--) {
+      if (v >= unknownPool && v < unknownPool + UNKNOWN_POOL) continue;
+      r = a[v] ? bdd.mk(v, Bdd.FALSE, r) : bdd.mk(v, r, Bdd.FALSE);
+    }
     return r;
   }
 

@@ -1,6 +1,5 @@
 package org.ksaudit.check;
 
-import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,7 +22,7 @@ public final class AuditContext {
   private final List<Ruleset> rulesets;
   private final AuditOptions options;
   private final List<InterfaceName> tunnels;
-  private final Map<Family, RulesetAnalysis> analyses = new EnumMap<>(Family.class);
+  private final Map<Purpose, Map<Family, RulesetAnalysis>> analyses = new EnumMap<>(Purpose.class);
   private final Map<Family, Map<Category, List<LeakPart>>> parts = new EnumMap<>(Family.class);
 
   AuditContext(List<Ruleset> rulesets, AuditOptions options) {
@@ -48,8 +47,25 @@ public final class AuditContext {
     return rulesets.stream().filter(r -> r.family() == family).findFirst();
   }
 
-  public RulesetAnalysis analysis(Ruleset rs) {
-    return analyses.computeIfAbsent(rs.family(), f -> new RulesetAnalysis(rs, tunnels, FAMILIAR));
+  /**
+   * What an analysis is for. Each purpose gets its own packet space, so the audit can drop one
+   * before building the next and a large ruleset never holds all three in memory at once.
+   */
+  public enum Purpose {
+    OUTPUT_LEAKS,
+    FORWARD_LEAKS,
+    REACHABILITY
+  }
+
+  public RulesetAnalysis analysis(Ruleset rs, Purpose purpose) {
+    return analyses.computeIfAbsent(purpose, p -> new EnumMap<>(Family.class))
+        .computeIfAbsent(rs.family(), f -> new RulesetAnalysis(rs, tunnels, FAMILIAR));
+  }
+
+  /** Forgets the analyses of a purpose (and what was computed from them). */
+  void release(Purpose purpose) {
+    analyses.remove(purpose);
+    if (purpose == Purpose.OUTPUT_LEAKS) parts.clear();
   }
 
   public List<Endpoint> endpoints(Family family) {
@@ -62,7 +78,8 @@ public final class AuditContext {
 
   /** The OUTPUT leaks of a ruleset, split by category (see {@link LeakPartition}). */
   public List<LeakPart> leakParts(Ruleset rs, Category category) {
-    Map<Category, List<LeakPart>> m = parts.computeIfAbsent(rs.family(), f -> LeakPartition.compute(this, analysis(rs)));
+    Map<Category, List<LeakPart>> m = parts.computeIfAbsent(rs.family(),
+        f -> LeakPartition.compute(this, analysis(rs, Purpose.OUTPUT_LEAKS)));
     return m.getOrDefault(category, List.of());
   }
 
@@ -70,11 +87,5 @@ public final class AuditContext {
   public Map<Category, List<LeakPart>> allLeakParts(Ruleset rs) {
     leakParts(rs, Category.DIRECT_LEAK);
     return new LinkedHashMap<>(parts.get(rs.family()));
-  }
-
-  static <T> List<T> concat(List<T> a, List<T> b) {
-    List<T> out = new ArrayList<>(a);
-    out.addAll(b);
-    return out;
   }
 }

@@ -51,7 +51,7 @@ public final class DefaultPolicyCheck implements Check {
         Optional<Chain> chain = filter.flatMap(t -> t.chain(name));
         if (chain.isPresent() && chain.get().policy().orElse(Policy.ACCEPT) == Policy.DROP) continue;
         // a final catch-all rule makes the policy unreachable: the chain is default-deny in effect
-        if (chain.isPresent() && !ctx.analysis(rs).reachability().policyReached(chain.get())) continue;
+        if (chain.isPresent() && !ctx.analysis(rs, AuditContext.Purpose.REACHABILITY).reachability().policyReached(chain.get())) continue;
         Severity sev = name.equals("INPUT") ? Severity.INFO : Severity.WARNING;
         String msg = chain.isPresent()
             ? "the policy of " + name + " is ACCEPT: packets no rule decides " + verb(name)

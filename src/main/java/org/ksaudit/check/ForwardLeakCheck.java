@@ -46,7 +46,7 @@ public final class ForwardLeakCheck implements Check {
   public List<Finding> run(AuditContext ctx) {
     List<Finding> out = new ArrayList<>();
     for (Ruleset rs : ctx.rulesets()) {
-      RulesetAnalysis a = ctx.analysis(rs);
+      RulesetAnalysis a = ctx.analysis(rs, AuditContext.Purpose.FORWARD_LEAKS);
       Optional<Boolean> fwd = ctx.options().sysctl().forwarding(rs.family());
       Severity sev = fwd.map(on -> on ? Severity.ERROR : Severity.INFO).orElse(Severity.WARNING);
       String setting = fwd.map(on -> on ? "forwarding is enabled by the sysctl settings given"

@@ -29,7 +29,13 @@ public final class KillswitchAudit {
   public static List<Finding> audit(List<Ruleset> rulesets, AuditOptions options) {
     AuditContext ctx = new AuditContext(rulesets, options);
     List<Finding> out = new ArrayList<>();
-    for (Check c : checks()) out.addAll(c.run(ctx));
+    // one purpose at a time, each analysis dropped when its checks are done (memory on large rulesets)
+    for (Check c : checks()) if (c instanceof LeakCheck) out.addAll(c.run(ctx));
+    ctx.release(AuditContext.Purpose.OUTPUT_LEAKS);
+    for (Check c : checks()) if (c instanceof ForwardLeakCheck) out.addAll(c.run(ctx));
+    ctx.release(AuditContext.Purpose.FORWARD_LEAKS);
+    for (Check c : checks()) if (!(c instanceof LeakCheck) && !(c instanceof ForwardLeakCheck)) out.addAll(c.run(ctx));
+    ctx.release(AuditContext.Purpose.REACHABILITY);
     out.sort(ORDER);
     return List.copyOf(out);
   }

@@ -39,7 +39,7 @@ public final class ShadowedRuleCheck implements Check {
   public List<Finding> run(AuditContext ctx) {
     List<Finding> out = new ArrayList<>();
     for (Ruleset rs : ctx.rulesets()) {
-      for (Reachability.Dead d : ctx.analysis(rs).reachability().dead()) {
+      for (Reachability.Dead d : ctx.analysis(rs, AuditContext.Purpose.REACHABILITY).reachability().dead()) {
         if (d.by().isEmpty() || d.sameEffect()) continue;
         String by = d.by().get().target().map(t -> t.name()).orElse("no target");
         String mine = d.rule().target().map(t -> t.name()).orElse("no target");

@@ -39,7 +39,7 @@ public final class UnreachableRuleCheck implements Check {
   public List<Finding> run(AuditContext ctx) {
     List<Finding> out = new ArrayList<>();
     for (Ruleset rs : ctx.rulesets()) {
-      for (Reachability.Dead d : ctx.analysis(rs).reachability().dead()) {
+      for (Reachability.Dead d : ctx.analysis(rs, AuditContext.Purpose.REACHABILITY).reachability().dead()) {
         if (d.by().isPresent() && !d.sameEffect()) continue;
         String msg;
         if (d.chainUnused()) {
