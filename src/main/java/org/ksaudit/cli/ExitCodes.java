@@ -19,6 +19,6 @@ public final class ExitCodes {
       + "  0  no findings at or above the fail threshold%n"
       + "  1  findings at or above the threshold (probe: a leak was measured)%n"
       + "  2  usage error or bad input (unreadable file, syntax error)%n"
-      + "  3  internal error (please report it)%n"
+      + "  3  internal error, or (probe) static analysis and measurement disagree: a bug to report%n"
       + "  4  probe only: the lab could not be built (not root, missing tools)%n";
 }

@@ -26,6 +26,8 @@ public final class Main {
     CommandLine cl = new CommandLine(new KsauditCommand(), new Factory(streams));
     cl.setOut(o);
     cl.setErr(e);
+    // descriptions are written as lines of up to ~95 characters; picocli's 80 would break them mid-sentence
+    cl.setUsageHelpWidth(100);
     cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
       e.println("ksaudit: internal error: " + oneLine(ex) + " (please report this)");
       return ExitCodes.INTERNAL;
