@@ -29,6 +29,17 @@ public final class Bdd {
   private int[] buckets;
   private int size;
   private int vars;
+  /** Freed nodes, chained through their "next" field; their variable field is {@link #FREE}. */
+  private int freeHead = -1;
+  private int freeCount;
+  private int liveAfterCollect = 2;
+  /**
+   * New nodes after which a collection is due (at least as many as survived the last one). The
+   * system property {@code ksaudit.bdd.collectEvery} overrides it; 0 collects at every chance,
+   * which tests use to prove that no set in use is ever lost.
+   */
+  private final int collectEvery = Integer.getInteger("ksaudit.bdd.collectEvery", 1 << 20);
+  private static final int FREE = -1;
 
   /** Entry k of the operation cache is cache[4k..4k+3]: op, a, b, result. */
   private int[] cache;
@@ -63,8 +74,9 @@ public final class Bdd {
     return vars;
   }
 
+  /** Nodes in use (live or not yet collected). */
   public int nodeCount() {
-    return size;
+    return size - freeCount;
   }
 
   public int var(int node) {
@@ -98,11 +110,18 @@ public final class Bdd {
       int i = 4 * n;
       if (ns[i] == v && ns[i + 1] == l && ns[i + 2] == h) return n;
     }
-    if (4 * size == nodes.length) {
-      grow();
-      b = hash(v, l, h) & (buckets.length - 1);
+    int n;
+    if (freeHead >= 0) {
+      n = freeHead;
+      freeHead = nodes[4 * n + 3];
+      freeCount--;
+    } else {
+      if (4 * size == nodes.length) {
+        grow();
+        b = hash(v, l, h) & (buckets.length - 1);
+      }
+      n = size++;
     }
-    int n = size++;
     int i = 4 * n;
     nodes[i] = v;
     nodes[i + 1] = l;
@@ -126,6 +145,7 @@ public final class Bdd {
     Arrays.fill(buckets, -1);
     for (int n = 2; n < size; n++) {
       int i = 4 * n;
+      if (nodes[i] == FREE) continue;
       int b = hash(nodes[i], nodes[i + 1], nodes[i + 2]) & (cap - 1);
       nodes[i + 3] = buckets[b];
       buckets[b] = n;
@@ -135,6 +155,62 @@ public final class Bdd {
       cache = new int[4 * Math.min(cap, 1 << 23)];
       Arrays.fill(cache, -1);
     }
+  }
+
+  /**
+   * Whether enough nodes were made since the last collection that one is worth it: the caller
+   * then knows every set it still needs and passes them to {@link #collect}.
+   */
+  public boolean collectionDue() {
+    if (collectEvery == 0) return true;
+    return nodeCount() - liveAfterCollect >= Math.max(collectEvery, liveAfterCollect);
+  }
+
+  /**
+   * Frees every node not reachable from the roots. Handles of the roots (and of everything
+   * reachable from them) stay valid; any other handle becomes invalid, and the operation cache
+   * is cleared.
+   */
+  public void collect(int[] roots) {
+    boolean[] marked = new boolean[size];
+    marked[FALSE] = true;
+    marked[TRUE] = true;
+    int[] stack = new int[64];
+    int sp = 0;
+    for (int r : roots) {
+      if (r < 0 || r >= size || marked[r]) continue;
+      marked[r] = true;
+      stack[sp++] = r;
+      while (sp > 0) {
+        int n = stack[--sp];
+        for (int k = 1; k <= 2; k++) {
+          int c = nodes[4 * n + k];
+          if (marked[c]) continue;
+          marked[c] = true;
+          if (sp == stack.length) stack = Arrays.copyOf(stack, 2 * sp);
+          stack[sp++] = c;
+        }
+      }
+    }
+    Arrays.fill(buckets, -1);
+    freeHead = -1;
+    freeCount = 0;
+    for (int n = size - 1; n >= 2; n--) {
+      int i = 4 * n;
+      if (marked[n]) {
+        int b = hash(nodes[i], nodes[i + 1], nodes[i + 2]) & (buckets.length - 1);
+        nodes[i + 3] = buckets[b];
+        buckets[b] = n;
+      } else {
+        nodes[i] = FREE;
+        nodes[i + 3] = freeHead;
+        freeHead = n;
+        freeCount++;
+      }
+    }
+    Arrays.fill(cache, -1);
+    stamp++;
+    liveAfterCollect = nodeCount();
   }
 
   public int and(int a, int b) {

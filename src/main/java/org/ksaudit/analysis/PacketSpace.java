@@ -57,6 +57,7 @@ public final class PacketSpace {
   private final int headerVars;
   private final int valid;
   private final Map<Integer, UnknownKey> unknowns = new LinkedHashMap<>();
+  private final List<java.util.function.Supplier<java.util.Collection<Integer>>> roots = new ArrayList<>();
 
   public PacketSpace(Family family, InterfaceUniverse interfaces) {
     this.family = family;
@@ -138,6 +139,22 @@ public final class PacketSpace {
 
   public InterfaceUniverse interfaces() {
     return interfaces;
+  }
+
+  /**
+   * Registers sets someone keeps across engine runs (a cache, a recorder): the engine's
+   * collections of unused nodes keep them alive.
+   */
+  public void addRoots(java.util.function.Supplier<java.util.Collection<Integer>> source) {
+    roots.add(source);
+  }
+
+  /** The sets kept alive for their owners, plus the space's own. */
+  List<Integer> externalRoots() {
+    List<Integer> out = new ArrayList<>();
+    out.add(valid);
+    for (java.util.function.Supplier<java.util.Collection<Integer>> r : roots) out.addAll(r.get());
+    return out;
   }
 
   /** Every well-formed packet (in-range interface classes, states and address types). */

@@ -48,6 +48,7 @@ public final class Reachability {
     Map<Chain, Integer> entered = new IdentityHashMap<>();
     Set<Rule> matched = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
     Set<Chain> policies = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+    s.addRoots(entered::values);
     Recorder rec = new Recorder() {
       @Override
       public void entered(String table, Chain chain, int set) {

@@ -43,6 +43,7 @@ public final class RulesetAnalysis {
     patterns.add(LOOPBACK);
     this.space = new PacketSpace(ruleset.family(), InterfaceUniverse.of(patterns, names));
     this.engine = new SetEngine(space, ruleset);
+    space.addRoots(this::keptSets);
   }
 
   public Ruleset ruleset() {
@@ -172,6 +173,17 @@ public final class RulesetAnalysis {
       });
       return new SetEngine.Outcome(o.verdicts(), by);
     });
+  }
+
+  /** The sets this analysis caches, which the engine's collections must keep. */
+  private List<Integer> keptSets() {
+    List<Integer> out = new java.util.ArrayList<>();
+    if (outputStart >= 0) out.add(outputStart);
+    for (SetEngine.Outcome o : leaks.values()) {
+      out.addAll(o.verdicts().values());
+      out.addAll(o.acceptedBy().values());
+    }
+    return out;
   }
 
   public Reachability reachability() {

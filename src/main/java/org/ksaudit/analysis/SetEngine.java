@@ -1,9 +1,11 @@
 package org.ksaudit.analysis;
 
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -33,6 +35,12 @@ public final class SetEngine {
   private final Map<StageView, Map<Rule, Integer>> conditions = new HashMap<>();
   private final Map<String, Boolean> rewrites = new HashMap<>();
   private final int newState;
+
+  // What a collection of unused BDD nodes must keep: the sets of the run in progress and of every
+  // chain being walked. Only the walk's safe point collects, and it updates these first.
+  private final java.util.ArrayDeque<int[]> frames = new java.util.ArrayDeque<>();
+  private final List<Map<?, Integer>> runMaps = new ArrayList<>();
+  private final List<Integer> runSets = new ArrayList<>();
 
   public SetEngine(PacketSpace space, Ruleset ruleset) {
     if (space.family() != ruleset.family()) throw new IllegalArgumentException("family mismatch");
@@ -70,16 +78,37 @@ public final class SetEngine {
     }
   }
 
+  /**
+   * Runs a path. The node store may be collected during the run: sets the caller holds across
+   * it stay valid only when they are the start set or registered with {@link PacketSpace#addRoots}.
+   */
   public Outcome run(Path path, int start, Routing routing, Recorder recorder) {
     Map<Decider, Integer> flows = new LinkedHashMap<>();
     Decider none = Decider.absent("", "");
     flows.put(none, start);
     Map<Verdict, Integer> stopped = new EnumMap<>(Verdict.class);
+    runSets.clear();
+    runSets.add(start);
+    runSets.add(routing.routable());
+    runMaps.clear();
+    runMaps.add(stopped);
+    try {
+      return stages(path, flows, stopped, routing, recorder);
+    } finally {
+      runMaps.clear();
+      runSets.clear();
+    }
+  }
+
+  private Outcome stages(Path path, Map<Decider, Integer> flows, Map<Verdict, Integer> stopped, Routing routing,
+      Recorder recorder) {
     for (Path.Stage stage : path.stages()) {
       boolean decisive = stage.equals(path.decisive());
       Optional<Table> table = ruleset.table(stage.table());
       Optional<Chain> chain = table.flatMap(t -> t.chain(stage.chain()));
       Map<Decider, Integer> next = new LinkedHashMap<>();
+      runMaps.add(flows);
+      runMaps.add(next);
       for (Map.Entry<Decider, Integer> flow : flows.entrySet()) {
         int set = flow.getValue();
         if (set == Bdd.FALSE) continue;
@@ -95,7 +124,11 @@ public final class SetEngine {
         }
         if (enter == Bdd.FALSE) continue;
         Sink sink = new Sink(decisive);
+        runMaps.add(sink.accepted);
+        runMaps.add(sink.stopped);
         walk(new Ctx(table.get(), stage.view(), recorder, sink), chain.get(), enter, 0);
+        forget(sink.stopped);
+        forget(sink.accepted);
         for (Map.Entry<Decider, Integer> a : sink.accepted.entrySet()) {
           merge(next, decisive ? a.getKey() : flow.getKey(), a.getValue());
         }
@@ -104,6 +137,8 @@ public final class SetEngine {
       if (stage.reroutes() && routing.reroute() && rewrites(table)) {
         next.replaceAll((d, s) -> b.and(space.oif.forget(s), routing.routable()));
       }
+      forget(next);
+      forget(flows);
       flows = next;
     }
     Map<Verdict, Integer> verdicts = new EnumMap<>(stopped);
@@ -119,7 +154,14 @@ public final class SetEngine {
    * recorder's sake (which packets enter each chain, which rules match); verdicts are dropped.
    */
   public void explore(Table table, Chain chain, int start, Recorder recorder) {
-    walk(new Ctx(table, StageView.of(chain.name()), recorder, new Sink(false)), chain, start, 0);
+    Sink sink = new Sink(false);
+    runMaps.add(sink.accepted);
+    runMaps.add(sink.stopped);
+    try {
+      walk(new Ctx(table, StageView.of(chain.name()), recorder, sink), chain, start, 0);
+    } finally {
+      runMaps.clear();
+    }
   }
 
   /** The packets a rule's matches take, as a stage with the given view sees them. */
@@ -153,11 +195,24 @@ public final class SetEngine {
 
   /** Walks a chain; returns the packets that come back to the caller (RETURN or falling off a user chain). */
   private int walk(Ctx ctx, Chain chain, int set, int depth) {
+    int[] frame = {set, set, Bdd.FALSE};
+    frames.push(frame);
+    try {
+      return walkRules(ctx, chain, set, depth, frame);
+    } finally {
+      frames.pop();
+    }
+  }
+
+  private int walkRules(Ctx ctx, Chain chain, int set, int depth, int[] frame) {
     ctx.recorder().entered(ctx.table().name(), chain, set);
     int cur = set;
     int returned = Bdd.FALSE;
     for (Rule r : chain.rules()) {
       if (cur == Bdd.FALSE) break;
+      frame[1] = cur;
+      frame[2] = returned;
+      if (b.collectionDue()) collect();
       RuleDecoder.Decoded d = decode(ctx.table(), r);
       int cond = condition(d, ctx.view());
       int m = b.and(cur, cond);
@@ -175,6 +230,8 @@ public final class SetEngine {
         if (target.isEmpty() || depth >= MAX_DEPTH) {
           unknownVerdict(ctx, here, m, new UnknownKey(r.pos(), UnknownKey.VERDICT, "the verdict of -j " + j.chain()));
         } else {
+          frame[1] = cur;
+          frame[2] = returned;
           int back = walk(ctx, target.get(), m, depth + 1);
           if (j.isGoto()) returned = b.or(returned, back);
           else cur = b.or(cur, back);
@@ -207,6 +264,22 @@ public final class SetEngine {
       return Bdd.FALSE;
     }
     return b.or(cur, returned);
+  }
+
+  /** Stops keeping a map's sets (by identity: two maps may hold equal contents). */
+  private void forget(Map<?, Integer> m) {
+    runMaps.removeIf(x -> x == m);
+  }
+
+  /** Frees the nodes no set in use needs; compiled conditions are made again when needed. */
+  private void collect() {
+    List<Integer> roots = new ArrayList<>(space.externalRoots());
+    roots.add(newState);
+    roots.addAll(runSets);
+    for (Map<?, Integer> m : runMaps) roots.addAll(m.values());
+    for (int[] f : frames) for (int x : f) roots.add(x);
+    b.collect(roots.stream().mapToInt(Integer::intValue).toArray());
+    conditions.clear();
   }
 
   private void unknownVerdict(Ctx ctx, Decider here, int set, UnknownKey key) {
