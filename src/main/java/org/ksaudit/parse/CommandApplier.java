@@ -49,7 +49,8 @@ final class CommandApplier {
           if (cmd.chain().isEmpty()) t.chains.values().forEach(c -> c.rules.clear());
           else existing().ifPresent(c -> c.rules.clear());
         }
-        case ZERO, LIST, LIST_RULES -> {
+        case ZERO -> zero();
+        case LIST, LIST_RULES -> {
           if (cmd.chain().isPresent()) existing();
         }
         case POLICY -> policy();
@@ -112,6 +113,7 @@ final class CommandApplier {
 
     void add(TableState.ChainState c, int index) {
       cmd.rule().ifPresent(r -> {
+        r.target().ifPresent(tg -> t.jumpedTo.add(tg.name()));
         c.rules.add(index, r);
         t.deferred.put(r, cmd.deferred());
       });
@@ -150,7 +152,7 @@ final class CommandApplier {
       if (cmd.chain().isEmpty()) {
         for (TableState.ChainState c : List.copyOf(t.chains.values())) {
           if (c.builtin) continue;
-          if (!c.rules.isEmpty() || referenced(c.name)) {
+          if (!c.rules.isEmpty() || referenced(c.name) || t.jumpedTo.contains(c.name)) {
             error("cannot delete chain \"" + c.name + "\": it " + (c.rules.isEmpty() ? "is still used by a rule" : "still has rules"),
                 "flush the chains and remove the jumps first");
             return;
@@ -166,6 +168,9 @@ final class CommandApplier {
           error("cannot delete chain \"" + c.name + "\": it still has rules", "flush it first with \"-F " + c.name + "\"");
         } else if (referenced(c.name)) {
           error("cannot delete chain \"" + c.name + "\": a rule still jumps to it", "remove the jump first");
+        } else if (t.jumpedTo.contains(c.name)) {
+          error("cannot delete chain \"" + c.name + "\": a rule of this restore jumped to it",
+              "iptables-nft-restore cannot delete it in the same transaction; leave the chain out of the file");
         } else {
           t.chains.remove(c.name);
         }
@@ -177,6 +182,20 @@ final class CommandApplier {
         for (Rule r : c.rules)
           if (r.target().isPresent() && r.target().get().name().equals(chain)) return true;
       return false;
+    }
+
+    /**
+     * -Z: iptables-nft-restore 1.8 crashes on "-Z CHAIN NUMBER", and finds no built-in chain the
+     * file has not declared yet (it creates them only when a rule or a declaration needs them).
+     */
+    void zero() {
+      if (cmd.chain().isEmpty()) return;
+      boolean declared = t.chains.containsKey(cmd.chain().get());
+      existing().ifPresent(c -> {
+        if (cmd.ruleNumber().isPresent()) error("iptables-nft-restore 1.8 crashes on \"-Z CHAIN NUMBER\"", "zero the whole chain");
+        else if (!declared) error("iptables-nft-restore finds no chain " + c.name + " to zero before it is declared or used",
+            "declare it first with \":" + c.name + " ACCEPT [0:0]\"");
+      });
     }
 
     void policy() {

@@ -37,7 +37,7 @@ public final class RulesetParser {
 
   public static ParseResult parse(String file, String text, Family family) {
     ParseResult faithful = parseExactly(file, text, family);
-    if (!text.contains("\r")) return faithful;
+    if (!text.contains("\r\n")) return faithful;
     List<Diagnostic> carriageReturns = new ArrayList<>();
     for (Diagnostic d : faithful.diagnostics())
       if (d.severity() == Severity.ERROR && underlinesCarriageReturn(d)) carriageReturns.add(d);

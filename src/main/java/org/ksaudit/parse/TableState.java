@@ -14,6 +14,11 @@ final class TableState {
   final String name;
   final SourcePos pos;
   final Map<String, ChainState> chains = new LinkedHashMap<>();
+  /**
+   * Chains some rule of this restore has jumped to, even if that rule is gone: iptables-nft
+   * cannot delete them in the same transaction.
+   */
+  final java.util.Set<String> jumpedTo = new java.util.HashSet<>();
   /** Rules with their deferred checks, to run at COMMIT. */
   final Map<Rule, List<DeferredCheck>> deferred = new java.util.IdentityHashMap<>();
 

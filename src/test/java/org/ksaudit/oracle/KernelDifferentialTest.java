@@ -19,11 +19,11 @@ class KernelDifferentialTest {
   /** Fixed seed: every run judges the same mutants. */
   static final long SEED = 20_260_601L;
   /** Mutants per source file; files above {@link #BIG_FILE} lines cost more to commit and get fewer. */
-  static final int MUTANTS_PER_FILE = 22;
+  static final int MUTANTS_PER_FILE = 16;
   static final int MUTANTS_PER_BIG_FILE = 4;
   static final int BIG_FILE = 1_000;
   static final Path GOLDEN = Path.of("src/test/resources/golden/diagnostics");
-  static final int WORKERS = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
+  static final int WORKERS = Math.max(4, 3 * Runtime.getRuntime().availableProcessors());
 
   /**
    * Refusals that depend on the machine, not on the file: source file name -> (reason, the
