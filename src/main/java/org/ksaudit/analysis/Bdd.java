@@ -40,14 +40,14 @@ public final class Bdd {
    */
   private final int collectEvery = Integer.getInteger("ksaudit.bdd.collectEvery", 1 << 20);
   private static final int FREE = -1;
+  /** Entries of the operation cache at most (16 bytes each): a lossy cache need not grow with the store. */
+  private static final int MAX_CACHE = 1 << 21;
 
   /** Entry k of the operation cache is cache[4k..4k+3]: op, a, b, result. */
   private int[] cache;
 
-  /** Per-call memo for quantification and the other unary walks: node -> result, valid for one stamp. */
-  private int[] memo;
-  private int[] memoStamp;
-  private int stamp;
+  /** Memo of the unary walks (quantification, flips, counting): node -> result, for one walk at a time. */
+  private final Memo memo = new Memo();
 
   public Bdd() {
     int cap = 1 << 16;
@@ -59,8 +59,6 @@ public final class Bdd {
     size = 2;
     cache = new int[4 * (1 << 16)];
     Arrays.fill(cache, -1);
-    memo = new int[cap];
-    memoStamp = new int[cap];
   }
 
   /** Adds {@code n} variables after the existing ones; returns the index of the first. */
@@ -139,8 +137,6 @@ public final class Bdd {
   private void grow() {
     int cap = 2 * (nodes.length / 4);
     nodes = Arrays.copyOf(nodes, 4 * cap);
-    memo = Arrays.copyOf(memo, cap);
-    memoStamp = Arrays.copyOf(memoStamp, cap);
     buckets = new int[cap];
     Arrays.fill(buckets, -1);
     for (int n = 2; n < size; n++) {
@@ -151,8 +147,8 @@ public final class Bdd {
       buckets[b] = n;
     }
     int entries = cache.length / 4;
-    if (entries < cap && entries < (1 << 23)) {
-      cache = new int[4 * Math.min(cap, 1 << 23)];
+    if (entries < cap && entries < MAX_CACHE) {
+      cache = new int[4 * Math.min(cap, MAX_CACHE)];
       Arrays.fill(cache, -1);
     }
   }
@@ -163,7 +159,7 @@ public final class Bdd {
    */
   public boolean collectionDue() {
     if (collectEvery == 0) return true;
-    return nodeCount() - liveAfterCollect >= Math.max(collectEvery, liveAfterCollect);
+    return nodeCount() - liveAfterCollect >= Math.max(collectEvery, liveAfterCollect / 2);
   }
 
   /**
@@ -209,7 +205,6 @@ public final class Bdd {
       }
     }
     Arrays.fill(cache, -1);
-    stamp++;
     liveAfterCollect = nodeCount();
   }
 
@@ -323,50 +318,48 @@ public final class Bdd {
 
   /** Existential quantification: the packets that match {@code a} for some value of the variables. */
   public int exists(int a, VarSet vs) {
-    stamp++;
+    memo.clear();
     return quant(a, vs, true);
   }
 
   /** Universal quantification: the packets that match {@code a} for every value of the variables. */
   public int forall(int a, VarSet vs) {
-    stamp++;
+    memo.clear();
     return quant(a, vs, false);
   }
 
   private int quant(int a, VarSet vs, boolean exists) {
     int va = nodes[4 * a];
     if (a <= TRUE || va > vs.max()) return a;
-    if (memoStamp[a] == stamp) return memo[a];
+    int known = memo.get(a);
+    if (known >= 0) return known;
     int l = quant(nodes[4 * a + 1], vs, exists);
     int h = quant(nodes[4 * a + 2], vs, exists);
-    int myStamp = stamp;
     int r;
     if (vs.contains(va)) {
       r = exists ? or(l, h) : and(l, h);
     } else {
       r = mk(va, l, h);
     }
-    // a nested quantification is never started from here, so the stamp is still ours
-    memo[a] = r;
-    memoStamp[a] = myStamp;
+    memo.put(a, r);
     return r;
   }
 
   /** Negates the variables of {@code vs} (x becomes not x): the effect of XOR-ing a constant in. */
   public int flip(int a, VarSet vs) {
-    stamp++;
+    memo.clear();
     return flipRec(a, vs);
   }
 
   private int flipRec(int a, VarSet vs) {
     int va = nodes[4 * a];
     if (a <= TRUE || va > vs.max()) return a;
-    if (memoStamp[a] == stamp) return memo[a];
+    int known = memo.get(a);
+    if (known >= 0) return known;
     int l = flipRec(nodes[4 * a + 1], vs);
     int h = flipRec(nodes[4 * a + 2], vs);
     int r = vs.contains(va) ? mk(va, h, l) : mk(va, l, h);
-    memo[a] = r;
-    memoStamp[a] = stamp;
+    memo.put(a, r);
     return r;
   }
 
@@ -400,13 +393,62 @@ public final class Bdd {
 
   /** Number of distinct nodes reachable from {@code a}, terminals excluded. */
   public int size(int a) {
-    stamp++;
+    memo.clear();
     return sizeRec(a);
   }
 
   private int sizeRec(int a) {
-    if (a <= TRUE || memoStamp[a] == stamp) return 0;
-    memoStamp[a] = stamp;
+    if (a <= TRUE || memo.get(a) >= 0) return 0;
+    memo.put(a, 1);
     return 1 + sizeRec(nodes[4 * a + 1]) + sizeRec(nodes[4 * a + 2]);
+  }
+
+  /** An open-addressing map from node to node for one walk; it shrinks back after a large walk. */
+  private static final class Memo {
+    private int[] keys = new int[1 << 10];
+    private int[] vals = new int[1 << 10];
+    private int count;
+
+    Memo() {
+      Arrays.fill(keys, -1);
+    }
+
+    void clear() {
+      if (count == 0) return;
+      if (keys.length > (1 << 10) && count < keys.length / 8) {
+        keys = new int[Math.max(1 << 10, Integer.highestOneBit(count) * 4)];
+        vals = new int[keys.length];
+      }
+      Arrays.fill(keys, -1);
+      count = 0;
+    }
+
+    int get(int k) {
+      int mask = keys.length - 1;
+      for (int i = (k * 0x9E3779B1) >>> 7 & mask; ; i = (i + 1) & mask) {
+        if (keys[i] == k) return vals[i];
+        if (keys[i] < 0) return -1;
+      }
+    }
+
+    void put(int k, int v) {
+      if (2 * (count + 1) > keys.length) rehash();
+      int mask = keys.length - 1;
+      int i = (k * 0x9E3779B1) >>> 7 & mask;
+      while (keys[i] >= 0 && keys[i] != k) i = (i + 1) & mask;
+      if (keys[i] < 0) count++;
+      keys[i] = k;
+      vals[i] = v;
+    }
+
+    private void rehash() {
+      int[] ok = keys;
+      int[] ov = vals;
+      keys = new int[ok.length * 2];
+      vals = new int[ok.length * 2];
+      Arrays.fill(keys, -1);
+      count = 0;
+      for (int i = 0; i < ok.length; i++) if (ok[i] >= 0) put(ok[i], ov[i]);
+    }
   }
 }

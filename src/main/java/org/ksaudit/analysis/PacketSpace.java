@@ -149,6 +149,29 @@ public final class PacketSpace {
     roots.add(source);
   }
 
+  /** Caches of compiled sets to drop when the store is collected. */
+  private final List<Runnable> onCollect = new ArrayList<>();
+
+  void onCollect(Runnable r) {
+    onCollect.add(r);
+  }
+
+  /**
+   * Collects the node store if enough garbage has piled up, keeping every registered root and
+   * {@code extra}: for callers outside the engine that make many sets between runs.
+   */
+  public void collectIfDue(java.util.Collection<Integer> extra) {
+    if (!bdd.collectionDue()) return;
+    collect(extra);
+  }
+
+  void collect(java.util.Collection<Integer> extra) {
+    List<Integer> r = externalRoots();
+    r.addAll(extra);
+    bdd.collect(r.stream().mapToInt(Integer::intValue).toArray());
+    onCollect.forEach(Runnable::run);
+  }
+
   /** The sets kept alive for their owners, plus the space's own. */
   List<Integer> externalRoots() {
     List<Integer> out = new ArrayList<>();

@@ -49,6 +49,8 @@ public final class SetEngine {
     this.ruleset = ruleset;
     this.compiler = new SymbolicCompiler(space);
     this.newState = space.stateIn(Set.of(ConnState.NEW));
+    space.addRoots(() -> List.of(newState));
+    space.onCollect(conditions::clear);
   }
 
   public PacketSpace space() {
@@ -273,13 +275,11 @@ public final class SetEngine {
 
   /** Frees the nodes no set in use needs; compiled conditions are made again when needed. */
   private void collect() {
-    List<Integer> roots = new ArrayList<>(space.externalRoots());
-    roots.add(newState);
+    List<Integer> roots = new ArrayList<>();
     roots.addAll(runSets);
     for (Map<?, Integer> m : runMaps) roots.addAll(m.values());
     for (int[] f : frames) for (int x : f) roots.add(x);
-    b.collect(roots.stream().mapToInt(Integer::intValue).toArray());
-    conditions.clear();
+    space.collect(roots);
   }
 
   private void unknownVerdict(Ctx ctx, Decider here, int set, UnknownKey key) {

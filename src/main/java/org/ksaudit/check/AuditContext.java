@@ -78,9 +78,19 @@ public final class AuditContext {
 
   /** The OUTPUT leaks of a ruleset, split by category (see {@link LeakPartition}). */
   public List<LeakPart> leakParts(Ruleset rs, Category category) {
-    Map<Category, List<LeakPart>> m = parts.computeIfAbsent(rs.family(),
-        f -> LeakPartition.compute(this, analysis(rs, Purpose.OUTPUT_LEAKS)));
+    Map<Category, List<LeakPart>> m = parts.computeIfAbsent(rs.family(), f -> {
+      RulesetAnalysis a = analysis(rs, Purpose.OUTPUT_LEAKS);
+      Map<Category, List<LeakPart>> computed = LeakPartition.compute(this, a);
+      a.space().addRoots(() -> setsOf(computed));
+      return computed;
+    });
     return m.getOrDefault(category, List.of());
+  }
+
+  static List<Integer> setsOf(Map<Category, List<LeakPart>> parts) {
+    List<Integer> out = new java.util.ArrayList<>();
+    for (List<LeakPart> l : parts.values()) for (LeakPart p : l) out.add(p.set());
+    return out;
   }
 
   /** Every category's parts, in a stable order, for callers that want them all. */

@@ -53,6 +53,7 @@ public final class ForwardLeakCheck implements Check {
           : "forwarding is disabled by the sysctl settings given, so this holds only if it is enabled")
           .orElse("it applies when forwarding is enabled (as Docker and libvirt do)");
       for (Map.Entry<Decider, Integer> e : a.leaks(Path.FORWARD).acceptedBy().entrySet()) {
+        a.space().collectIfDue(List.of());
         LeakPart p = new LeakPart(a, e.getKey(), e.getValue(), false);
         Witnesses.Picked w = Witnesses.pick(a, Path.FORWARD, p.set(), DirectLeakCheck.leakPreferences(p));
         String msg = "forwarded packets (" + SetText.protocols(a.space(), p.set()) + ") to " + SetText.destinations(a, p.set())

@@ -35,6 +35,7 @@ abstract class LeakCheck implements Check {
     for (Ruleset rs : ctx.rulesets()) {
       boolean v6Off = rs.family() == Family.IPV6 && ctx.options().sysctl().ipv6() == Sysctl.Ipv6.DISABLED;
       for (LeakPart p : ctx.leakParts(rs, info().category())) {
+        p.analysis().space().collectIfDue(List.of());
         Witnesses.Picked w = Witnesses.pick(p.analysis(), Path.OUTPUT, p.set(), preferences(p));
         String msg = what(p, w) + " can leave through " + SetText.interfaces(p.analysis(), p.set())
             + " when the tunnel is gone: " + cause(p);

@@ -71,6 +71,9 @@ final class LeakPartition {
     for (Cidr c : privateRanges(fam)) privateRanges = b.or(privateRanges, s.cidr(s.origDst, c));
 
     for (Map.Entry<Decider, Integer> e : leaks.entrySet()) {
+      List<Integer> keep = new ArrayList<>(AuditContext.setsOf(out));
+      keep.addAll(List.of(intended, endpointAddrs, vpnSel, lan, dns, privateRanges));
+      s.collectIfDue(keep);
       Decider d = e.getKey();
       int l = e.getValue();
       int declaredLan = b.and(l, lan);
