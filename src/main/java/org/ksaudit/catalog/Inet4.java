@@ -3,21 +3,37 @@ package org.ksaudit.catalog;
 import java.util.Optional;
 
 /**
- * IPv4 text the two ways iptables reads it: libxtables' own dotted quad
- * (xtables_numeric_to_ipaddr: four xtables_strtoui parts, only the first 19 characters
- * looked at) and glibc's inet_aton as getaddrinfo applies it ("10.1" is 10.0.0.1, "1" is
+ * IPv4 text the two ways iptables reads it: libxtables' own dotted reader
+ * (xtables_numeric_to_ipaddr: up to four xtables_strtoui parts, missing ones 0, only the first
+ * 19 characters looked at) and glibc's inet_aton as getaddrinfo applies it ("10.1" is 10.0.0.1, "1" is
  * 0.0.0.1, 0x hex and leading-0 octal parts, nothing after the last digit).
  */
 public final class Inet4 {
   private Inet4() {}
 
+  /** An address: missing trailing parts are 0 ("10" is 10.0.0.0, "192.168" is 192.168.0.0). */
   public static Optional<Long> numeric(String text) {
+    return dotted(text, false);
+  }
+
+  /** A mask (xtables_numeric_to_ipmask): all four parts must be there. */
+  public static Optional<Long> numericMask(String text) {
+    return dotted(text, true);
+  }
+
+  private static Optional<Long> dotted(String text, boolean mask) {
     String s = text.length() > 19 ? text.substring(0, 19) : text;
     long v = 0;
     int from = 0;
     for (int part = 0; part < 4; part++) {
       int dot = part < 3 ? s.indexOf('.', from) : s.length();
-      if (dot < 0) return Optional.empty();
+      if (dot < 0) {
+        if (mask) return Optional.empty();
+        Optional<Long> b = Numbers.xtables(s.substring(from), 0, 255);
+        if (b.isEmpty()) return Optional.empty();
+        v = (v << 8) | b.get();
+        return Optional.of(v << (8 * (3 - part)));
+      }
       Optional<Long> b = Numbers.xtables(s.substring(from, dot), 0, 255);
       if (b.isEmpty()) return Optional.empty();
       v = (v << 8) | b.get();

@@ -24,6 +24,26 @@ final class MatchDefinitions {
   static final ValueParser CT_STATUS = prefixNames("ctstatus", "NONE", "EXPECTED", "SEEN_REPLY", "ASSURED", "CONFIRMED");
   static final long U32 = 0xffffffffL;
 
+  /** libxt_statistic: random mode takes --probability, nth mode --every (and --packet). */
+  private static java.util.Optional<BadValue> statisticMode(RuleView r) {
+    boolean nth = r.value("--mode").map(v -> v.toString().contains("nth")).orElse(false);
+    if (nth && r.has("--probability")) return java.util.Optional.of(new BadValue("statistic: --probability can only be used in random mode"));
+    if (!nth && (r.has("--every") || r.has("--packet")))
+      return java.util.Optional.of(new BadValue("statistic: --every and --packet can only be used in nth mode"));
+    if (nth && !r.has("--every")) return java.util.Optional.of(new BadValue("statistic: nth mode needs --every"));
+    if (!nth && r.has("--mode") && !r.has("--probability"))
+      return java.util.Optional.of(new BadValue("statistic: random mode needs --probability"));
+    return java.util.Optional.empty();
+  }
+
+  private static int secondsOfDay(RuleView r, String option) {
+    String t = r.value(option).map(v -> v instanceof org.ksaudit.model.value.Text x ? x.text() : "").orElse("");
+    int s = 0;
+    String[] f = t.split(":", -1);
+    for (int i = 0; i < 3; i++) s = s * 60 + (i < f.length && !f[i].isEmpty() ? Integer.parseInt(f[i]) : 0);
+    return s;
+  }
+
   static void register(Catalog c) {
     c.addMatch(m("tcp")
         .neg(tcpPorts("tcp"), "--sport", "--source-port")
@@ -43,8 +63,8 @@ final class MatchDefinitions {
         .pair(true, (a, b, ctx) -> new org.ksaudit.model.value.Text(a + " " + b), "--chunk-types")
         .ruleCheck(needsProtocol("sctp", "sctp", 132)));
     c.addMatch(m("dccp")
-        .neg(tcpPorts("dccp"), "--sport", "--source-port")
-        .neg(tcpPorts("dccp"), "--dport", "--destination-port")
+        .neg(PORT_RC, "--sport", "--source-port")
+        .neg(PORT_RC, "--dport", "--destination-port")
         .neg(TEXT, "--dccp-types")
         .neg(number(0, 255, "DCCP option"), "--dccp-option")
         .ruleCheck(needsProtocol("dccp", "dccp", 33)));
@@ -80,7 +100,7 @@ final class MatchDefinitions {
         .check(needsOneOf("conntrack", "--ctstate", "--ctproto", "--ctorigsrc", "--ctorigdst", "--ctreplsrc",
             "--ctrepldst", "--ctorigsrcport", "--ctorigdstport", "--ctreplsrcport", "--ctrepldstport", "--ctstatus",
             "--ctexpire", "--ctdir")));
-    c.addMatch(m("iprange").neg(TEXT, "--src-range").neg(TEXT, "--dst-range")
+    c.addMatch(m("iprange").neg(IP_RANGE, "--src-range").neg(IP_RANGE, "--dst-range")
         .check(needsOneOf("iprange", "--src-range", "--dst-range")));
     c.addMatch(m("owner")
         .neg(ownerId(false), "--uid-owner")
@@ -98,31 +118,33 @@ final class MatchDefinitions {
         .flag(false, "--limit-iface-in")
         .flag(false, "--limit-iface-out")
         .check(exclusive("addrtype", "--limit-iface-in", "--limit-iface-out"))
+        .check(needsOneOf("addrtype", "--src-type", "--dst-type"))
         .hookCheck(r -> r.has("--limit-iface-in")
             ? onlyFromHooks("addrtype --limit-iface-in", "PREROUTING", "INPUT", "FORWARD").check(r)
             : java.util.Optional.empty())
         .hookCheck(r -> r.has("--limit-iface-out")
             ? onlyFromHooks("addrtype --limit-iface-out", "POSTROUTING", "OUTPUT", "FORWARD").check(r)
             : java.util.Optional.empty()));
-    c.addMatch(m("comment").val(text(255, "comment"), "--comment").check(mandatory("comment", "--comment")));
-    c.addMatch(m("limit").val(rate("--limit", 10000), "--limit").val(number(0, U32, "burst"), "--limit-burst"));
+    c.addMatch(m("comment").val(TEXT, "--comment").check(mandatory("comment", "--comment")));
+    c.addMatch(m("limit").val(rate("--limit", 10000), "--limit").val(number(1, 9999, "burst"), "--limit-burst"));
     c.addMatch(m("hashlimit")
-        .val(rate("--hashlimit-upto", 1000000), "--hashlimit-upto").val(rate("--hashlimit-above", 1000000), "--hashlimit-above")
-        .val(rate("--hashlimit", 1000000), "--hashlimit")
-        .val(number(0, U32, "burst"), "--hashlimit-burst").val(TEXT, "--hashlimit-mode")
-        .val(text(1, 255, "--hashlimit-name"), "--hashlimit-name").val(TEXT, "--hashlimit-srcmask")
-        .val(TEXT, "--hashlimit-dstmask")
+        .neg(rate("--hashlimit-upto", 1000000), "--hashlimit-upto").neg(rate("--hashlimit-above", 1000000), "--hashlimit-above")
+        .neg(rate("--hashlimit", 1000000), "--hashlimit")
+        .val(leadingNumber(0, 1, 0xfffffffeL, "burst"), "--hashlimit-burst").val(HASHLIMIT_MODE, "--hashlimit-mode")
+        .val(RECENT_NAME, "--hashlimit-name").val(HASHLIMIT_MASK, "--hashlimit-srcmask")
+        .val(HASHLIMIT_MASK, "--hashlimit-dstmask")
         .val(number(0, U32, "size"), "--hashlimit-htable-size").val(number(0, U32, "max"), "--hashlimit-htable-max")
         .val(number(0, U32, "expire"), "--hashlimit-htable-expire")
         .val(number(0, U32, "interval"), "--hashlimit-htable-gcinterval")
-        .flag(false, "--hashlimit-rate-match").val(number(1, U32, "interval"), "--hashlimit-rate-interval")
+        .flag(false, "--hashlimit-rate-match").val(leadingNumber(10, 1, 0xfffffffeL, "interval"), "--hashlimit-rate-interval")
         .check(mandatory("hashlimit", "--hashlimit-name"))
-        .check(needsOneOf("hashlimit", "--hashlimit-upto", "--hashlimit-above", "--hashlimit")));
+        .check(needsOneOf("hashlimit", "--hashlimit-upto", "--hashlimit-above", "--hashlimit"))
+        .check(exclusive("hashlimit", "--hashlimit-upto", "--hashlimit-above", "--hashlimit")));
     c.addMatch(m("recent")
-        .val(text(1, 199, "--name"), "--name").flag(true, "--set").flag(true, "--rcheck").flag(true, "--update")
+        .val(RECENT_NAME, "--name").flag(true, "--set").flag(true, "--rcheck").flag(true, "--update")
         .flag(true, "--remove").flag(false, "--rsource").flag(false, "--rdest").val(HOST, "--mask")
-        .val(number(0, U32, "seconds"), "--seconds").flag(false, "--reap")
-        .val(number(0, U32, "hitcount"), "--hitcount").flag(false, "--rttl")
+        .val(number(1, U32, "seconds"), "--seconds").flag(false, "--reap")
+        .val(number(0, 65535, "hitcount"), "--hitcount").flag(false, "--rttl")
         .check(needsOneOf("recent", "--set", "--rcheck", "--update", "--remove"))
         .check(exclusive("recent", "--set", "--rcheck", "--update", "--remove"))
         .check(requires("recent", "--reap", "--seconds")));
@@ -134,7 +156,7 @@ final class MatchDefinitions {
         .val(number(0, 0, "bytes"), "--bytes-gt")
         .check(mandatory("set", "--match-set")));
     c.addMatch(m("physdev")
-        .neg(INTERFACE, "--physdev-in").neg(INTERFACE, "--physdev-out")
+        .neg(INTERFACE_OR_EMPTY, "--physdev-in").neg(INTERFACE_OR_EMPTY, "--physdev-out")
         .flag(true, "--physdev-is-in").flag(true, "--physdev-is-out").flag(true, "--physdev-is-bridged")
         .check(needsOneOf("physdev", "--physdev-in", "--physdev-out", "--physdev-is-in", "--physdev-is-out",
             "--physdev-is-bridged")));
@@ -160,7 +182,7 @@ final class MatchDefinitions {
         .check(needsOneOf("hl", "--hl-eq", "--hl-lt", "--hl-gt"))
         .check(exclusive("hl", "--hl-eq", "--hl-lt", "--hl-gt")));
     c.addMatch(m("tos").neg(TOS, "--tos").check(mandatory("tos", "--tos")));
-    c.addMatch(m("dscp").neg(number(0, 63, "DSCP"), "--dscp").neg(TEXT, "--dscp-class")
+    c.addMatch(m("dscp").neg(number(0, 63, "DSCP"), "--dscp").neg(DSCP_CLASS, "--dscp-class")
         .check(needsOneOf("dscp", "--dscp", "--dscp-class")).check(exclusive("dscp", "--dscp", "--dscp-class")));
     c.addMatch(m("ecn").flag(true, "--ecn-tcp-cwr").flag(true, "--ecn-tcp-ece").neg(number(0, 3, "ECN"), "--ecn-ip-ect")
         .check(needsOneOf("ecn", "--ecn-tcp-cwr", "--ecn-tcp-ece", "--ecn-ip-ect")));
@@ -171,27 +193,33 @@ final class MatchDefinitions {
         .neg(oneOf(false, "mode", "transport", "tunnel"), "--mode")
         .neg(HOST_MASK, "--tunnel-src").neg(HOST_MASK, "--tunnel-dst").flag(false, "--next")
         .check(mandatory("policy", "--dir")).check(mandatory("policy", "--pol"))
+        .check(requires("policy", "--tunnel-src", "--mode")).check(requires("policy", "--tunnel-dst", "--mode"))
+        .check(requires("policy", "--next", "--strict"))
+        .check(r -> r.has("--strict") && !(r.has("--reqid") || r.has("--spi") || r.has("--proto") || r.has("--mode")
+            || r.has("--tunnel-src") || r.has("--tunnel-dst"))
+            ? java.util.Optional.of(new BadValue("policy: --strict needs at least one policy element")) : java.util.Optional.empty())
         .hookCheck(r -> r.value("--dir").map(v -> v.toString().contains("in")).orElse(false)
             ? onlyFromHooks("policy --dir in", "PREROUTING", "INPUT", "FORWARD").check(r)
             : onlyFromHooks("policy --dir out", "POSTROUTING", "OUTPUT", "FORWARD").check(r)));
     c.addMatch(m("statistic")
-        .val(oneOf(false, "mode", "random", "nth"), "--mode").neg(TEXT, "--probability")
+        .val(oneOf(false, "mode", "random", "nth"), "--mode").neg(PROBABILITY, "--probability")
         .neg(number(1, U32, "every"), "--every").val(number(0, U32, "packet"), "--packet")
-        .check(mandatory("statistic", "--mode")));
+        .check(mandatory("statistic", "--mode"))
+        .check(r -> statisticMode(r)));
     c.addMatch(m("cgroup").neg(text(1, 4095, "path"), "--path").neg(number(0, U32, "classid"), "--cgroup")
         .check(needsOneOf("cgroup", "--path", "--cgroup")).check(exclusive("cgroup", "--path", "--cgroup")));
     c.addMatch(m("socket").flag(false, "--transparent").flag(false, "--nowildcard").flag(false, "--restore-skmark"));
     c.addMatch(m("rpfilter").flag(false, "--loose").flag(false, "--validmark").flag(false, "--accept-local")
         .flag(false, "--invert").tables("raw", "mangle")
         .hookCheck(onlyFromHooks("the rpfilter match", "PREROUTING")));
-    c.addMatch(m("helper").neg(text(0, 29, "helper"), "--helper").check(mandatory("helper", "--helper")));
+    c.addMatch(m("helper").neg(TEXT, "--helper").check(mandatory("helper", "--helper")));
     c.addMatch(m("connlimit")
-        .val(number(0, U32, "limit"), "--connlimit-upto").val(number(0, U32, "limit"), "--connlimit-above")
+        .neg(number(0, U32, "limit"), "--connlimit-upto").neg(number(0, U32, "limit"), "--connlimit-above")
         .val(PLEN, "--connlimit-mask").flag(false, "--connlimit-saddr").flag(false, "--connlimit-daddr")
         .check(needsOneOf("connlimit", "--connlimit-upto", "--connlimit-above"))
         .check(exclusive("connlimit", "--connlimit-upto", "--connlimit-above"))
         .check(exclusive("connlimit", "--connlimit-saddr", "--connlimit-daddr")));
-    c.addMatch(m("connbytes").neg(numberRange(0xffffffffffffffffL, "count"), "--connbytes")
+    c.addMatch(m("connbytes").neg(orderedNumberRange(0xffffffffffffffffL, "count"), "--connbytes")
         .val(oneOf(false, "direction", "original", "reply", "both"), "--connbytes-dir")
         .val(oneOf(false, "mode", "packets", "bytes", "avgpkt"), "--connbytes-mode")
         .check(mandatory("connbytes", "--connbytes")).check(mandatory("connbytes", "--connbytes-dir"))
@@ -201,10 +229,14 @@ final class MatchDefinitions {
     c.addMatch(m("realm").only(Family.IPV4).neg(MARK, "--realm").check(mandatory("realm", "--realm")));
     c.addMatch(m("quota").neg(number(0, 0, "quota"), "--quota").check(mandatory("quota", "--quota")));
     c.addMatch(m("time")
-        .val(TEXT, "--datestart").val(TEXT, "--datestop").val(TEXT, "--timestart").val(TEXT, "--timestop")
+        .val(DATE, "--datestart").val(DATE, "--datestop").val(TIME_OF_DAY, "--timestart").val(TIME_OF_DAY, "--timestop")
         .neg(TEXT, "--monthdays").neg(TEXT, "--weekdays").flag(false, "--kerneltz").flag(false, "--localtz")
-        .flag(false, "--contiguous").flag(false, "--utc"));
-    c.addMatch(m("tcpmss").neg(numberRange(65535, "MSS"), "--mss").check(mandatory("tcpmss", "--mss"))
+        .flag(false, "--contiguous").flag(false, "--utc")
+        .check(r -> r.has("--contiguous") && !(r.has("--timestart") && r.has("--timestop")
+            && secondsOfDay(r, "--timestop") < secondsOfDay(r, "--timestart"))
+            ? java.util.Optional.of(new BadValue("time: --contiguous only makes sense when stoptime is smaller than starttime"))
+            : java.util.Optional.empty()));
+    c.addMatch(m("tcpmss").neg(orderedNumberRange(65535, "MSS"), "--mss").check(mandatory("tcpmss", "--mss"))
         .ruleCheck(needsProtocol("tcpmss", "tcp", 6)));
     c.addMatch(m("u32").neg(TEXT, "--u32").check(mandatory("u32", "--u32")));
     c.addMatch(m("bpf").val(TEXT, "--bytecode").val(TEXT, "--object-pinned")

@@ -54,22 +54,6 @@ final class TargetDefinitions {
     return Optional.empty();
   };
 
-  /** Port options of the NAT targets need a protocol with ports. */
-  private static CrossCheck portsNeedProtocol(String target, String option) {
-    return r -> {
-      boolean ports = r.value(option).map(v -> v instanceof Text t && hasPortPart(t.text(), option)).orElse(false);
-      if (ports && !(r.protocol().isPresent() && List.of(6, 17, 132, 33).contains(r.protocol().get()) && !r.protocolNegated()))
-        return Optional.of(new BadValue(target + ": a port needs \"-p tcp\", \"-p udp\", \"-p sctp\" or \"-p dccp\""));
-      return Optional.empty();
-    };
-  }
-
-  private static boolean hasPortPart(String text, String option) {
-    if (option.equals("--to-ports")) return true;
-    int bracket = text.lastIndexOf(']');
-    return text.indexOf(':', Math.max(0, bracket)) >= 0 && (bracket >= 0 || text.indexOf(':') == text.lastIndexOf(':'));
-  }
-
   /** Legacy xt_TCPMSS: the rule must match TCP SYN packets (a tcp match with SYN in its comparison). */
   private static final CrossCheck TCPMSS_NEEDS_SYN = r -> {
     for (Match m : r.matches()) {
@@ -103,7 +87,7 @@ final class TargetDefinitions {
         .flag(false, "--log-macdecode"));
     c.addTarget(t("NFLOG").val(number(0, 65535, "group"), "--nflog-group").val(oneLine("--nflog-prefix"), "--nflog-prefix")
         .val(number(0, 0xffffffffL, "size"), "--nflog-range").val(number(0, 0xffffffffL, "size"), "--nflog-size")
-        .val(number(1, 65535, "threshold"), "--nflog-threshold"));
+        .val(number(0, 65535, "threshold"), "--nflog-threshold"));
     c.addTarget(t("MARK").val(MARK, "--set-xmark").val(MARK, "--set-mark").val(number(0, 0xffffffffL, "mask"), "--and-mark")
         .val(number(0, 0xffffffffL, "bits"), "--or-mark").val(number(0, 0xffffffffL, "bits"), "--xor-mark")
         .check(needsOneOf("MARK", "--set-xmark", "--set-mark", "--and-mark", "--or-mark", "--xor-mark"))
@@ -114,20 +98,21 @@ final class TargetDefinitions {
         .val(number(0, 0xffffffffL, "mask"), "--nfmask").val(number(0, 0xffffffffL, "mask"), "--ctmask")
         .val(number(0, 0xffffffffL, "mask"), "--mask")
         .check(needsOneOf("CONNMARK", "--set-xmark", "--set-mark", "--and-mark", "--or-mark", "--xor-mark",
+            "--save-mark", "--restore-mark"))
+        .check(exclusive("CONNMARK", "--set-xmark", "--set-mark", "--and-mark", "--or-mark", "--xor-mark",
             "--save-mark", "--restore-mark")));
     c.addTarget(t("CONNSECMARK").flag(false, "--save").flag(false, "--restore").tables("security", "mangle"));
     c.addTarget(t("SECMARK").val(TEXT, "--selctx").tables("security", "mangle"));
-    c.addTarget(t("DNAT").val(TEXT, "--to-destination").flag(false, "--random").flag(false, "--persistent")
-        .tables("nat").check(portsNeedProtocol("DNAT", "--to-destination"))
+    c.addTarget(t("DNAT").val(ExtensionParsers.NAT_TO, "--to-destination").flag(false, "--random").flag(false, "--persistent")
+        .tables("nat").check(mandatory("DNAT", "--to-destination"))
         .hookCheck(onlyFromHooks("DNAT", "PREROUTING", "OUTPUT")));
-    c.addTarget(t("SNAT").val(TEXT, "--to-source").flag(false, "--random").flag(false, "--random-fully")
-        .flag(false, "--persistent").tables("nat").check(portsNeedProtocol("SNAT", "--to-source"))
+    c.addTarget(t("SNAT").val(ExtensionParsers.NAT_TO, "--to-source").flag(false, "--random").flag(false, "--random-fully")
+        .flag(false, "--persistent").tables("nat").check(mandatory("SNAT", "--to-source"))
         .hookCheck(onlyFromHooks("SNAT", "POSTROUTING", "INPUT")));
-    c.addTarget(t("MASQUERADE").val(TEXT, "--to-ports").flag(false, "--random").flag(false, "--random-fully")
-        .tables("nat").check(portsNeedProtocol("MASQUERADE", "--to-ports"))
+    c.addTarget(t("MASQUERADE").val(ExtensionParsers.NAT_PORTS, "--to-ports").flag(false, "--random").flag(false, "--random-fully")
+        .tables("nat")
         .hookCheck(onlyFromHooks("MASQUERADE", "POSTROUTING")));
-    c.addTarget(t("REDIRECT").val(TEXT, "--to-ports").flag(false, "--random").tables("nat")
-        .check(portsNeedProtocol("REDIRECT", "--to-ports"))
+    c.addTarget(t("REDIRECT").val(ExtensionParsers.NAT_PORTS, "--to-ports").flag(false, "--random").tables("nat")
         .hookCheck(onlyFromHooks("REDIRECT", "PREROUTING", "OUTPUT")));
     c.addTarget(t("NETMAP").val(TEXT, "--to").tables("nat").check(mandatory("NETMAP", "--to")));
     c.addTarget(t("NOTRACK").tables("raw"));
@@ -136,7 +121,6 @@ final class TargetDefinitions {
         .val(TEXT, "--timeout").tables("raw"));
     c.addTarget(t("TCPMSS").val(number(0, 65535 - 40, "MSS"), "--set-mss").flag(false, "--clamp-mss-to-pmtu")
         .check(needsOneOf("TCPMSS", "--set-mss", "--clamp-mss-to-pmtu"))
-        .check(exclusive("TCPMSS", "--set-mss", "--clamp-mss-to-pmtu"))
         .ruleCheck(needsProtocol("TCPMSS", "tcp", 6))
         .ruleCheck(TCPMSS_NEEDS_SYN)
         .hookCheck(r -> r.has("--clamp-mss-to-pmtu")
@@ -144,13 +128,13 @@ final class TargetDefinitions {
             : Optional.empty()));
     c.addTarget(t("TOS").val(TOS, "--set-tos").val(number(0, 255, "bits"), "--and-tos").val(number(0, 255, "bits"), "--or-tos")
         .val(number(0, 255, "bits"), "--xor-tos").tables("mangle"));
-    c.addTarget(t("DSCP").val(number(0, 63, "DSCP"), "--set-dscp").val(TEXT, "--set-dscp-class").tables("mangle")
+    c.addTarget(t("DSCP").val(number(0, 63, "DSCP"), "--set-dscp").val(ExtensionParsers.DSCP_CLASS, "--set-dscp-class").tables("mangle")
         .check(needsOneOf("DSCP", "--set-dscp", "--set-dscp-class")));
-    c.addTarget(t("TTL").only(Family.IPV4).val(number(0, 255, "TTL"), "--ttl-set").val(number(0, 255, "TTL"), "--ttl-dec")
-        .val(number(0, 255, "TTL"), "--ttl-inc").tables("mangle")
+    c.addTarget(t("TTL").only(Family.IPV4).val(number(0, 255, "TTL"), "--ttl-set").val(number(1, 255, "TTL"), "--ttl-dec")
+        .val(number(1, 255, "TTL"), "--ttl-inc").tables("mangle")
         .check(needsOneOf("TTL", "--ttl-set", "--ttl-dec", "--ttl-inc")));
     c.addTarget(t("HL").only(Family.IPV6).val(number(0, 255, "hop limit"), "--hl-set")
-        .val(number(0, 255, "hop limit"), "--hl-dec").val(number(0, 255, "hop limit"), "--hl-inc").tables("mangle")
+        .val(number(1, 255, "hop limit"), "--hl-dec").val(number(1, 255, "hop limit"), "--hl-inc").tables("mangle")
         .check(needsOneOf("HL", "--hl-set", "--hl-dec", "--hl-inc")));
     c.addTarget(t("CLASSIFY").val(TEXT, "--set-class").check(mandatory("CLASSIFY", "--set-class")));
     c.addTarget(t("NFQUEUE").val(number(0, 65535, "queue"), "--queue-num").val(TEXT, "--queue-balance")

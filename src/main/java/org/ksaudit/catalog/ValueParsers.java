@@ -43,6 +43,7 @@ public final class ValueParsers {
   /** Free text without a newline (LOG and NFLOG prefixes: an unclosed quote would carry one). */
   public static ValueParser oneLine(String what) {
     return (raw, ctx) -> {
+      if (raw.isEmpty()) throw new BadValue(what + " must have at least one character");
       if (raw.indexOf('\n') >= 0) throw new BadValue("newlines not allowed in " + what, "a quote is not closed on this line");
       return new Text(raw);
     };
@@ -115,7 +116,7 @@ public final class ValueParsers {
 
   private static int mask(String m, Family family) throws BadValue {
     if (family == Family.IPV4) {
-      Optional<Long> dotted = Inet4.numeric(m);
+      Optional<Long> dotted = Inet4.numericMask(m);
       if (dotted.isPresent()) return contiguous(BigInteger.valueOf(dotted.get()), family, m);
     } else {
       Optional<BigInteger> v6 = IpText.parseV6(m);
@@ -337,6 +338,16 @@ public final class ValueParsers {
         from = end + 1;
       }
       return new NumberRange(vals[0], n == 2 ? vals[1] : vals[0]);
+    };
+  }
+
+  /** A {@link #numberRange} whose FROM may not exceed TO. */
+  public static ValueParser orderedNumberRange(long max, String what) {
+    ValueParser plain = numberRange(max, what);
+    return (raw, ctx) -> {
+      NumberRange r = (NumberRange) plain.parse(raw, ctx);
+      if (Long.compareUnsigned(r.from(), r.to()) > 0) throw new BadValue("bad " + what + " range \"" + raw + "\" (FROM above TO)");
+      return r;
     };
   }
 

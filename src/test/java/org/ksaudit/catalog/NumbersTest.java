@@ -44,6 +44,7 @@ class NumbersTest {
     assertTrue(Inet4.aton("1.2.65536").isEmpty());
     assertTrue(Inet4.aton("08.1.1.1").isEmpty());
     assertEquals(Optional.of(0x01020304L), Inet4.numeric(" 1.2.3.4"), "libxtables' own parser allows blanks");
-    assertTrue(Inet4.numeric("1.2.3").isEmpty(), "libxtables' own parser needs four parts");
+    assertEquals(Optional.of(0x01020300L), Inet4.numeric("1.2.3"), "libxtables' own parser fills missing parts with 0");
+    assertTrue(Inet4.numericMask("255.255.255").isEmpty(), "a mask needs four parts");
   }
 }
