@@ -114,7 +114,7 @@ final class TargetDefinitions {
         .hookCheck(onlyFromHooks("MASQUERADE", "POSTROUTING")));
     c.addTarget(t("REDIRECT").val(ExtensionParsers.NAT_PORTS, "--to-ports").flag(false, "--random").tables("nat")
         .hookCheck(onlyFromHooks("REDIRECT", "PREROUTING", "OUTPUT")));
-    c.addTarget(t("NETMAP").val(TEXT, "--to").tables("nat").check(mandatory("NETMAP", "--to")));
+    c.addTarget(t("NETMAP").val(HOST_MASK, "--to").tables("nat").check(mandatory("NETMAP", "--to")));
     c.addTarget(t("NOTRACK").tables("raw"));
     c.addTarget(t("CT").flag(false, "--notrack").val(TEXT, "--helper").val(TEXT, "--ctevents")
         .val(TEXT, "--expevents").val(TEXT, "--zone-orig").val(TEXT, "--zone-reply").val(TEXT, "--zone")
