@@ -3,6 +3,7 @@ package org.ksaudit.lab;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import org.ksaudit.report.Json;
 
 /** Renders a {@link ProbeReport} as text for people or JSON for tools. */
 public final class ProbeReportPrinter {
@@ -126,20 +127,6 @@ public final class ProbeReportPrinter {
   }
 
   static String q(String s) {
-    StringBuilder b = new StringBuilder("\"");
-    for (char c : s.toCharArray()) {
-      switch (c) {
-        case '"' -> b.append("\\\"");
-        case '\\' -> b.append("\\\\");
-        case '\n' -> b.append("\\n");
-        case '\r' -> b.append("\\r");
-        case '\t' -> b.append("\\t");
-        default -> {
-          if (c < 0x20) b.append(String.format("\\u%04x", (int) c));
-          else b.append(c);
-        }
-      }
-    }
-    return b.append('"').toString();
+    return Json.quote(s);
   }
 }

@@ -1,10 +1,11 @@
 package org.ksaudit.report;
 
 /** The little JSON ksaudit writes: strings escaped per RFC 8259, numbers, null, and appending helpers. */
-final class Json {
+public final class Json {
   private final StringBuilder sb = new StringBuilder();
 
-  static String quote(String s) {
+  /** A JSON string literal for {@code s}; shared by every JSON writer in ksaudit. */
+  public static String quote(String s) {
     StringBuilder b = new StringBuilder(s.length() + 2).append('"');
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
