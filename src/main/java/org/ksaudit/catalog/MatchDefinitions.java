@@ -65,7 +65,8 @@ final class MatchDefinitions {
     c.addMatch(m("dccp")
         .neg(PORT_RC, "--sport", "--source-port")
         .neg(PORT_RC, "--dport", "--destination-port")
-        .neg(TEXT, "--dccp-types")
+        .neg(names(true, true, "DCCP type", "REQUEST", "RESPONSE", "DATA", "ACK", "DATAACK", "CLOSEREQ", "CLOSE", "RESET", "SYNC",
+            "SYNCACK", "INVALID"), "--dccp-types")
         .neg(number(0, 255, "DCCP option"), "--dccp-option")
         .ruleCheck(needsProtocol("dccp", "dccp", 33)));
     c.addMatch(m("icmp").only(Family.IPV4)

@@ -116,8 +116,11 @@ final class TargetDefinitions {
         .hookCheck(onlyFromHooks("REDIRECT", "PREROUTING", "OUTPUT")));
     c.addTarget(t("NETMAP").val(HOST_MASK, "--to").tables("nat").check(mandatory("NETMAP", "--to")));
     c.addTarget(t("NOTRACK").tables("raw"));
-    c.addTarget(t("CT").flag(false, "--notrack").val(TEXT, "--helper").val(TEXT, "--ctevents")
-        .val(TEXT, "--expevents").val(TEXT, "--zone-orig").val(TEXT, "--zone-reply").val(TEXT, "--zone")
+    c.addTarget(t("CT").flag(false, "--notrack").val(TEXT, "--helper")
+        .val(names(false, false, "event", "new", "related", "destroy", "reply", "assured", "protoinfo", "helper", "mark", "natseqinfo",
+            "secmark"), "--ctevents")
+        .val(names(false, false, "event", "new"), "--expevents").val(number(0, 65535, "zone"), "--zone-orig")
+        .val(number(0, 65535, "zone"), "--zone-reply").val(number(0, 65535, "zone"), "--zone")
         .val(TEXT, "--timeout").tables("raw"));
     c.addTarget(t("TCPMSS").val(number(0, 65535 - 40, "MSS"), "--set-mss").flag(false, "--clamp-mss-to-pmtu")
         .check(needsOneOf("TCPMSS", "--set-mss", "--clamp-mss-to-pmtu"))

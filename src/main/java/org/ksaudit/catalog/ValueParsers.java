@@ -438,13 +438,14 @@ public final class ValueParsers {
     };
   }
 
-  /** A comma list of names compared case-insensitively and in full. */
-  public static ValueParser names(String what, String... allowed) {
+  /** A comma list of names compared in full, case-insensitively or not as the extension does; empty as it allows. */
+  public static ValueParser names(boolean ignoreCase, boolean emptyAllowed, String what, String... allowed) {
     return (raw, ctx) -> {
       List<String> out = new ArrayList<>();
+      if (raw.isEmpty() && emptyAllowed) return new NameSet(out);
       for (String p : raw.split(",", -1)) {
         String found = null;
-        for (String a : allowed) if (a.equalsIgnoreCase(p)) found = a;
+        for (String a : allowed) if (ignoreCase ? a.equalsIgnoreCase(p) : a.equals(p)) found = a;
         if (found == null) {
           String hint = Suggest.closest(p.toUpperCase(Locale.ROOT), List.of(allowed)).map(s -> "did you mean \"" + s + "\"?")
               .orElse("valid: " + String.join(",", allowed));
