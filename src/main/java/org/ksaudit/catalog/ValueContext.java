@@ -9,10 +9,6 @@ import org.ksaudit.model.Family;
  * look at it then and there).
  */
 public record ValueContext(Family family, Optional<Integer> protocol, boolean protocolNegated) {
-  public static ValueContext of(Family family) {
-    return new ValueContext(family, Optional.empty(), false);
-  }
-
   /** The protocol's canonical name ("tcp", "udp", ...) for service lookups. */
   public Optional<String> protocolName() {
     return protocol.map(Protocols::canonical);

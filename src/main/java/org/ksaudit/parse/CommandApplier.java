@@ -101,6 +101,8 @@ final class CommandApplier {
     private String undefinedHint(String name, boolean isGoto) {
       if (name.contains("\r")) return RulesetListener.crlfHint();
       String up = name.toUpperCase();
+      if (Catalog.DEFAULT.targetInOtherFamily(name, family))
+        return "target " + name + " only exists for " + (family == Family.IPV4 ? "IPv6 (ip6tables)" : "IPv4 (iptables)");
       if (isGoto && (Catalog.STANDARD_TARGETS.contains(name) || Catalog.DEFAULT.target(name, family).isPresent()))
         return "write \"-j " + name + "\"";
       if (!up.equals(name) && (Catalog.STANDARD_TARGETS.contains(up) || Catalog.DEFAULT.target(up, family).isPresent()))
