@@ -286,26 +286,51 @@ final class ExtensionParsers {
 
   // ------------------------------------------------------------------ statistic, time, dscp
 
-  /** libxt_statistic --probability: a decimal fraction from 0 to 1 (strtod). */
+  /** libxt_statistic --probability: a decimal fraction from 0 to 1 (strtod, the whole word). */
   static final ValueParser PROBABILITY = (raw, ctx) -> {
-    try {
-      if (raw.isBlank() || !raw.strip().matches("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?")) throw new NumberFormatException();
-      double d = Double.parseDouble(raw.strip());
-      if (d < 0 || d > 1 || !raw.stripTrailing().equals(raw)) throw new NumberFormatException();
-      return new Text(raw);
-    } catch (NumberFormatException e) {
-      throw new BadValue("bad probability \"" + raw + "\"", "a number from 0 to 1, e.g. 0.25");
+    int i = 0;
+    while (i < raw.length() && Numbers.isSpace(raw.charAt(i))) i++;
+    int start = i;
+    if (i < raw.length() && (raw.charAt(i) == '+' || raw.charAt(i) == '-')) i++;
+    int digits = 0;
+    while (i < raw.length() && raw.charAt(i) >= '0' && raw.charAt(i) <= '9') { i++; digits++; }
+    if (i < raw.length() && raw.charAt(i) == '.') {
+      i++;
+      while (i < raw.length() && raw.charAt(i) >= '0' && raw.charAt(i) <= '9') { i++; digits++; }
     }
+    if (digits > 0 && i < raw.length() && (raw.charAt(i) == 'e' || raw.charAt(i) == 'E')) {
+      int e = i + 1;
+      if (e < raw.length() && (raw.charAt(e) == '+' || raw.charAt(e) == '-')) e++;
+      int expDigits = 0;
+      while (e < raw.length() && raw.charAt(e) >= '0' && raw.charAt(e) <= '9') { e++; expDigits++; }
+      if (expDigits > 0) i = e;
+    }
+    if (digits == 0 || i != raw.length()) throw badProbability(raw);
+    double d = Double.parseDouble(raw.substring(start));
+    if (d < 0 || d > 1) throw badProbability(raw);
+    return new Text(raw);
   };
+
+  private static BadValue badProbability(String raw) {
+    return new BadValue("bad probability \"" + raw + "\"", "a number from 0 to 1, e.g. 0.25");
+  }
 
   /** libxt_dscp class names. */
   static final ValueParser DSCP_CLASS = ValueParsers.oneOf(true, "DSCP class", "CS0", "CS1", "CS2", "CS3", "CS4", "CS5", "CS6",
       "CS7", "BE", "AF11", "AF12", "AF13", "AF21", "AF22", "AF23", "AF31", "AF32", "AF33", "AF41", "AF42", "AF43", "EF");
 
-  /** libxt_time --datestart/--datestop: YYYY[-MM[-DD[Thh[:mm[:ss]]]]]. */
+  /** libxt_time --datestart/--datestop: YYYY[-MM[-DD[Thh[:mm[:ss]]]]], from 1970 on. */
   static final ValueParser DATE = (raw, ctx) -> {
-    if (!raw.matches("\\d{4}(-\\d{1,2}(-\\d{1,2}(T\\d{1,2}(:\\d{1,2}(:\\d{1,2})?)?)?)?)?") || raw.compareTo("1970") < 0)
-      throw new BadValue("invalid date \"" + raw + "\"", "write YYYY[-MM[-DD[Thh[:mm[:ss]]]]]");
+    boolean ok = raw.length() >= 4 && Numbers.digits(raw.substring(0, 4), 10).map(y -> y >= 1970).orElse(false);
+    int i = 4;
+    char[] seps = {'-', '-', 'T', ':', ':'};
+    for (int f = 0; ok && i < raw.length() && f < seps.length; f++) {
+      ok = raw.charAt(i) == seps[f];
+      int s = ++i;
+      while (i < raw.length() && raw.charAt(i) >= '0' && raw.charAt(i) <= '9' && i - s < 2) i++;
+      ok = ok && i > s;
+    }
+    if (!ok || i != raw.length()) throw new BadValue("invalid date \"" + raw + "\"", "write YYYY[-MM[-DD[Thh[:mm[:ss]]]]]");
     return new Text(raw);
   };
 
