@@ -2,11 +2,13 @@ package org.ksaudit.oracle;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.ksaudit.model.Family;
 import org.ksaudit.testsupport.Host;
 
 /**
@@ -80,6 +82,8 @@ class KernelDifferentialTest {
     List<RulesFile> out = new ArrayList<>();
     for (RulesFile f : RulesCorpus.under(Path.of("testdata"))) out.add(f.withName("testdata/" + f.name()));
     for (RulesFile f : RulesCorpus.under(GOLDEN)) out.add(f.withName("golden/" + f.name()));
+    // the benchmark generator's output must load too
+    out.add(new RulesFile("gen/kube-proxy-2000.v4", KubeProxyDumpGenerator.generate(2_000), Family.IPV4, StandardCharsets.UTF_8));
     for (String sub : List.of("realworld", "killswitches"))
       for (RulesFile f : RulesCorpus.under(Host.corpus(sub))) out.add(f.withName(sub + "/" + f.name()));
     return out;
