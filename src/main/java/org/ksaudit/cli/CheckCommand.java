@@ -22,8 +22,8 @@ import org.ksaudit.report.JsonReport;
 import org.ksaudit.report.Sources;
 import org.ksaudit.report.TextReport;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** {@code ksaudit check}: syntax diagnostics, then the killswitch audit. */
 @Command(
@@ -40,14 +40,7 @@ import picocli.CommandLine.Parameters;
 public final class CheckCommand implements Callable<Integer> {
   private final Streams io;
 
-  @Parameters(arity = "0..2", paramLabel = "RULES", description = "iptables-save and/or ip6tables-save file ('-' for stdin)")
-  List<String> files = new ArrayList<>();
-
-  @Option(names = "--ipv4", paramLabel = "FILE", description = "Read FILE as an IPv4 (iptables) ruleset")
-  List<String> ipv4 = new ArrayList<>();
-
-  @Option(names = "--ipv6", paramLabel = "FILE", description = "Read FILE as an IPv6 (ip6tables) ruleset")
-  List<String> ipv6 = new ArrayList<>();
+  @Mixin RulesetFiles rules;
 
   @Option(names = "--tunnel", paramLabel = "IFACE",
       description = "A tunnel interface (repeatable; tun+ or tun* for a prefix). Default: tun*, tap*, wg*, ppp* and "
@@ -79,7 +72,7 @@ public final class CheckCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    if (files.isEmpty() && ipv4.isEmpty() && ipv6.isEmpty()) return usage("no ruleset given");
+    if (rules.none()) return usage("no ruleset given");
     if (!format.equals("text") && !format.equals("json")) return usage("--format must be text or json, not '" + format + "'");
     Severity threshold;
     AuditOptions options;
@@ -94,7 +87,7 @@ public final class CheckCommand implements Callable<Integer> {
     }
     List<RulesetLoader.Loaded> loaded;
     try {
-      loaded = RulesetLoader.load(files, ipv4, ipv6, io.in());
+      loaded = rules.load(io.in());
     } catch (InputFile.InputException e) {
       io.err().println("ksaudit: " + e.getMessage());
       return ExitCodes.INPUT;

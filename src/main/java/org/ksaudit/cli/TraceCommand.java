@@ -23,8 +23,8 @@ import org.ksaudit.model.Ruleset;
 import org.ksaudit.model.value.IpText;
 import org.ksaudit.report.TraceReport;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** {@code ksaudit trace}: what happens to this packet, rule by rule. */
 @Command(
@@ -45,14 +45,7 @@ import picocli.CommandLine.Parameters;
 public final class TraceCommand implements Callable<Integer> {
   private final Streams io;
 
-  @Parameters(arity = "0..2", paramLabel = "RULES", description = "iptables-save and/or ip6tables-save file")
-  List<String> files = new ArrayList<>();
-
-  @Option(names = "--ipv4", paramLabel = "FILE", description = "Read FILE as an IPv4 (iptables) ruleset")
-  List<String> ipv4 = new ArrayList<>();
-
-  @Option(names = "--ipv6", paramLabel = "FILE", description = "Read FILE as an IPv6 (ip6tables) ruleset")
-  List<String> ipv6 = new ArrayList<>();
+  @Mixin RulesetFiles rules;
 
   @Option(names = "--probes", paramLabel = "FILE", description = "Trace every line of FILE: PROTO DST DPORT OIF")
   String probes;
@@ -105,7 +98,7 @@ public final class TraceCommand implements Callable<Integer> {
     if ((probes == null) == (dst == null)) return usage("give either --probes FILE or one packet (--proto, --dst, --out)");
     List<RulesetLoader.Loaded> loaded;
     try {
-      loaded = RulesetLoader.load(files, ipv4, ipv6, io.in());
+      loaded = rules.load(io.in());
     } catch (InputFile.InputException e) {
       io.err().println("ksaudit: " + e.getMessage());
       return ExitCodes.INPUT;
