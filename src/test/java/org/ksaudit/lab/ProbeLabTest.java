@@ -83,9 +83,11 @@ class ProbeLabTest {
     // other ksaudit processes on a developer's machine may come and go: their labs are not ours
     Set<String> ns = Stream.of(Exec.run("ip", "netns", "list").stdout().split("\n")).map(l -> l.strip().split("\\s+")[0])
         .filter(n -> !ownedByAnotherLiveProcess(n)).collect(Collectors.toCollection(TreeSet::new));
+    // by executable name, not by substring: "ksaudit check hardened-openvpn.v4" is not a VPN process
     Set<String> procs = ProcessHandle.allProcesses()
-        .filter(p -> p.info().commandLine().map(c -> c.contains("openvpn") || c.contains("wireguard-go")
-            || c.contains(LabServices.class.getName()) || c.contains(ClientProber.class.getName())).orElse(false))
+        .filter(p -> p.info().command().map(c -> c.endsWith("/openvpn") || c.endsWith("/wireguard-go")).orElse(false)
+            || p.info().commandLine().map(c -> c.contains(LabServices.class.getName())
+                || c.contains(ClientProber.class.getName())).orElse(false))
         .map(p -> p.pid() + " " + p.info().commandLine().orElse(""))
         .collect(Collectors.toCollection(TreeSet::new));
     Set<String> scratch;
