@@ -28,9 +28,7 @@ final class OpenVpn implements Vpn {
   public void startServer() throws LabException {
     serverFingerprint = certificate("server");
     clientFingerprint = certificate("client");
-    LabPlan p = lab.plan();
-    Lab.restore(lab.internet(), "iptables-restore", Wiring.snat(SERVER_DEV, p.exit4()));
-    Lab.restore(lab.internet(), "ip6tables-restore", Wiring.snat(SERVER_DEV, LabPlan.EXIT6));
+    Wiring.installExitNat(lab, SERVER_DEV);
     launchServer();
   }
 

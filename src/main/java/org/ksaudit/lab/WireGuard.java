@@ -38,8 +38,7 @@ final class WireGuard implements Vpn {
     serverPublic = keyPair("server");
     clientPublic = keyPair("client");
     LabPlan p = lab.plan();
-    Lab.restore(lab.internet(), "iptables-restore", Wiring.snat(SERVER_DEV, p.exit4()));
-    Lab.restore(lab.internet(), "ip6tables-restore", Wiring.snat(SERVER_DEV, LabPlan.EXIT6));
+    Wiring.installExitNat(lab, SERVER_DEV);
     String script = daemon(SERVER_DEV)
         + "wg set " + SERVER_DEV + " listen-port " + p.port() + " private-key " + key("server")
         + " peer " + clientPublic + " allowed-ips " + LabPlan.TUNNEL_CLIENT4 + "/32," + LabPlan.TUNNEL_CLIENT6 + "/128\n"

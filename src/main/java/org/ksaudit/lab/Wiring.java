@@ -8,6 +8,15 @@ final class Wiring {
    * A nat table whose INPUT chain rewrites the source of tunnelled packets to the VPN's exit
    * address: local services then see the exit address, as a web site sees a VPN server's.
    */
+  /**
+   * Gives the VPN server's tunnel traffic the exit addresses (IPv4 and IPv6) in the internet
+   * namespace, so the web page shows the VPN exit rather than the client: the same for every VPN kind.
+   */
+  static void installExitNat(Lab lab, String serverDevice) throws LabException {
+    Lab.restore(lab.internet(), "iptables-restore", snat(serverDevice, lab.plan().exit4()));
+    Lab.restore(lab.internet(), "ip6tables-restore", snat(serverDevice, LabPlan.EXIT6));
+  }
+
   static String snat(String serverDevice, String exitAddress) {
     return "*nat\n:PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\n"
         + "-A INPUT -i " + serverDevice + " -j SNAT --to-source " + exitAddress + "\nCOMMIT\n";
