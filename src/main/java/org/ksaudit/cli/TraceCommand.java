@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.ksaudit.analysis.ConnState;
+import org.ksaudit.analysis.Forwarded;
 import org.ksaudit.analysis.Packet;
 import org.ksaudit.analysis.Tracer;
 import org.ksaudit.diagnostic.Diagnostic;
@@ -32,22 +33,35 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     versionProvider = Version.class,
     description = {
-      "Follows locally generated packets through the rules (raw, mangle, nat, filter, security",
-      "OUTPUT, then mangle and nat POSTROUTING) and prints the verdict and every rule that matched.",
+      "Follows a packet through the rules and prints the verdict and every rule that matched",
+      "(file:line, and the chain policy where one decided).",
+      "Locally generated packets (no --in) take the OUTPUT path: raw, mangle, nat, filter, security",
+      "OUTPUT, then mangle and nat POSTROUTING.",
+      "Forwarded packets (--in IFACE: routed through this host, e.g. from containers or VMs) take the",
+      "FORWARD path: raw, mangle, nat PREROUTING, mangle, filter, security FORWARD, then mangle and nat",
+      "POSTROUTING; --out is the interface the host routes them to (after any DNAT in nat PREROUTING).",
       "One packet:  ksaudit trace RULES... --proto udp --dst 198.51.100.99 --dport 1194 --out eth0",
-      "Many:        ksaudit trace RULES... --probes FILE   (lines: PROTO DST DPORT OIF; DPORT '-' for icmp)",
-      "             prints per line: PROTO DST DPORT OIF VERDICT # trace",
-      "Packets are the first of a new connection (state NEW), uid 0, no mark, from 198.18.0.1",
-      "(IPv6: 2001:2::1) port 40000 unless told otherwise; IPv6 destinations use the IPv6 ruleset.",
-      "A family without a ruleset filters nothing (verdict ACCEPT)."
+      "Forwarded:   ksaudit trace RULES... --in docker0 --proto udp --dst 198.51.100.99 --dport 53 --out eth0",
+      "Many:        ksaudit trace RULES... --probes FILE   (lines: PROTO DST DPORT OIF [IIF]; DPORT '-' for",
+      "             icmp; IIF makes the line a forwarded packet, '-' a local one; --in is the IIF of",
+      "             lines without one) prints per line: the probe as written, VERDICT # trace",
+      "Packets are the first of a new connection (state NEW), without mark, from port 40000. Local",
+      "packets: uid 0, from 198.18.0.1 (IPv6: 2001:2::1); forwarded packets have no owner and come from",
+      "192.0.2.100 (IPv6: 2001:db8::100) unless --src says otherwise. IPv6 destinations use the IPv6",
+      "ruleset; a family without a ruleset filters nothing (verdict ACCEPT)."
     },
     footer = ExitCodes.HELP)
 public final class TraceCommand implements Callable<Integer> {
+  /** The default source of a forwarded IPv4 packet: another host, in a documentation range. */
+  static final String FORWARD_SOURCE_V4 = "192.0.2.100";
+  /** The default source of a forwarded IPv6 packet. */
+  static final String FORWARD_SOURCE_V6 = "2001:db8::100";
+
   private final Streams io;
 
   @Mixin RulesetFiles rules;
 
-  @Option(names = "--probes", paramLabel = "FILE", description = "Trace every line of FILE: PROTO DST DPORT OIF")
+  @Option(names = "--probes", paramLabel = "FILE", description = "Trace every line of FILE: PROTO DST DPORT OIF [IIF]")
   String probes;
 
   @Option(names = "--proto", paramLabel = "PROTO", description = "tcp, udp or icmp")
@@ -62,7 +76,12 @@ public final class TraceCommand implements Callable<Integer> {
   @Option(names = "--out", paramLabel = "IFACE", description = "Output interface")
   String out;
 
-  @Option(names = "--src", paramLabel = "ADDR", description = "Source address (default 198.18.0.1 / 2001:2::1)")
+  @Option(names = "--in", paramLabel = "IFACE",
+      description = "Input interface: the packet is forwarded (FORWARD path), not locally generated")
+  String in;
+
+  @Option(names = "--src", paramLabel = "ADDR",
+      description = "Source address (default 198.18.0.1 / 2001:2::1; forwarded: 192.0.2.100 / 2001:db8::100)")
   String src;
 
   @Option(names = "--sport", paramLabel = "PORT", defaultValue = "40000", description = "Source port (default 40000)")
@@ -72,11 +91,11 @@ public final class TraceCommand implements Callable<Integer> {
       description = "Conntrack state: NEW (default), ESTABLISHED, RELATED, INVALID")
   String state;
 
-  @Option(names = "--uid", paramLabel = "UID", defaultValue = "0", description = "Owner uid (default 0)")
-  long uid;
+  @Option(names = "--uid", paramLabel = "UID", description = "Owner uid of a local packet (default 0)")
+  Long uid;
 
-  @Option(names = "--gid", paramLabel = "GID", defaultValue = "0", description = "Owner gid (default 0)")
-  long gid;
+  @Option(names = "--gid", paramLabel = "GID", description = "Owner gid of a local packet (default 0)")
+  Long gid;
 
   @Option(names = "--mark", paramLabel = "MARK", defaultValue = "0", description = "Packet mark, decimal or 0x hex (default 0)")
   String mark;
@@ -128,6 +147,8 @@ public final class TraceCommand implements Callable<Integer> {
         }
       } else {
         if (proto == null || out == null) return usage("a single packet needs --proto, --dst and --out");
+        if (in != null && (uid != null || gid != null))
+          return usage("--uid and --gid are a local process's: a forwarded packet (--in) has no owner");
         lines.add(single());
       }
     } catch (InputFile.InputException e) {
@@ -139,7 +160,11 @@ public final class TraceCommand implements Callable<Integer> {
     Map<Family, Tracer> tracers = new EnumMap<>(Family.class);
     for (Family f : Family.values()) {
       Set<String> names = new LinkedHashSet<>();
-      for (ProbeLine p : lines) if (p.packet.family() == f) names.add(p.packet.oif());
+      for (ProbeLine p : lines) {
+        if (p.packet.family() != f) continue;
+        names.add(p.packet.oif());
+        if (!p.packet.iif().isEmpty()) names.add(p.packet.iif());
+      }
       tracers.put(f, new Tracer(Optional.ofNullable(rules.get(f)), names));
     }
     boolean json = format.equals("json");
@@ -159,7 +184,8 @@ public final class TraceCommand implements Callable<Integer> {
 
   private ProbeLine parseLine(String line, String where) {
     String[] f = line.split("\\s+");
-    if (f.length != 4) throw new IllegalArgumentException(where + ": expected 'PROTO DST DPORT OIF', got '" + line + "'");
+    if (f.length != 4 && f.length != 5)
+      throw new IllegalArgumentException(where + ": expected 'PROTO DST DPORT OIF [IIF]', got '" + line + "'");
     String p = f[0].toLowerCase(Locale.ROOT);
     Family fam = family(f[1], where);
     int port;
@@ -169,8 +195,9 @@ public final class TraceCommand implements Callable<Integer> {
     } else {
       port = port(f[2], where);
     }
-    Packet packet = packet(p, fam, f[1], port, f[3], where);
-    return new ProbeLine(p + " " + f[1] + " " + f[2] + " " + f[3], p, packet);
+    String iif = f.length == 5 ? (f[4].equals("-") ? "" : f[4]) : in == null ? "" : in;
+    Packet packet = packet(p, fam, f[1], port, f[3], iif, where);
+    return new ProbeLine(p + " " + f[1] + " " + f[2] + " " + f[3] + (f.length == 5 ? " " + f[4] : ""), p, packet);
   }
 
   private ProbeLine single() {
@@ -178,23 +205,29 @@ public final class TraceCommand implements Callable<Integer> {
     Family fam = family(dst, "--dst");
     if (!p.equals("icmp") && dport == null) throw new IllegalArgumentException("--dport is needed for " + p);
     int port = p.equals("icmp") ? -1 : dport;
-    Packet packet = packet(p, fam, dst, port, out, "");
-    String text = p + " " + dst + " " + (port < 0 ? "-" : port) + " " + out;
+    Packet packet = packet(p, fam, dst, port, out, in == null ? "" : in, "");
+    String text = p + " " + dst + " " + (port < 0 ? "-" : port) + " " + out + (in == null ? "" : " " + in);
     return new ProbeLine(text, p, packet);
   }
 
-  private Packet packet(String p, Family fam, String dstText, int port, String oif, String where) {
+  /** A local packet when {@code iif} is empty, else a forwarded one. */
+  private Packet packet(String p, Family fam, String dstText, int port, String oif, String iif, String where) {
     if (!p.equals("tcp") && !p.equals("udp") && !p.equals("icmp"))
       throw new IllegalArgumentException(prefix(where) + "protocol must be tcp, udp or icmp, not '" + p + "'");
+    if (!iif.isEmpty()) interfaceName(iif, where);
+    boolean forwarded = !iif.isEmpty();
     BigInteger d = IpText.parse(fam, dstText).orElseThrow();
-    BigInteger s = src == null ? IpText.parse(fam, fam == Family.IPV4 ? "198.18.0.1" : "2001:2::1").orElseThrow()
+    String defaultSrc = forwarded ? (fam == Family.IPV4 ? FORWARD_SOURCE_V4 : FORWARD_SOURCE_V6)
+        : (fam == Family.IPV4 ? "198.18.0.1" : "2001:2::1");
+    BigInteger s = src == null ? IpText.parse(fam, defaultSrc).orElseThrow()
         : IpText.parse(fam, src).orElseThrow(() -> new IllegalArgumentException("--src " + src + " is not an "
             + fam.label() + " address like --dst"));
     if (sport < 0 || sport > 65535) throw new IllegalArgumentException("--sport must be 0-65535");
-    Packet pk = Packet.outgoing(fam, p, s, d, sport, Math.max(port, 0), oif);
+    Packet pk = forwarded ? Forwarded.packet(fam, p, s, d, sport, Math.max(port, 0), iif, oif)
+        : Packet.outgoing(fam, p, s, d, sport, Math.max(port, 0), oif).withOwner(uid == null ? 0 : uid, gid == null ? 0 : gid);
     ConnState st = ConnState.byName(state).filter(x -> x != ConnState.UNTRACKED)
         .orElseThrow(() -> new IllegalArgumentException("--state must be NEW, ESTABLISHED, RELATED or INVALID"));
-    pk = pk.withState(st).withOwner(uid, gid).withMark(number(mark, "--mark"));
+    pk = pk.withState(st).withMark(number(mark, "--mark"));
     if (icmpType != null && p.equals("icmp")) {
       String[] tc = icmpType.split("/", 2);
       int type = (int) number(tc[0], "--icmp-type");
@@ -203,6 +236,13 @@ public final class TraceCommand implements Callable<Integer> {
       pk = pk.withIcmp(type, code);
     }
     return pk;
+  }
+
+  /** A name the kernel could give a device: 1-15 characters, no '/', no blanks (dev_valid_name). */
+  private static void interfaceName(String name, String where) {
+    boolean ok = !name.isEmpty() && name.length() <= 15 && !name.equals(".") && !name.equals("..")
+        && name.chars().noneMatch(c -> c == '/' || c == ':' || Character.isWhitespace(c));
+    if (!ok) throw new IllegalArgumentException(prefix(where) + "the input interface '" + name + "' is not a device name (1-15 characters, no '/', ':' or blanks)");
   }
 
   private static String prefix(String where) {

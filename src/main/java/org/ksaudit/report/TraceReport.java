@@ -1,8 +1,10 @@
 package org.ksaudit.report;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import org.ksaudit.analysis.Packet;
+import org.ksaudit.analysis.Path;
 import org.ksaudit.analysis.TraceStep;
 import org.ksaudit.analysis.Tracer;
 import org.ksaudit.analysis.Verdict;
@@ -12,12 +14,21 @@ import org.ksaudit.model.value.IpText;
 public final class TraceReport {
   private TraceReport() {}
 
-  /** The single-packet form: the packet, every rule that matched, the verdict. */
+  /**
+   * The single-packet form: the packet, its path when it is forwarded, every rule that matched,
+   * a destination the rules rewrote before routing, the verdict.
+   */
   public static String text(Tracer.Traced t) {
     StringBuilder sb = new StringBuilder();
-    sb.append("packet: ").append(t.packet().family().label()).append(' ').append(t.packet().describe()).append('\n');
+    Packet p = t.packet();
+    sb.append("packet: ").append(p.family().label()).append(' ').append(p.describe()).append('\n');
+    if (t.path() == Path.FORWARD) {
+      sb.append("path: FORWARD (routed through this host: in ").append(p.iif()).append(", out ").append(p.oif())
+          .append("; raw, mangle, nat PREROUTING, mangle, filter, security FORWARD, mangle, nat POSTROUTING)\n");
+    }
     if (t.steps().isEmpty()) sb.append("  (no rule and no policy applies: nothing filters this packet)\n");
     for (TraceStep s : t.steps()) sb.append("  ").append(s.describe()).append('\n');
+    rewrittenBeforeRouting(t).ifPresent(r -> sb.append(r).append('\n'));
     sb.append("verdict: ").append(t.verdict());
     if (!t.certain()) sb.append(" (uncertain: ").append(alternatives(t)).append(')');
     return sb.append('\n').toString();
@@ -30,17 +41,34 @@ public final class TraceReport {
     return probeLine + " " + t.verdict() + " # " + trace;
   }
 
+  /**
+   * A forwarded packet is routed after nat PREROUTING: when DNAT changed its destination, the
+   * output interface the user gave is only right if the host routes the new destination there.
+   */
+  private static Optional<String> rewrittenBeforeRouting(Tracer.Traced t) {
+    Packet p = t.packet();
+    Packet r = t.rewritten();
+    if (t.path() != Path.FORWARD || (r.dst().equals(p.dst()) && r.dport() == p.dport())) return Optional.empty();
+    String to = IpText.format(r.family(), r.dst()) + (r.hasPorts() ? " port " + r.dport() : "");
+    return Optional.of("rewritten: nat PREROUTING changed the destination to " + to + " before routing; the verdict holds"
+        + " for --out " + p.oif() + ", the interface this host must route " + IpText.format(r.family(), r.dst()) + " to");
+  }
+
   private static String alternatives(Tracer.Traced t) {
     return "matches ksaudit cannot decide make it " + t.possible().stream().map(Verdict::name).sorted()
         .collect(Collectors.joining(" or "));
   }
 
-  /** One result as JSON: the probe's fields, the verdict, whether it is certain, the trace. */
+  /**
+   * One result as JSON: the path (OUTPUT or FORWARD), the probe's fields ({@code iif} empty for
+   * a locally generated packet), the verdict, whether it is certain, the trace.
+   */
   public static String json(String proto, Tracer.Traced t) {
     Packet p = t.packet();
-    Json j = new Json().raw("{").key("family").str(p.family().label()).comma().key("proto").str(proto).comma().key("dst")
+    Json j = new Json().raw("{").key("family").str(p.family().label()).comma().key("path").str(t.path().name()).comma()
+        .key("proto").str(proto).comma().key("src").str(IpText.format(p.family(), p.src())).comma().key("dst")
         .str(IpText.format(p.family(), p.dst())).comma().key("dport").num(p.hasPorts() ? p.dport() : -1).comma()
-        .key("oif").str(p.oif()).comma().key("verdict").str(t.verdict().name()).comma().key("certain")
+        .key("oif").str(p.oif()).comma().key("iif").str(p.iif()).comma().key("verdict").str(t.verdict().name()).comma().key("certain")
         .raw(Boolean.toString(t.certain())).comma().key("possible").raw("[");
     List<Verdict> vs = t.possible().stream().sorted().toList();
     for (int i = 0; i < vs.size(); i++) {

@@ -66,6 +66,95 @@ class TraceCommandTest {
     Files.writeString(probes, "udp 10.45.16.1 eth0\n");
     CliRun r = CliRun.of("trace", "testdata/seed/article.v4", "--probes", probes.toString());
     assertEquals(2, r.code());
-    assertTrue(r.err().contains(":1: expected 'PROTO DST DPORT OIF'"), r.err());
+    assertTrue(r.err().contains(":1: expected 'PROTO DST DPORT OIF [IIF]'"), r.err());
+  }
+
+  @Test
+  void aForwardedPacketTakesTheForwardPath() {
+    CliRun r = CliRun.of("trace", "testdata/killswitches/forward-docker.v4", "--in", "docker0", "--proto", "udp", "--dst",
+        "198.51.100.99", "--dport", "53", "--out", "eth0");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().startsWith("packet: ipv4 udp 192.0.2.100:40000 -> 198.51.100.99:53 out eth0 in docker0 NEW\n"
+        + "path: FORWARD"), r.out());
+    assertTrue(r.out().contains("testdata/killswitches/forward-docker.v4:19 filter/FORWARD ACCEPT"), r.out());
+    assertTrue(r.out().endsWith("verdict: ACCEPT\n"), r.out());
+  }
+
+  @Test
+  void theForwardPolicyDecidesWhenNoRuleMatches(@org.junit.jupiter.api.io.TempDir Path dir) throws IOException {
+    Path rules = dir.resolve("router.v4");
+    Files.writeString(rules, "*filter\n:FORWARD DROP [0:0]\n:OUTPUT ACCEPT [0:0]\n-A FORWARD -i docker0 -o tun0 -j ACCEPT\n"
+        + "-A OUTPUT -o eth0 -j DROP\nCOMMIT\n");
+    CliRun out = CliRun.of("trace", rules.toString(), "--in", "docker0", "--proto", "tcp", "--dst", "203.0.113.9", "--dport",
+        "443", "--out", "eth0");
+    assertTrue(out.out().contains(":2 filter/FORWARD policy DROP"), out.out());
+    assertTrue(out.out().endsWith("verdict: DROP\n"), out.out());
+    CliRun tunnel = CliRun.of("trace", rules.toString(), "--in", "docker0", "--proto", "tcp", "--dst", "203.0.113.9",
+        "--dport", "443", "--out", "tun0");
+    assertTrue(tunnel.out().contains(":4 filter/FORWARD ACCEPT"), tunnel.out());
+    // without --in the same packet is a local one: OUTPUT decides, FORWARD is not looked at
+    CliRun local = CliRun.of("trace", rules.toString(), "--proto", "tcp", "--dst", "203.0.113.9", "--dport", "443", "--out",
+        "tun0");
+    assertTrue(local.out().endsWith("verdict: ACCEPT\n") && !local.out().contains("FORWARD"), local.out());
+  }
+
+  @Test
+  void prerouteRulesSeeTheInputInterfaceAndDnatIsReported(@org.junit.jupiter.api.io.TempDir Path dir) throws IOException {
+    Path rules = dir.resolve("portfwd.v4");
+    Files.writeString(rules, "*nat\n:PREROUTING ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\n"
+        + "-A PREROUTING -i eth0 -p tcp --dport 8080 -j DNAT --to-destination 172.17.0.2:80\nCOMMIT\n"
+        + "*filter\n:FORWARD DROP [0:0]\n-A FORWARD -d 172.17.0.2/32 -p tcp --dport 80 -o docker0 -j ACCEPT\nCOMMIT\n");
+    CliRun r = CliRun.of("trace", rules.toString(), "--in", "eth0", "--proto", "tcp", "--dst", "203.0.113.1", "--dport",
+        "8080", "--out", "docker0");
+    assertTrue(r.out().contains(":4 nat/PREROUTING DNAT"), r.out());
+    assertTrue(r.out().contains(":8 filter/FORWARD ACCEPT"), r.out());
+    assertTrue(r.out().contains("rewritten: nat PREROUTING changed the destination to 172.17.0.2 port 80"), r.out());
+    CliRun wlan = CliRun.of("trace", rules.toString(), "--in", "wlan0", "--proto", "tcp", "--dst", "203.0.113.1", "--dport",
+        "8080", "--out", "docker0");
+    assertTrue(wlan.out().contains("policy DROP") && !wlan.out().contains("rewritten"), wlan.out());
+  }
+
+  @Test
+  void forwardedJsonNamesThePathAndTheInterfaces() {
+    CliRun r = CliRun.of("trace", "testdata/killswitches/forward-docker.v4", "--in", "docker0", "--proto", "icmp", "--dst",
+        "198.51.100.99", "--out", "eth0", "--src", "172.17.0.5", "--format", "json");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("\"path\":\"FORWARD\",\"proto\":\"icmp\",\"src\":\"172.17.0.5\",\"dst\":\"198.51.100.99\","
+        + "\"dport\":-1,\"oif\":\"eth0\",\"iif\":\"docker0\",\"verdict\":\"ACCEPT\""), r.out());
+    // the source is the container's, so docker's MASQUERADE matches in nat POSTROUTING
+    assertTrue(r.out().contains("\"chain\":\"POSTROUTING\",\"target\":\"MASQUERADE\""), r.out());
+  }
+
+  @Test
+  void batchLinesMayNameTheInputInterface(@org.junit.jupiter.api.io.TempDir Path dir) throws IOException {
+    Path probes = dir.resolve("p.txt");
+    Files.writeString(probes, "udp 198.51.100.99 53 eth0 docker0\nudp 198.51.100.99 53 eth0\nudp 198.51.100.99 53 eth0 -\n"
+        + "tcp 172.17.0.2 80 docker0 eth0\nudp 2001:db8::53 53 eth0 docker0\n");
+    CliRun r = CliRun.of("trace", "testdata/killswitches/forward-docker.v4", "--probes", probes.toString());
+    assertEquals(0, r.code(), r.err());
+    String[] lines = r.out().split("\n");
+    assertEquals(5, lines.length, r.out());
+    assertTrue(lines[0].startsWith("udp 198.51.100.99 53 eth0 docker0 ACCEPT # testdata/killswitches/forward-docker.v4:19 filter/FORWARD ACCEPT"), lines[0]);
+    assertTrue(lines[1].startsWith("udp 198.51.100.99 53 eth0 DROP # testdata/killswitches/forward-docker.v4:"), lines[1]);
+    assertTrue(lines[2].startsWith("udp 198.51.100.99 53 eth0 - DROP # "), lines[2]);
+    assertTrue(lines[3].startsWith("tcp 172.17.0.2 80 docker0 eth0 ACCEPT # testdata/killswitches/forward-docker.v4:18 filter/FORWARD DOCKER; "
+        + "testdata/killswitches/forward-docker.v4:14 filter/FORWARD policy ACCEPT"), lines[3]);
+    assertEquals("udp 2001:db8::53 53 eth0 docker0 ACCEPT # no rules", lines[4]);
+    // --in is the input interface of the lines that do not name one
+    CliRun all = CliRun.of("trace", "testdata/killswitches/forward-docker.v4", "--probes", probes.toString(), "--in", "docker0");
+    assertTrue(all.out().split("\n")[1].startsWith("udp 198.51.100.99 53 eth0 ACCEPT # testdata/killswitches/forward-docker.v4:19"), all.out());
+  }
+
+  @Test
+  void aForwardedPacketHasNoOwnerAndAValidInputInterface(@org.junit.jupiter.api.io.TempDir Path dir) throws IOException {
+    CliRun uid = CliRun.of("trace", "testdata/seed/article.v4", "--in", "eth1", "--proto", "udp", "--dst", "198.51.100.99",
+        "--dport", "53", "--out", "eth0", "--uid", "1000");
+    assertEquals(2, uid.code());
+    assertTrue(uid.err().contains("a forwarded packet (--in) has no owner"), uid.err());
+    Path probes = dir.resolve("p.txt");
+    Files.writeString(probes, "udp 198.51.100.99 53 eth0 a/b\n");
+    CliRun bad = CliRun.of("trace", "testdata/seed/article.v4", "--probes", probes.toString());
+    assertEquals(2, bad.code());
+    assertTrue(bad.err().contains(":1: the input interface 'a/b' is not a device name"), bad.err());
   }
 }
