@@ -42,9 +42,12 @@ public final class Reachability {
   }
 
   static Reachability compute(RulesetAnalysis a) {
-    PacketSpace s = a.space();
+    // A store of its own, dropped when this returns: the result holds no sets, and on a large
+    // ruleset the millions of nodes of this exploration would otherwise stay allocated beside
+    // the leak analyses' stores until the audit ends.
+    PacketSpace s = new PacketSpace(a.space().family(), a.space().interfaces());
     Bdd b = s.bdd();
-    SetEngine engine = a.engine();
+    SetEngine engine = new SetEngine(s, a.ruleset());
     Map<Chain, Integer> entered = new IdentityHashMap<>();
     Set<Rule> matched = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
     Set<Chain> policies = java.util.Collections.newSetFromMap(new IdentityHashMap<>());

@@ -217,10 +217,11 @@ public final class SetEngine {
       if (b.collectionDue()) collect();
       RuleDecoder.Decoded d = decode(ctx.table(), r);
       int cond = condition(d, ctx.view());
-      int m = b.and(cur, cond);
+      long parts = b.split(cur, cond);
+      int m = Bdd.inside(parts);
       if (m == Bdd.FALSE) continue;
       ctx.recorder().matched(ctx.table().name(), r, m);
-      cur = b.diff(cur, cond);
+      cur = Bdd.outside(parts);
       Decider here = Decider.rule(ctx.table().name(), chain.name(), r);
       TargetAction action = d.action();
       if (action instanceof TargetAction.Terminal t) {

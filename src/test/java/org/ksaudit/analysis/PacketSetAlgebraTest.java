@@ -102,6 +102,35 @@ class PacketSetAlgebraTest {
   }
 
   @Test
+  void splitIsIntersectionAndDifference() {
+    for (int i = 0; i < ROUNDS; i++) {
+      int x = randomSet(3);
+      int y = i % 10 == 0 ? x : randomSet(3);
+      // alternate a cold cache (split first) and a warm one (and/diff first) to cover both paths
+      long parts;
+      if (i % 2 == 0) {
+        parts = b.split(x, y);
+        assertEquals(b.and(x, y), Bdd.inside(parts));
+        assertEquals(b.diff(x, y), Bdd.outside(parts));
+      } else {
+        int and = b.and(x, y);
+        int diff = b.diff(x, y);
+        parts = b.split(x, y);
+        assertEquals(and, Bdd.inside(parts));
+        assertEquals(diff, Bdd.outside(parts));
+      }
+      assertEquals(x, b.or(Bdd.inside(parts), Bdd.outside(parts)));
+    }
+    for (int t : new int[] {Bdd.FALSE, Bdd.TRUE}) {
+      int x = randomSet(2);
+      assertEquals(b.and(x, t), Bdd.inside(b.split(x, t)));
+      assertEquals(b.diff(x, t), Bdd.outside(b.split(x, t)));
+      assertEquals(b.and(t, x), Bdd.inside(b.split(t, x)));
+      assertEquals(b.diff(t, x), Bdd.outside(b.split(t, x)));
+    }
+  }
+
+  @Test
   void quantifiersAreDual() {
     for (int i = 0; i < ROUNDS / 4; i++) {
       int x = randomSet(3);
