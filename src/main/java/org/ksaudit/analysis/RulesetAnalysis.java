@@ -26,9 +26,30 @@ public final class RulesetAnalysis {
   private final Set<InterfaceName> tunnels;
   private final PacketSpace space;
   private final SetEngine engine;
-  private final Map<Path, SetEngine.Outcome> leaks = new EnumMap<>(Path.class);
+  private final Map<Path, Map<Start, SetEngine.Outcome>> leaks = new EnumMap<>(Path.class);
   private Reachability reachability;
   private int outputStart = -1;
+
+  /**
+   * Which packets of the OUTPUT scenario a leak computation starts from. Each is a class of
+   * packets that really leaves when the rules let it: the kernel routes it out of a physical
+   * interface once the tunnel's routes are gone.
+   */
+  public enum Start {
+    /** The first packet of a new connection, without a mark: what any application sends. */
+    NEW_CONNECTIONS,
+    /**
+     * Packets of connections that were open when the tunnel went down: conntrack keeps their
+     * entries (state ESTABLISHED or RELATED) and the sockets keep sending. No mark, any
+     * connection mark (CONNMARK rules may have set one on an earlier packet).
+     */
+    OPEN_CONNECTIONS,
+    /**
+     * The first packet of a new connection carrying a non-zero packet mark, as WireGuard's
+     * socket and any process with CAP_NET_ADMIN (SO_MARK) can set from the start.
+     */
+    MARKED_PACKETS
+  }
 
   /**
    * @param tunnels tunnel interface patterns ({@code +} wildcard)
@@ -120,15 +141,30 @@ public final class RulesetAnalysis {
     return space.origDst.project(outputStart());
   }
 
+  /** The start of a scenario of the OUTPUT path (see {@link Start}). */
+  public int start(Start start) {
+    return switch (start) {
+      case NEW_CONNECTIONS -> outputStart();
+      case OPEN_CONNECTIONS -> buildOutputStart(space.stateIn(List.of(ConnState.ESTABLISHED, ConnState.RELATED)),
+          space.mark.eq(0), Bdd.TRUE);
+      case MARKED_PACKETS -> buildOutputStart(space.stateIn(List.of(ConnState.NEW)), space.bdd().not(space.mark.eq(0)),
+          space.ctmark.eq(0));
+    };
+  }
+
   private int buildOutputStart() {
+    return buildOutputStart(space.stateIn(List.of(ConnState.NEW)), space.mark.eq(0), space.ctmark.eq(0));
+  }
+
+  private int buildOutputStart(int states, int marks, int ctmarks) {
     Bdd b = space.bdd();
     int s = space.valid();
     s = b.and(s, routable());
     s = b.and(s, space.iifIn(List.of(0)));
-    s = b.and(s, space.stateIn(List.of(ConnState.NEW)));
+    s = b.and(s, states);
     s = b.and(s, space.socket.eq(1));
-    s = b.and(s, space.mark.eq(0));
-    s = b.and(s, space.ctmark.eq(0));
+    s = b.and(s, marks);
+    s = b.and(s, ctmarks);
     s = b.and(s, space.fragment.eq(0));
     s = b.and(s, space.srcTypeIn(List.of(AddrType.LOCAL, AddrType.BROADCAST)));
     s = b.and(s, remoteDestinations());
@@ -162,26 +198,44 @@ public final class RulesetAnalysis {
    * leaks and are left out.
    */
   public SetEngine.Outcome leaks(Path path) {
-    return leaks.computeIfAbsent(path, p -> {
-      int start = p == Path.FORWARD ? forwardStart() : outputStart();
-      SetEngine.Outcome o = engine.run(p, start, SetEngine.Routing.anyOf(routable()), Recorder.NONE);
-      int notLocal = space.bdd().not(space.dstTypeIn(List.of(AddrType.LOCAL)));
-      Map<Decider, Integer> by = new java.util.LinkedHashMap<>();
-      o.acceptedBy().forEach((d, s) -> {
-        int l = space.bdd().and(s, notLocal);
-        if (l != Bdd.FALSE) by.put(d, l);
-      });
-      return new SetEngine.Outcome(o.verdicts(), by);
+    return leaks(path, Start.NEW_CONNECTIONS);
+  }
+
+  /**
+   * What the rules let out on the OUTPUT path from one start (FORWARD has only new
+   * connections: {@code start} is ignored there).
+   */
+  public SetEngine.Outcome leaks(Path path, Start start) {
+    Start st = path == Path.FORWARD ? Start.NEW_CONNECTIONS : start;
+    Map<Start, SetEngine.Outcome> byStart = leaks.computeIfAbsent(path, p -> new EnumMap<>(Start.class));
+    SetEngine.Outcome known = byStart.get(st);
+    if (known != null) return known;
+    SetEngine.Outcome computed = computeLeaks(path, st);
+    byStart.put(st, computed);
+    return computed;
+  }
+
+  private SetEngine.Outcome computeLeaks(Path p, Start st) {
+    int start = p == Path.FORWARD ? forwardStart() : start(st);
+    SetEngine.Outcome o = engine.run(p, start, SetEngine.Routing.anyOf(routable()), Recorder.NONE);
+    int notLocal = space.bdd().not(space.dstTypeIn(List.of(AddrType.LOCAL)));
+    Map<Decider, Integer> by = new java.util.LinkedHashMap<>();
+    o.acceptedBy().forEach((d, s) -> {
+      int l = space.bdd().and(s, notLocal);
+      if (l != Bdd.FALSE) by.put(d, l);
     });
+    return new SetEngine.Outcome(o.verdicts(), by);
   }
 
   /** The sets this analysis caches, which the engine's collections must keep. */
   private List<Integer> keptSets() {
     List<Integer> out = new java.util.ArrayList<>();
     if (outputStart >= 0) out.add(outputStart);
-    for (SetEngine.Outcome o : leaks.values()) {
-      out.addAll(o.verdicts().values());
-      out.addAll(o.acceptedBy().values());
+    for (Map<Start, SetEngine.Outcome> m : leaks.values()) {
+      for (SetEngine.Outcome o : m.values()) {
+        out.addAll(o.verdicts().values());
+        out.addAll(o.acceptedBy().values());
+      }
     }
     return out;
   }

@@ -2,11 +2,17 @@ package org.ksaudit.check;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.ksaudit.analysis.ConnState;
 import org.ksaudit.analysis.Packet;
 import org.ksaudit.analysis.PacketSpace;
+import org.ksaudit.analysis.RulesetAnalysis;
 import org.ksaudit.diagnostic.Severity;
+import org.ksaudit.model.Family;
 
-/** KS106: any other traffic that leaves outside the tunnel. */
+/**
+ * KS106: any other traffic that leaves outside the tunnel: new connections (error), and
+ * packets of connections that were open when the tunnel went down (warning).
+ */
 public final class DirectLeakCheck extends LeakCheck {
   static final CheckInfo INFO = new CheckInfo(
       "KS106",
@@ -16,19 +22,38 @@ public final class DirectLeakCheck extends LeakCheck {
       """
       Packets that are neither DNS, nor the VPN's own traffic, nor traffic to a LAN range can
       leave through an interface other than the tunnel: ICMP, NTP, a whole protocol, or
-      everything, because a rule or a policy accepts them without "-o tun0".""",
+      everything, because a rule or a policy accepts them without "-o tun0".
+
+      The same check reports, as a warning, packets of connections that were already open
+      when the tunnel went down (conntrack state ESTABLISHED or RELATED) that a rule such as
+      "-m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT" lets out on every interface. It
+      reports them only where the first packet of a new connection with the same addresses
+      and ports would be refused (else the error above already covers them), and not for the
+      VPN server or a LAN declared with --allow-lan, which are reached in clear while the
+      tunnel is up as well. A warning rather than an error: no new connection gets out, and
+      connections opened through the tunnel carry the tunnel's source address, which the
+      kernel may refuse to send from once that address is gone; but connections whose source
+      address stays (opened before the VPN came up, or a tunnel device that stays while its
+      routes go) keep sending in clear.""",
       """
       When the tunnel goes down (the VPN process crashes, the network changes, the server is
       unreachable), the routes through the tunnel disappear and the kernel sends packets out
       of the physical interface. Only the firewall stands between the applications and the
-      open network; what it accepts there leaves in clear, with the user's real address.""",
+      open network; what it accepts there leaves in clear, with the user's real address.
+
+      Conntrack entries outlive the tunnel: a socket that keeps sending (a chat, a download,
+      a streaming session) produces packets in state ESTABLISHED, the kernel routes them via
+      the physical interface, and an ESTABLISHED rule without "-o tun0" accepts them.""",
       """
       -A OUTPUT -p icmp -j ACCEPT
+      -A OUTPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT
       -A OUTPUT -o tun0 -j ACCEPT""",
       """
       -A OUTPUT -o tun0 -p icmp -j ACCEPT
+      -A OUTPUT -o tun0 -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT
       -A OUTPUT -o tun0 -j ACCEPT""",
-      List.of("VPNalyzer (Ramesh et al., NDSS 2022): tunnel failure leaks"));
+      List.of("VPNalyzer (Ramesh et al., NDSS 2022): tunnel failure leaks",
+          "conntrack-tools(8), iptables-extensions(8): conntrack --ctstate"));
 
   @Override
   public CheckInfo info() {
@@ -36,8 +61,19 @@ public final class DirectLeakCheck extends LeakCheck {
   }
 
   @Override
+  Severity severity(LeakPart p) {
+    return open(p) ? Severity.WARNING : Severity.ERROR;
+  }
+
+  @Override
   List<Integer> preferences(LeakPart p) {
-    return leakPreferences(p);
+    if (!open(p)) return leakPreferences(p);
+    PacketSpace s = p.analysis().space();
+    List<Integer> out = new ArrayList<>();
+    out.add(s.stateIn(List.of(ConnState.ESTABLISHED)));
+    out.add(s.tcpFlags.eq(Packet.ACK));
+    out.addAll(leakPreferences(p));
+    return out;
   }
 
   static List<Integer> leakPreferences(LeakPart p) {
@@ -51,11 +87,25 @@ public final class DirectLeakCheck extends LeakCheck {
 
   @Override
   String what(LeakPart p, Witnesses.Picked w) {
-    return SetText.protocols(p.analysis().space(), p.set()) + " to " + SetText.destinations(p.analysis(), p.set());
+    PacketSpace s = p.analysis().space();
+    String packets = SetText.protocols(s, p.set()) + " to " + SetText.destinations(p.analysis(), p.set());
+    if (!open(p)) return packets;
+    String v6 = s.family() == Family.IPV6 ? "IPv6 " : "";
+    return v6 + "packets of connections that were open when the tunnel went down (conntrack state ESTABLISHED or "
+        + "RELATED; " + packets + ", which the rules refuse as new connections)";
   }
 
   @Override
   List<String> pointAt() {
     return List.of();
+  }
+
+  @Override
+  List<String> pointAt(LeakPart p) {
+    return open(p) ? List.of("--ctstate", "--state") : pointAt();
+  }
+
+  private static boolean open(LeakPart p) {
+    return p.start() == RulesetAnalysis.Start.OPEN_CONNECTIONS;
   }
 }

@@ -2,14 +2,18 @@ package org.ksaudit.check;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.ksaudit.analysis.Condition;
 import org.ksaudit.analysis.Decider;
 import org.ksaudit.analysis.Dir;
 import org.ksaudit.analysis.Path;
+import org.ksaudit.analysis.Packet;
 import org.ksaudit.analysis.RuleDecoder;
+import org.ksaudit.analysis.RulesetAnalysis;
 import org.ksaudit.diagnostic.Severity;
 import org.ksaudit.model.Family;
 import org.ksaudit.model.Ruleset;
+import org.ksaudit.model.value.IpText;
 
 /**
  * The shape every OUTPUT leak check shares: for each part of its category (one per rule or
@@ -25,8 +29,23 @@ abstract class LeakCheck implements Check {
   /** Options of the rule to point at, first present wins (else the target). */
   abstract List<String> pointAt();
 
+  /** Options of the rule to point at for one part; by default the check's {@link #pointAt()}. */
+  List<String> pointAt(LeakPart part) {
+    return pointAt();
+  }
+
   Severity severity(LeakPart part) {
     return info().severity();
+  }
+
+  /** Where the finding points: the deciding rule or policy by default. */
+  Optional<Location> location(LeakPart part, Witnesses.Picked picked) {
+    return Locations.of(part.decider(), pointAt(part));
+  }
+
+  /** How sure the finding is: what the engine computed for the witness, by default. */
+  Certainty certainty(LeakPart part, Witnesses.Picked picked) {
+    return picked.certainty();
   }
 
   @Override
@@ -36,19 +55,36 @@ abstract class LeakCheck implements Check {
       boolean v6Off = rs.family() == Family.IPV6 && ctx.options().sysctl().ipv6() == Sysctl.Ipv6.DISABLED;
       for (LeakPart p : ctx.leakParts(rs, info().category())) {
         p.analysis().space().collectIfDue(List.of());
-        Witnesses.Picked w = Witnesses.pick(p.analysis(), Path.OUTPUT, p.set(), preferences(p));
+        Witnesses.Picked w = Witnesses.pick(p.analysis(), Path.OUTPUT, p.set(), preferences(p), p.start());
         String msg = what(p, w) + " can leave through " + SetText.interfaces(p.analysis(), p.set())
-            + " when the tunnel is gone: " + cause(p);
+            + " when the tunnel is gone: " + cause(p) + example(p, w);
         Severity sev = severity(p);
         if (v6Off) {
           sev = Severity.INFO;
           msg += " (IPv6 is disabled by the sysctl settings given, so this holds only if it is enabled again)";
         }
-        out.add(new Finding(info().id(), info().category(), sev, w.certainty(), rs.file(),
-            Locations.of(p.decider(), pointAt()), msg, w.witness(), w.trace()));
+        out.add(new Finding(info().id(), info().category(), sev, certainty(p, w), rs.file(), location(p, w), msg,
+            w.witness(), w.trace()));
       }
     }
     return out;
+  }
+
+  /**
+   * The example packet in words, for a part whose packets the lab cannot send as a probe (a
+   * packet of an open connection, a marked packet): the finding has no {@link Witness} then.
+   */
+  static String example(LeakPart p, Witnesses.Picked w) {
+    if (w.witness().isPresent() || p.start() == RulesetAnalysis.Start.NEW_CONNECTIONS) return "";
+    Packet pk = w.packet();
+    Family f = pk.family();
+    String host = IpText.format(f, pk.dst());
+    String proto = pk.proto() == Packet.TCP ? "tcp" : pk.proto() == Packet.UDP ? "udp"
+        : pk.isIcmp() ? (f == Family.IPV4 ? "icmp" : "icmpv6") : "protocol " + pk.proto();
+    String dst = pk.hasPorts() ? (f == Family.IPV6 ? "[" + host + "]" : host) + ":" + pk.dport() : host;
+    String extra = p.start() == RulesetAnalysis.Start.OPEN_CONNECTIONS
+        ? "in state " + pk.state() : "with mark 0x" + Long.toHexString(pk.mark());
+    return "; for example " + f.label() + " " + proto + " " + dst + " out " + pk.oif() + " " + extra;
   }
 
   /** Why the packets get out: which rule or policy accepts them, and what the rule forgot. */

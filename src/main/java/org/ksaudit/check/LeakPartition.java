@@ -46,6 +46,9 @@ final class LeakPartition {
     Family fam = a.ruleset().family();
     Map<Category, List<LeakPart>> out = new EnumMap<>(Category.class);
     Map<Decider, Integer> leaks = a.leaks(Path.OUTPUT).acceptedBy();
+    // all engine runs before the sets below are made: a run may collect nodes nobody registered
+    Map<Decider, Integer> open = a.leaks(Path.OUTPUT, RulesetAnalysis.Start.OPEN_CONNECTIONS).acceptedBy();
+    Map<Decider, Integer> marked = a.leaks(Path.OUTPUT, RulesetAnalysis.Start.MARKED_PACKETS).acceptedBy();
 
     List<Endpoint> endpoints = new ArrayList<>(ctx.endpoints(fam));
     if (endpoints.isEmpty()) endpoints.addAll(inferredEndpoints(a, leaks));
@@ -97,7 +100,63 @@ final class LeakPartition {
         add(out, fam == Family.IPV6 ? Category.IPV6_LEAK : Category.DIRECT_LEAK, new LeakPart(a, d, rest, false));
       }
     }
+    // each run evaluates the matches it cannot interpret with variables of its own: what the new
+    // connections let out is compared whatever those decide (a possible leak is reported already)
+    int newLeaks = Bdd.FALSE;
+    for (int l : leaks.values()) newLeaks = b.or(newLeaks, l);
+    newLeaks = s.possibly(newLeaks);
+    List<Integer> kept = List.of(newLeaks, intended, endpointAddrs, lan);
+    s.collectIfDue(keep(out, kept));
+    openConnections(out, a, open, newLeaks, b.or(endpointAddrs, lan), kept);
+    markedPackets(out, a, marked, newLeaks, b.or(intended, lan), kept);
     return out;
+  }
+
+  /**
+   * Packets of connections open when the tunnel went down, as far as they are not the first
+   * packet of a new connection the rules let out all the same (that one is reported above,
+   * with the connections' later packets implied), and not for the VPN server or a declared
+   * LAN: those were routed through the physical interface while the tunnel was up too, so
+   * losing the tunnel changes nothing for them.
+   */
+  private static void openConnections(Map<Category, List<LeakPart>> out, RulesetAnalysis a, Map<Decider, Integer> open,
+      int newLeaks, int inClearAnyway, List<Integer> kept) {
+    PacketSpace s = a.space();
+    Bdd b = s.bdd();
+    // the connection mark too: the new-connection scenario starts with none, an open connection may have one
+    int asNew = s.ctmark.forget(s.state.forget(s.origDst.forget(s.origDport.forget(newLeaks))));
+    for (Map.Entry<Decider, Integer> e : open.entrySet()) {
+      List<Integer> k = new ArrayList<>(kept);
+      k.addAll(List.of(asNew, inClearAnyway));
+      s.collectIfDue(keep(out, k));
+      int x = b.diff(b.diff(e.getValue(), inClearAnyway), asNew);
+      add(out, Category.DIRECT_LEAK, new LeakPart(a, e.getKey(), x, false, RulesetAnalysis.Start.OPEN_CONNECTIONS));
+    }
+  }
+
+  /**
+   * New connections with a non-zero packet mark that leave where the same packet without the
+   * mark would not (an exemption such as wg-quick's {@code -m mark ! --mark 0xca6c}), except
+   * the declared VPN server's own traffic and declared LANs.
+   */
+  private static void markedPackets(Map<Category, List<LeakPart>> out, RulesetAnalysis a, Map<Decider, Integer> marked,
+      int newLeaks, int intended, List<Integer> kept) {
+    PacketSpace s = a.space();
+    Bdd b = s.bdd();
+    int unmarked = s.mark.forget(newLeaks);
+    for (Map.Entry<Decider, Integer> e : marked.entrySet()) {
+      List<Integer> k = new ArrayList<>(kept);
+      k.addAll(List.of(unmarked, intended));
+      s.collectIfDue(keep(out, k));
+      int x = b.diff(b.diff(e.getValue(), intended), unmarked);
+      add(out, Category.VPN_ENDPOINT_TOO_BROAD, new LeakPart(a, e.getKey(), x, false, RulesetAnalysis.Start.MARKED_PACKETS));
+    }
+  }
+
+  private static List<Integer> keep(Map<Category, List<LeakPart>> out, List<Integer> more) {
+    List<Integer> k = new ArrayList<>(AuditContext.setsOf(out));
+    k.addAll(more);
+    return k;
   }
 
   private static void add(Map<Category, List<LeakPart>> out, Category c, LeakPart p) {

@@ -51,6 +51,15 @@ final class Witnesses {
   }
 
   static Picked pick(RulesetAnalysis a, Path path, int set, List<Integer> preferences) {
+    return pick(a, path, set, preferences, RulesetAnalysis.Start.NEW_CONNECTIONS);
+  }
+
+  /**
+   * A member of {@code set}, which leaks from {@code start}. Only members of a new connection
+   * without a mark become a {@link Witness}: that is the shape the lab and {@code ksaudit trace}
+   * replay. The others keep their packet and trace, and the finding's message describes them.
+   */
+  static Picked pick(RulesetAnalysis a, Path path, int set, List<Integer> preferences, RulesetAnalysis.Start start) {
     PacketSpace s = a.space();
     Bdd b = s.bdd();
     int definite = s.definitely(set);
@@ -84,11 +93,26 @@ final class Witnesses {
     boolean[] asg = b.anySat(narrowed);
     Packet fin = s.read(asg);
     Packet orig = s.readOriginal(asg);
-    // the start of the scenario: a new connection without marks (rewrites along the path are replayed)
-    Packet start = orig.withState(ConnState.NEW).withMark(0).withCtmark(0);
+    Packet first = startPacket(orig, start);
     Map<UnknownKey, Boolean> outcomes = s.readUnknowns(asg);
-    ConcreteInterpreter.Result r = new ConcreteInterpreter(a.ruleset(), UnknownOracle.of(outcomes)).run(path, start);
-    return new Picked(probeShaped ? asWitness(start, fin, path) : Optional.empty(), start, certainty, r.steps());
+    ConcreteInterpreter.Result r = new ConcreteInterpreter(a.ruleset(), UnknownOracle.of(outcomes)).run(path, first);
+    boolean asProbe = probeShaped && start == RulesetAnalysis.Start.NEW_CONNECTIONS;
+    return new Picked(asProbe ? asWitness(first, fin, path) : Optional.empty(), first, certainty, r.steps());
+  }
+
+  /**
+   * The packet as it entered the path (rewrites along the path are replayed from it): the
+   * scenario's state and marks. A packet of an open connection that NOTRACK left untracked
+   * was ESTABLISHED before; a marked packet keeps the mark it ends with, which is the mark it
+   * started with unless a MARK rule changed it.
+   */
+  static Packet startPacket(Packet orig, RulesetAnalysis.Start start) {
+    return switch (start) {
+      case NEW_CONNECTIONS -> orig.withState(ConnState.NEW).withMark(0).withCtmark(0);
+      case OPEN_CONNECTIONS -> orig.withState(orig.state() == ConnState.RELATED ? ConnState.RELATED : ConnState.ESTABLISHED)
+          .withMark(0);
+      case MARKED_PACKETS -> orig.withState(ConnState.NEW).withCtmark(0);
+    };
   }
 
   /**
