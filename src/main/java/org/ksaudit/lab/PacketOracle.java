@@ -170,6 +170,123 @@ public final class PacketOracle implements AutoCloseable {
   }
 
   /**
+   * A probe the sender namespace routes rather than sends: it comes from {@code src} (another
+   * host) and arrives on {@code iif}, one of the oracle's interfaces (the receiver puts it on
+   * that wire) or {@code lo} (the sender receives it from itself), and the routing sends it
+   * out of {@code probe.oif()}.
+   */
+  public record Forwarded(Probe probe, String iif, String src) {
+    public Forwarded {
+      if (LabAddress.familyOf(src) != probe.family()) throw new IllegalArgumentException(src + " is not an " + probe.family().label() + " address");
+    }
+
+    public String traceLine() {
+      return probe.traceLine() + " " + iif + " from " + src;
+    }
+  }
+
+  /**
+   * Loads the rules, turns on forwarding in the sender namespace (it stays on), and sends every
+   * forwarded probe once: one round per output interface, in which the sender's preferred
+   * default routes (IPv4 and IPv6) lead there, so whatever the rules do to the destination
+   * (DNAT included) the packet leaves through that interface if it leaves at all. Returns, per
+   * probe, whether it arrived at the receiver. Counted are only the probe itself (UDP from its
+   * source port, a TCP SYN from it, an ICMP echo request carrying its token), never the ICMP
+   * error, redirect or reset a rule or the router sends back to the source.
+   */
+  public Map<Forwarded, Boolean> runForwarded(Optional<String> rulesV4Text, Optional<String> rulesV6Text,
+      List<Forwarded> probes) throws LabException {
+    List<Forwarded> unique = List.copyOf(new LinkedHashSet<>(probes));
+    for (Forwarded f : unique) {
+      check(f.probe());
+      if (!f.iif().equals("lo") && !interfaces.contains(f.iif())) {
+        throw new LabException("probe " + f.traceLine() + ": the oracle has no interface " + f.iif() + " (it has " + interfaces + " and lo)");
+      }
+      String own = f.probe().family() == Family.IPV4 ? SOURCE_V4 : SOURCE_V6;
+      if (LabAddress.canonical(f.src()).equals(own)) throw new LabException("probe " + f.traceLine() + ": the source is the router's own address");
+    }
+    load(Family.IPV4, rulesV4Text);
+    load(Family.IPV6, rulesV6Text);
+    sender.execOrThrow("sh", "-c", "echo 1 > /proc/sys/net/ipv4/ip_forward; echo 1 > /proc/sys/net/ipv6/conf/all/forwarding;"
+        + " for f in /proc/sys/net/ipv4/conf/*/rp_filter; do echo 0 > $f; done");
+
+    Map<String, List<FrameSender.Frame>> rounds = new LinkedHashMap<>();
+    Map<Forwarded, String> tokens = new LinkedHashMap<>();
+    Set<String> destinations = new LinkedHashSet<>();
+    StringBuilder count4 = new StringBuilder("*raw\n:PREROUTING ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n");
+    StringBuilder count6 = new StringBuilder(count4);
+    for (Forwarded f : unique) {
+      Probe p = f.probe();
+      int seq = nextProbe++;
+      int port = FIRST_PORT + seq % PORTS;
+      String token = "ksa" + seq + "x";
+      tokens.put(f, token);
+      destinations.add(p.dst());
+      boolean lo = f.iif().equals("lo");
+      int in = interfaces.indexOf(f.iif());
+      String zero = "00:00:00:00:00:00";
+      rounds.computeIfAbsent(p.oif(), k -> new ArrayList<>()).add(new FrameSender.Frame(token, p.family(), p.proto(), f.src(),
+          p.dst(), p.dport(), port, lo ? "lo" : peerName(in), lo ? zero : senderMac(in), lo ? zero : peerMac(in)));
+      StringBuilder c = p.family() == Family.IPV4 ? count4 : count6;
+      c.append("-A PREROUTING -i ").append(peerName(interfaces.indexOf(p.oif())));
+      if (p.proto().equals("icmp")) {
+        c.append(p.family() == Family.IPV4 ? " -p icmp --icmp-type echo-request" : " -p ipv6-icmp --icmpv6-type echo-request")
+            .append(" -m string --algo bm --string ").append(token);
+      } else {
+        c.append(" -p ").append(p.proto()).append(" --sport ").append(port);
+        if (p.proto().equals("tcp")) c.append(" --tcp-flags SYN,RST,ACK SYN");
+      }
+      c.append(" -m comment --comment ").append(token).append('\n');
+    }
+    restore(receiver, "iptables-restore", count4 + "COMMIT\n", "receiver counters");
+    restore(receiver, "ip6tables-restore", count6 + "COMMIT\n", "receiver counters");
+    boolean routed = false;
+    try {
+      for (Map.Entry<String, List<FrameSender.Frame>> round : rounds.entrySet()) {
+        String oif = round.getKey();
+        StringBuilder routes = new StringBuilder("route replace default dev " + oif + " metric 1\n"
+            + "route replace ::/0 dev " + oif + " metric 1\n");
+        String mac = peerMac(interfaces.indexOf(oif));
+        for (String d : destinations) routes.append("neigh replace ").append(d).append(" lladdr ").append(mac).append(" dev ").append(oif).append(" nud permanent\n");
+        routed = true;
+        ipBatch(sender, routes.toString());
+        List<FrameSender.Frame> outside = round.getValue().stream().filter(x -> !x.device().equals("lo")).toList();
+        List<FrameSender.Frame> local = round.getValue().stream().filter(x -> x.device().equals("lo")).toList();
+        Map<String, String> sent = new LinkedHashMap<>();
+        if (!outside.isEmpty()) sent.putAll(FrameSender.send(receiver, outside));
+        if (!local.isEmpty()) sent.putAll(FrameSender.send(sender, local));
+        for (FrameSender.Frame x : round.getValue()) {
+          if (!"sent".equals(sent.get(x.token()))) throw new LabException("frame " + x.token() + " to " + x.dst() + " could not be sent: " + sent.get(x.token()));
+        }
+        // the round's packets must be routed before the next round changes the routes
+        settle();
+      }
+    } finally {
+      // local probes of a later run pick their device with SO_BINDTODEVICE; the preferred routes must not outlive the run
+      if (routed) ipBatch(sender, "route del default metric 1\nroute del ::/0 metric 1\n");
+    }
+    Map<String, Long> counts = new LinkedHashMap<>();
+    counts.putAll(ArrivalCounters.parse(save(receiver, "iptables-save")));
+    counts.putAll(ArrivalCounters.parse(save(receiver, "ip6tables-save")));
+    Map<Forwarded, Boolean> result = new LinkedHashMap<>();
+    for (Forwarded f : unique) {
+      Long n = counts.get(tokens.get(f));
+      if (n == null) throw new LabException("no counter for probe " + f.traceLine() + " in the receiver");
+      result.put(f, n > 0);
+    }
+    return result;
+  }
+
+  private static void settle() throws LabException {
+    try {
+      Thread.sleep(SETTLE_MILLIS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new LabException("interrupted while waiting for probes");
+    }
+  }
+
+  /**
    * Whether a probe can go out of a device at all, whatever the rules say. The kernel never
    * puts these on a wire: unspecified and (IPv6) loopback destinations, and TCP to broadcast
    * or multicast. {@link #run} refuses them, so callers filter with this first.
