@@ -51,7 +51,11 @@ final class LeakPartition {
     Map<Decider, Integer> marked = a.leaks(Path.OUTPUT, RulesetAnalysis.Start.MARKED_PACKETS).acceptedBy();
 
     List<Endpoint> endpoints = new ArrayList<>(ctx.endpoints(fam));
-    if (endpoints.isEmpty()) endpoints.addAll(inferredEndpoints(a, leaks));
+    if (endpoints.isEmpty()) {
+      endpoints.addAll(inferredEndpoints(a, leaks));
+      // a server allowance for marked packets only (the VPN socket's fwmark) names the server as well
+      for (Endpoint e : inferredEndpoints(a, marked)) if (!endpoints.contains(e)) endpoints.add(e);
+    }
     int intended = Bdd.FALSE;
     int endpointAddrs = Bdd.FALSE;
     List<Service> services = new ArrayList<>(VPN_SERVICES);
@@ -179,7 +183,8 @@ final class LeakPartition {
 
   /**
    * Without --endpoint, a rule that lets out one protocol and port to one host (not DNS) is
-   * taken to be the VPN server's allowance: what it lets out is intended.
+   * taken to be the VPN server's allowance: what it lets out is intended. {@code leaks} are
+   * what each rule lets out in one scenario.
    */
   static List<Endpoint> inferredEndpoints(RulesetAnalysis a, Map<Decider, Integer> leaks) {
     List<Endpoint> out = new ArrayList<>();

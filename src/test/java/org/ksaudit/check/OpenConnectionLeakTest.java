@@ -1,0 +1,125 @@
+package org.ksaudit.check;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.ksaudit.analysis.ConnState;
+import org.ksaudit.analysis.Packet;
+import org.ksaudit.analysis.Tracer;
+import org.ksaudit.analysis.Verdict;
+import org.ksaudit.diagnostic.Severity;
+import org.ksaudit.model.Family;
+import org.ksaudit.model.Ruleset;
+import org.ksaudit.model.value.IpText;
+import org.ksaudit.parse.RulesetParser;
+
+/** Packets of connections open when the tunnel went down: reported where the rules let them out, and only there. */
+class OpenConnectionLeakTest {
+  static final String HEAD = "*filter\n:INPUT DROP [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT DROP [0:0]\n-A OUTPUT -o lo -j ACCEPT\n";
+  static final String TAIL = "-A OUTPUT -o tun0 -j ACCEPT\n-A OUTPUT -o eth0 -d 198.51.100.1/32 -p udp -m udp --dport 1194 -j ACCEPT\nCOMMIT\n";
+  static final AuditOptions SERVER = AuditOptions.defaults().withEndpoints(List.of(Endpoint.parse("198.51.100.1:1194/udp")));
+
+  static Ruleset v4(String rules) {
+    return RulesetParser.parse("t.v4", HEAD + rules + TAIL, Family.IPV4).ruleset();
+  }
+
+  static List<Finding> open(Ruleset rs, AuditOptions o) {
+    return KillswitchAudit.audit(List.of(rs), o).stream().filter(f -> f.message().contains("open when the tunnel went down")).toList();
+  }
+
+  @Test
+  void anEstablishedRuleOnEveryInterfaceLeaksOpenConnections() {
+    Ruleset rs = v4("-A OUTPUT -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT\n");
+    List<Finding> fs = open(rs, SERVER);
+    assertEquals(1, fs.size(), fs.toString());
+    Finding f = fs.get(0);
+    assertEquals(Category.DIRECT_LEAK, f.category());
+    assertEquals(Severity.WARNING, f.severity());
+    assertEquals(Certainty.DEFINITE, f.certainty());
+    assertEquals(Optional.of(6), f.line());
+    assertEquals("--ctstate RELATED,ESTABLISHED", f.location().orElseThrow().sourceLine()
+        .substring(f.location().get().pos().column() - 1).substring(0, f.location().get().length()));
+    // not a probe: a new connection to the same place is refused, so no replayable witness
+    assertTrue(f.witness().isEmpty());
+    assertTrue(f.message().contains("except 198.51.100.1"), f.message());
+    assertTrue(f.message().contains("in state ESTABLISHED"), f.message());
+    assertEquals(6, f.trace().get(f.trace().size() - 1).line());
+    // the example packet really gets out as ESTABLISHED, and not as NEW
+    Packet p = Packet.outgoing(Family.IPV4, "tcp", Witnesses.source(Family.IPV4), IpText.parse(Family.IPV4, "203.0.113.10").orElseThrow(),
+        40000, 443, "eth0");
+    Tracer t = new Tracer(Optional.of(rs), List.of("eth0"));
+    assertEquals(Verdict.ACCEPT, t.trace(p.withState(ConnState.ESTABLISHED)).verdict());
+    assertEquals(Verdict.DROP, t.trace(p).verdict());
+  }
+
+  @Test
+  void theStateMatchIsReportedTooAndPointedAt() {
+    Ruleset rs = v4("-A OUTPUT -m state --state ESTABLISHED -j ACCEPT\n");
+    List<Finding> fs = open(rs, SERVER);
+    assertEquals(1, fs.size(), fs.toString());
+    assertTrue(fs.get(0).location().orElseThrow().sourceLine().contains("--state ESTABLISHED"));
+  }
+
+  @Test
+  void anEstablishedRuleOnTheTunnelOrToTheServerIsNotALeak() {
+    assertEquals(List.of(), open(v4("-A OUTPUT -o tun0 -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT\n"), SERVER));
+    Ruleset server = v4("-A OUTPUT -o eth0 -d 198.51.100.1/32 -m conntrack --ctstate ESTABLISHED -j ACCEPT\n");
+    assertEquals(List.of(), open(server, SERVER));
+    // without --endpoint the server comes from the rule that lets out one host and port
+    assertEquals(List.of(), open(server, AuditOptions.defaults()));
+  }
+
+  @Test
+  void aDeclaredLanIsNotReportedAgainButAnUndeclaredOneIs() {
+    Ruleset rs = v4("-A OUTPUT -o eth0 -d 192.168.1.0/24 -m conntrack --ctstate ESTABLISHED -j ACCEPT\n");
+    assertEquals(1, open(rs, SERVER).size());
+    assertEquals(List.of(), open(rs, SERVER.withAllowLan(List.of(Fixtures.cidr("192.168.1.0/24")))));
+  }
+
+  @Test
+  void whatNewConnectionsAlreadyLeakIsNotReportedTwice() {
+    // everything leaks as a new connection: the error covers the connections' later packets
+    Ruleset all = RulesetParser.parse("t.v4", "*filter\n:OUTPUT ACCEPT [0:0]\nCOMMIT\n", Family.IPV4).ruleset();
+    assertEquals(List.of(), open(all, SERVER));
+    // DNS leaks as new and as established: one dns-leak, no established finding
+    Ruleset dns = v4("-A OUTPUT -p udp -m udp --dport 53 -m state --state NEW,ESTABLISHED -j ACCEPT\n");
+    List<Finding> fs = KillswitchAudit.audit(List.of(dns), SERVER);
+    assertEquals(List.of(), open(dns, SERVER));
+    assertEquals(1, fs.stream().filter(f -> f.category() == Category.DNS_LEAK).count());
+  }
+
+  @Test
+  void onlyTheClassNewConnectionsDoNotCoverIsReported() {
+    // new DNS leaks on every interface; established packets of any protocol too: the finding is the rest
+    Ruleset rs = v4("-A OUTPUT -p udp -m udp --dport 53 -j ACCEPT\n-A OUTPUT -m conntrack --ctstate ESTABLISHED -j ACCEPT\n");
+    List<Finding> fs = open(rs, SERVER);
+    assertEquals(1, fs.size(), fs.toString());
+    assertEquals(Optional.of(7), fs.get(0).line());
+    assertFalse(fs.get(0).message().contains(":53 "), fs.get(0).message());
+  }
+
+  @Test
+  void ipv6RulesetsAreCheckedAlike() {
+    String v6 = "*filter\n:INPUT DROP [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT DROP [0:0]\n"
+        + "-A OUTPUT -m state --state RELATED,ESTABLISHED -j ACCEPT\n-A OUTPUT -o tun0 -j ACCEPT\nCOMMIT\n";
+    Ruleset rs = RulesetParser.parse("t.v6", v6, Family.IPV6).ruleset();
+    List<Finding> fs = open(rs, AuditOptions.defaults());
+    assertEquals(1, fs.size(), fs.toString());
+    assertTrue(fs.get(0).message().startsWith("IPv6 packets"), fs.get(0).message());
+    assertEquals(Severity.WARNING, fs.get(0).severity());
+  }
+
+  @Test
+  void theFixturePairAgrees() {
+    Fixtures.Pair leaky = Fixtures.pairs().stream().filter(x -> x.name().equals("established-anywhere")).findFirst().orElseThrow();
+    Fixtures.Pair hardened = Fixtures.pairs().stream().filter(x -> x.name().equals("established-tunnel-only")).findFirst().orElseThrow();
+    assertEquals(2, KillswitchAudit.audit(leaky.rulesets(), leaky.options()).stream()
+        .filter(f -> f.message().contains("open when the tunnel went down")).count());
+    assertTrue(KillswitchAudit.audit(hardened.rulesets(), hardened.options()).stream()
+        .noneMatch(f -> f.message().contains("open when the tunnel went down")));
+  }
+}
