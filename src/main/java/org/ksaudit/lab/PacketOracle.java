@@ -188,7 +188,8 @@ public final class PacketOracle implements AutoCloseable {
   /**
    * Loads the rules, turns on forwarding in the sender namespace (it stays on), and sends every
    * forwarded probe once: one round per output interface, in which the sender's preferred
-   * default routes (IPv4 and IPv6) lead there, so whatever the rules do to the destination
+   * default routes (IPv4 and IPv6) lead there and every probed destination has a static
+   * neighbour entry, so whatever the rules do to the destination
    * (DNAT included) the packet leaves through that interface if it leaves at all. Returns, per
    * probe, whether it arrived at the receiver. Counted are only the probe itself (UDP from its
    * source port, a TCP SYN from it, an ICMP echo request carrying its token), never the ICMP
@@ -210,7 +211,7 @@ public final class PacketOracle implements AutoCloseable {
     sender.execOrThrow("sh", "-c", "echo 1 > /proc/sys/net/ipv4/ip_forward; echo 1 > /proc/sys/net/ipv6/conf/all/forwarding;"
         + " for f in /proc/sys/net/ipv4/conf/*/rp_filter; do echo 0 > $f; done");
 
-    Map<String, List<FrameSender.Frame>> rounds = new LinkedHashMap<>();
+    Map<String, List<FrameSender.Frame>> byOif = new LinkedHashMap<>();
     Map<Forwarded, String> tokens = new LinkedHashMap<>();
     Set<String> destinations = new LinkedHashSet<>();
     StringBuilder count4 = new StringBuilder("*raw\n:PREROUTING ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n");
@@ -225,8 +226,9 @@ public final class PacketOracle implements AutoCloseable {
       boolean lo = f.iif().equals("lo");
       int in = interfaces.indexOf(f.iif());
       String zero = "00:00:00:00:00:00";
-      rounds.computeIfAbsent(p.oif(), k -> new ArrayList<>()).add(new FrameSender.Frame(token, p.family(), p.proto(), f.src(),
-          p.dst(), p.dport(), port, lo ? "lo" : peerName(in), lo ? zero : senderMac(in), lo ? zero : peerMac(in)));
+      byOif.computeIfAbsent(p.oif(), k -> new ArrayList<>()).add(new FrameSender.Frame(token, p.family(), p.proto(), f.src(),
+          p.dst(), p.dport(), port, lo ? "" : receiver.name(), lo ? "lo" : peerName(in), lo ? zero : senderMac(in),
+          lo ? zero : peerMac(in)));
       StringBuilder c = p.family() == Family.IPV4 ? count4 : count6;
       c.append("-A PREROUTING -i ").append(peerName(interfaces.indexOf(p.oif())));
       if (p.proto().equals("icmp")) {
@@ -240,30 +242,25 @@ public final class PacketOracle implements AutoCloseable {
     }
     restore(receiver, "iptables-restore", count4 + "COMMIT\n", "receiver counters");
     restore(receiver, "ip6tables-restore", count6 + "COMMIT\n", "receiver counters");
-    boolean routed = false;
+    List<FrameSender.Round> rounds = new ArrayList<>();
+    for (Map.Entry<String, List<FrameSender.Frame>> e : byOif.entrySet()) {
+      String oif = e.getKey();
+      List<String> lines = new ArrayList<>(List.of("route replace default dev " + oif + " metric 1",
+          "route replace ::/0 dev " + oif + " metric 1"));
+      String mac = peerMac(interfaces.indexOf(oif));
+      for (String d : destinations) lines.add("neigh replace " + d + " lladdr " + mac + " dev " + oif + " nud permanent");
+      rounds.add(new FrameSender.Round(lines, e.getValue()));
+    }
     try {
-      for (Map.Entry<String, List<FrameSender.Frame>> round : rounds.entrySet()) {
-        String oif = round.getKey();
-        StringBuilder routes = new StringBuilder("route replace default dev " + oif + " metric 1\n"
-            + "route replace ::/0 dev " + oif + " metric 1\n");
-        String mac = peerMac(interfaces.indexOf(oif));
-        for (String d : destinations) routes.append("neigh replace ").append(d).append(" lladdr ").append(mac).append(" dev ").append(oif).append(" nud permanent\n");
-        routed = true;
-        ipBatch(sender, routes.toString());
-        List<FrameSender.Frame> outside = round.getValue().stream().filter(x -> !x.device().equals("lo")).toList();
-        List<FrameSender.Frame> local = round.getValue().stream().filter(x -> x.device().equals("lo")).toList();
-        Map<String, String> sent = new LinkedHashMap<>();
-        if (!outside.isEmpty()) sent.putAll(FrameSender.send(receiver, outside));
-        if (!local.isEmpty()) sent.putAll(FrameSender.send(sender, local));
-        for (FrameSender.Frame x : round.getValue()) {
+      Map<String, String> sent = FrameSender.send(sender, rounds);
+      for (FrameSender.Round round : rounds) {
+        for (FrameSender.Frame x : round.frames()) {
           if (!"sent".equals(sent.get(x.token()))) throw new LabException("frame " + x.token() + " to " + x.dst() + " could not be sent: " + sent.get(x.token()));
         }
-        // the round's packets must be routed before the next round changes the routes
-        settle();
       }
     } finally {
       // local probes of a later run pick their device with SO_BINDTODEVICE; the preferred routes must not outlive the run
-      if (routed) ipBatch(sender, "route del default metric 1\nroute del ::/0 metric 1\n");
+      if (!rounds.isEmpty()) sender.ipBatch("route del default metric 1\nroute del ::/0 metric 1\n");
     }
     Map<String, Long> counts = new LinkedHashMap<>();
     counts.putAll(ArrivalCounters.parse(save(receiver, "iptables-save")));
@@ -275,15 +272,6 @@ public final class PacketOracle implements AutoCloseable {
       result.put(f, n > 0);
     }
     return result;
-  }
-
-  private static void settle() throws LabException {
-    try {
-      Thread.sleep(SETTLE_MILLIS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new LabException("interrupted while waiting for probes");
-    }
   }
 
   /**
