@@ -29,6 +29,7 @@ public final class RulesetAnalysis {
   private final Map<Path, Map<Start, SetEngine.Outcome>> leaks = new EnumMap<>(Path.class);
   private Reachability reachability;
   private int outputStart = -1;
+  private long markBits = -1;
 
   /**
    * Which packets of the OUTPUT scenario a leak computation starts from. Each is a class of
@@ -46,7 +47,8 @@ public final class RulesetAnalysis {
     OPEN_CONNECTIONS,
     /**
      * The first packet of a new connection carrying a non-zero packet mark, as WireGuard's
-     * socket and any process with CAP_NET_ADMIN (SO_MARK) can set from the start.
+     * socket and any process with CAP_NET_ADMIN (SO_MARK) can set from the start; only marks
+     * the rules can tell from no mark (see {@link #testedMarkBits}).
      */
     MARKED_PACKETS
   }
@@ -147,9 +149,30 @@ public final class RulesetAnalysis {
       case NEW_CONNECTIONS -> outputStart();
       case OPEN_CONNECTIONS -> buildOutputStart(space.stateIn(List.of(ConnState.ESTABLISHED, ConnState.RELATED)),
           space.mark.eq(0), Bdd.TRUE);
-      case MARKED_PACKETS -> buildOutputStart(space.stateIn(List.of(ConnState.NEW)), space.bdd().not(space.mark.eq(0)),
-          space.ctmark.eq(0));
+      case MARKED_PACKETS -> buildOutputStart(space.stateIn(List.of(ConnState.NEW)),
+          space.bdd().not(space.mark.masked(BigInteger.ZERO, BigInteger.valueOf(testedMarkBits()))), space.ctmark.eq(0));
     };
+  }
+
+  /**
+   * The mark bits any rule tests ({@code -m mark}, {@code -m connmark}). Rules rewrite marks
+   * bit by bit (MARK, CONNMARK), so a mark without any of these bits fares exactly as no mark
+   * does: the marked scenario needs only marks with one of them set, and none when no rule
+   * tests a mark. Far fewer packets than every non-zero mark, at no loss.
+   */
+  public long testedMarkBits() {
+    if (markBits < 0) {
+      long bits = 0;
+      for (org.ksaudit.model.Table t : ruleset.tables()) {
+        for (org.ksaudit.model.Chain c : t.chains()) {
+          for (org.ksaudit.model.Rule r : c.rules()) {
+            for (Condition cond : engine.decode(t, r).conditions()) if (cond instanceof Condition.MarkIs m) bits |= m.mask();
+          }
+        }
+      }
+      markBits = bits & 0xffffffffL;
+    }
+    return markBits;
   }
 
   private int buildOutputStart() {
@@ -215,7 +238,14 @@ public final class RulesetAnalysis {
     return computed;
   }
 
+  /** Drops a cached OUTPUT outcome once its user has taken what it needs (memory on large rulesets). */
+  public void forgetLeaks(Start start) {
+    Map<Start, SetEngine.Outcome> byStart = leaks.get(Path.OUTPUT);
+    if (byStart != null) byStart.remove(start);
+  }
+
   private SetEngine.Outcome computeLeaks(Path p, Start st) {
+    if (st == Start.MARKED_PACKETS && testedMarkBits() == 0) return new SetEngine.Outcome(Map.of(), Map.of());
     int start = p == Path.FORWARD ? forwardStart() : start(st);
     SetEngine.Outcome o = engine.run(p, start, SetEngine.Routing.anyOf(routable()), Recorder.NONE);
     int notLocal = space.bdd().not(space.dstTypeIn(List.of(AddrType.LOCAL)));
@@ -224,7 +254,8 @@ public final class RulesetAnalysis {
       int l = space.bdd().and(s, notLocal);
       if (l != Bdd.FALSE) by.put(d, l);
     });
-    return new SetEngine.Outcome(o.verdicts(), by);
+    // only the new-connection scenario's verdicts have users; the others' would only hold memory
+    return new SetEngine.Outcome(st == Start.NEW_CONNECTIONS ? o.verdicts() : Map.of(), by);
   }
 
   /** The sets this analysis caches, which the engine's collections must keep. */

@@ -113,6 +113,8 @@ final class LeakPartition {
     s.collectIfDue(keep(out, kept));
     openConnections(out, a, open, newLeaks, b.or(endpointAddrs, lan), kept);
     markedPackets(out, a, marked, newLeaks, b.or(intended, lan), kept);
+    a.forgetLeaks(RulesetAnalysis.Start.OPEN_CONNECTIONS);
+    a.forgetLeaks(RulesetAnalysis.Start.MARKED_PACKETS);
     return out;
   }
 
