@@ -30,6 +30,12 @@ public final class PacketSpace {
   public final BitField oif;
   public final BitField iif;
   public final BitField state;
+  /**
+   * Not a packet field: which start of an analysis a packet came from, so that several
+   * scenarios share one walk of the rules (no rule can test or change it). Next to the
+   * conntrack state and the marks, where the scenarios differ, so their sets share the rest.
+   */
+  public final BitField scenario;
   public final BitField socket;
   public final BitField proto;
   public final BitField dstType;
@@ -83,6 +89,7 @@ public final class PacketSpace {
     unknownPool = bdd.addVars(UNKNOWN_POOL);
     oif = field("oif", ifBits);
     iif = field("iif", ifBits);
+    scenario = field("scenario", 2);
     state = field("state", bitsFor(STATES));
     socket = field("socket", 1);
     BitField[] m = interleaved("mark", "ctmark", 32);
@@ -275,6 +282,7 @@ public final class PacketSpace {
     int r = Bdd.TRUE;
     for (int v = headerVars - 1; v >= headerFirst; v--) {
       if (v >= unknownPool && v < unknownPool + UNKNOWN_POOL) continue;
+      if (scenario.varSet().contains(v)) continue;
       r = a[v] ? bdd.mk(v, Bdd.FALSE, r) : bdd.mk(v, r, Bdd.FALSE);
     }
     return r;
