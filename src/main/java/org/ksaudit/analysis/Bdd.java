@@ -48,6 +48,8 @@ public final class Bdd {
 
   /** Memo of the unary walks (quantification, flips, counting): node -> result, for one walk at a time. */
   private final Memo memo = new Memo();
+  /** Memo of {@link #replace}'s own walk, which calls quantification (and so {@link #memo}) inside it. */
+  private final Memo outer = new Memo();
 
   public Bdd() {
     int cap = 1 << 16;
@@ -159,7 +161,12 @@ public final class Bdd {
    */
   public boolean collectionDue() {
     if (collectEvery == 0) return true;
-    return nodeCount() - liveAfterCollect >= Math.max(collectEvery, liveAfterCollect / 2);
+    int garbage = nodeCount() - liveAfterCollect;
+    if (garbage >= Math.max(collectEvery, liveAfterCollect / 2)) return true;
+    // the store is about to double: reclaim first when a good part of it may be garbage, so
+    // that a large ruleset's store grows with what it keeps, not with what it made
+    int cap = nodes.length / 4;
+    return freeCount < cap / 16 && size > cap - cap / 8 && garbage > cap / 8;
   }
 
   /**
@@ -374,6 +381,32 @@ public final class Bdd {
   public int exists(int a, VarSet vs) {
     memo.clear();
     return quant(a, vs, true);
+  }
+
+  /**
+   * {@code (exists vs. a) and r} for an {@code r} that tests only variables of {@code vs}
+   * (or later ones): a field's constraint replaced by another. Above the first variable of
+   * {@code vs} the result has the shape of {@code a}, so it is rebuilt from the nodes that
+   * already exist; only the parts at and below that variable are computed anew. Quantifying
+   * first and intersecting after would copy all of {@code a} once in between (on a kube-proxy
+   * dump, millions of nodes for one reroute).
+   */
+  public int replace(int a, VarSet vs, int r) {
+    outer.clear();
+    return replaceRec(a, vs, r);
+  }
+
+  private int replaceRec(int a, VarSet vs, int r) {
+    if (a == FALSE) return FALSE;
+    int va = nodes[4 * a];
+    if (a == TRUE || va >= vs.min()) return and(exists(a, vs), r);
+    int known = outer.get(a);
+    if (known >= 0) return known;
+    int l = replaceRec(nodes[4 * a + 1], vs, r);
+    int h = replaceRec(nodes[4 * a + 2], vs, r);
+    int res = mk(va, l, h);
+    outer.put(a, res);
+    return res;
   }
 
   /** Universal quantification: the packets that match {@code a} for every value of the variables. */

@@ -137,7 +137,7 @@ public final class SetEngine {
         sink.stopped.forEach((v, s) -> stopped.merge(v, s, b::or));
       }
       if (stage.reroutes() && routing.reroute() && rewrites(table)) {
-        next.replaceAll((d, s) -> b.and(space.oif.forget(s), routing.routable()));
+        next.replaceAll((d, s) -> b.replace(s, space.oif.varSet(), routing.routable()));
       }
       forget(next);
       forget(flows);

@@ -131,6 +131,16 @@ class PacketSetAlgebraTest {
   }
 
   @Test
+  void replaceIsQuantifyThenIntersect() {
+    for (int i = 0; i < ROUNDS; i++) {
+      int x = randomSet(3);
+      int r = s.oifIn(List.of(rnd.nextInt(s.interfaces().size()), rnd.nextInt(s.interfaces().size())));
+      if (i % 7 == 0) r = Bdd.TRUE;
+      assertEquals(b.and(s.oif.forget(x), r), b.replace(x, s.oif.varSet(), r));
+    }
+  }
+
+  @Test
   void quantifiersAreDual() {
     for (int i = 0; i < ROUNDS / 4; i++) {
       int x = randomSet(3);
