@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.ksaudit.analysis.Path;
 import org.ksaudit.analysis.RulesetAnalysis;
 import org.ksaudit.model.Family;
 import org.ksaudit.model.Ruleset;
@@ -57,13 +58,25 @@ public final class AuditContext {
     REACHABILITY
   }
 
-  public RulesetAnalysis analysis(Ruleset rs, Purpose purpose) {
+  /**
+   * Computes what the forward-leak and reachability checks need, for every ruleset: the
+   * audit runs this on a second thread while the OUTPUT leak checks run (the analyses of
+   * different purposes share nothing but the immutable rulesets).
+   */
+  void prepareForwardAndReachability() {
+    for (Ruleset rs : rulesets) {
+      analysis(rs, Purpose.REACHABILITY).reachability();
+      analysis(rs, Purpose.FORWARD_LEAKS).leaks(Path.FORWARD);
+    }
+  }
+
+  public synchronized RulesetAnalysis analysis(Ruleset rs, Purpose purpose) {
     return analyses.computeIfAbsent(purpose, p -> new EnumMap<>(Family.class))
         .computeIfAbsent(rs.family(), f -> new RulesetAnalysis(rs, tunnels, FAMILIAR));
   }
 
   /** Forgets the analyses of a purpose (and what was computed from them). */
-  void release(Purpose purpose) {
+  synchronized void release(Purpose purpose) {
     analyses.remove(purpose);
     if (purpose == Purpose.OUTPUT_LEAKS) parts.clear();
   }

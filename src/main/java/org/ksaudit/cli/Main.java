@@ -29,7 +29,7 @@ public final class Main {
     // descriptions are written as lines of up to ~95 characters; picocli's 80 would break them mid-sentence
     cl.setUsageHelpWidth(100);
     cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
-      e.println("ksaudit: internal error: " + oneLine(ex) + " (please report this)");
+      e.println(failure(ex));
       return ExitCodes.INTERNAL;
     });
     cl.setParameterExceptionHandler((ex, a) -> {
@@ -44,10 +44,23 @@ public final class Main {
       e.flush();
       return code;
     } catch (RuntimeException | StackOverflowError | OutOfMemoryError ex) {
-      e.println("ksaudit: internal error: " + oneLine(ex) + " (please report this)");
+      e.println(failure(ex));
       e.flush();
       return ExitCodes.INTERNAL;
     }
+  }
+
+  /**
+   * The one line for a failure of ksaudit itself. Running out of memory is not a bug but a
+   * limit the user can raise: say which and how.
+   */
+  static String failure(Throwable t) {
+    if (t instanceof OutOfMemoryError) {
+      long mib = Runtime.getRuntime().maxMemory() >> 20;
+      return "ksaudit: out of memory (Java heap limit " + mib + " MiB): this ruleset needs a larger heap; run again with"
+          + " KSAUDIT_JAVA_OPTS=-Xmx" + Math.max(2, 2 * ((mib + 1023) / 1024)) + "g ./ksaudit ... (or java -Xmx... -jar ksaudit.jar)";
+    }
+    return "ksaudit: internal error: " + oneLine(t) + " (please report this)";
   }
 
   static String oneLine(Throwable t) {
