@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Times `ksaudit check` end to end (JVM start, parse, audit, report; -Xmx1g) on generated
+# Times `ksaudit check` end to end (JVM start, parse, audit, report; the JVM's default heap, or
+# the options in KSAUDIT_JAVA_OPTS as the ./ksaudit launcher takes them) on generated
 # kube-proxy-style dumps next to `iptables-restore --test` on the same files, in one run, and
 # prints the time ratio and ksaudit's peak memory. The dumps come from the syntax tests' generator
 # (org.ksaudit.oracle.KubeProxyDumpGenerator, fixed seed). iptables-restore runs in a scratch
@@ -8,6 +9,7 @@
 #   bench/run.sh                      sizes 1000 10000 100000 (lines)
 #   SIZES="1000 10000" bench/run.sh   other sizes
 #   KSAUDIT_BUILD_DIR=/tmp/b bench/run.sh   build elsewhere
+#   KSAUDIT_JAVA_OPTS=-Xmx1g bench/run.sh    with a heap limit (a run that hits it is shown as failed)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build="${KSAUDIT_BUILD_DIR:-$PWD/target}"
@@ -35,11 +37,12 @@ for n in $sizes; do
     || { echo "bench: iptables-restore --test refused $dump" >&2; exit 1; }
   ipt=$(tail -1 "$work/ipt.time")
   # exit 1 (findings) is the expected outcome of auditing a kube-proxy dump; 3 is an internal error
-  /usr/bin/time -f '%e %M' -o "$work/ks.time" java -Xmx1g -jar "$build/ksaudit.jar" check "$dump" >"$work/out" 2>"$work/err" || true
+  # shellcheck disable=SC2086
+  /usr/bin/time -f '%e %M' -o "$work/ks.time" java ${KSAUDIT_JAVA_OPTS:-} -jar "$build/ksaudit.jar" check "$dump" >"$work/out" 2>"$work/err" || true
   ks=$(tail -1 "$work/ks.time")
   secs=${ks% *}
   kb=${ks#* }
-  if grep -q 'internal error' "$work/err"; then
+  if grep -q 'internal error\|out of memory' "$work/err"; then
     printf '%-8s %-8s %-24s %-16s %-8s %s\n' "$n" "$rules" "${ipt} s" "failed" "-" "$(head -1 "$work/err")"
     continue
   fi

@@ -135,19 +135,7 @@ class ForwardKernelBehaviourTest {
       Optional<Ruleset> rs = file.isPresent() ? Optional.of(parse(file.get(), f)) : Optional.empty();
       Set<BigInteger> addrs = new LinkedHashSet<>();
       Set<Integer> ports = new LinkedHashSet<>(List.of(53, 80, 443, 8080, 1194, 123, 51820));
-      if (rs.isPresent()) {
-        Mentions m = Mentions.of(rs.get());
-        for (BigInteger a : m.addresses()) {
-          addrs.add(a);
-          addrs.add(a.add(BigInteger.ONE));
-          addrs.add(a.subtract(BigInteger.ONE));
-        }
-        for (int p : m.ports()) {
-          ports.add(p);
-          if (p > 0) ports.add(p - 1);
-          if (p < 65535) ports.add(p + 1);
-        }
-      }
+      rs.ifPresent(r -> KernelBehaviourTest.addBoundaries(r, addrs, ports));
       for (int i = 0; i < 3; i++) addrs.add(randomAddress(f, rnd));
       String dflt = defaultSource(f);
       BigInteger dfltAddr = IpText.parse(f, dflt).orElseThrow();

@@ -152,19 +152,7 @@ class KernelBehaviourTest {
       Optional<Ruleset> rs = ruleset(f == Family.IPV4 ? c.v4() : c.v6(), f);
       Set<BigInteger> addrs = new LinkedHashSet<>();
       Set<Integer> ports = new LinkedHashSet<>(List.of(53, 443, 1194, 123, 51820));
-      if (rs.isPresent()) {
-        Mentions m = Mentions.of(rs.get());
-        for (BigInteger a : m.addresses()) {
-          addrs.add(a);
-          addrs.add(a.add(BigInteger.ONE));
-          addrs.add(a.subtract(BigInteger.ONE));
-        }
-        for (int p : m.ports()) {
-          ports.add(p);
-          if (p > 0) ports.add(p - 1);
-          if (p < 65535) ports.add(p + 1);
-        }
-      }
+      rs.ifPresent(r -> addBoundaries(r, addrs, ports));
       for (int i = 0; i < (rs.isPresent() ? 4 : 2); i++) addrs.add(randomAddress(f, rnd));
       List<BigInteger> usable = addrs.stream().filter(a -> probeable(f, a)).limit(rs.isPresent() ? 24 : 2).toList();
       List<Integer> portList = new ArrayList<>(ports);
@@ -188,6 +176,24 @@ class KernelBehaviourTest {
   }
 
   /** An address a probe can be sent to from the oracle: no multicast, loopback, link-local, or its own. */
+  /**
+   * The values where a rule's verdict may change: every address and port the rules name, and
+   * their neighbours (one below, one above), added to {@code addrs} and {@code ports}.
+   */
+  static void addBoundaries(Ruleset rs, Set<BigInteger> addrs, Set<Integer> ports) {
+    Mentions m = Mentions.of(rs);
+    for (BigInteger a : m.addresses()) {
+      addrs.add(a);
+      addrs.add(a.add(BigInteger.ONE));
+      addrs.add(a.subtract(BigInteger.ONE));
+    }
+    for (int p : m.ports()) {
+      ports.add(p);
+      if (p > 0) ports.add(p - 1);
+      if (p < 65535) ports.add(p + 1);
+    }
+  }
+
   static boolean probeable(Family f, BigInteger a) {
     if (a.signum() < 0 || a.bitLength() > f.bits()) return false;
     List<String> special = f == Family.IPV4
