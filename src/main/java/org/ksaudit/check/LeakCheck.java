@@ -72,10 +72,11 @@ abstract class LeakCheck implements Check {
 
   /**
    * The example packet in words, for a part whose packets the lab cannot send as a probe (a
-   * packet of an open connection, a marked packet): the finding has no {@link Witness} then.
+   * packet of an open connection, a marked packet): the message says what kind of packet the
+   * witness is, which a reader of the message alone would otherwise miss.
    */
   static String example(LeakPart p, Witnesses.Picked w) {
-    if (w.witness().isPresent() || p.start() == RulesetAnalysis.Start.NEW_CONNECTIONS) return "";
+    if (p.start() == RulesetAnalysis.Start.NEW_CONNECTIONS) return "";
     Packet pk = w.packet();
     Family f = pk.family();
     String host = IpText.format(f, pk.dst());

@@ -55,9 +55,9 @@ final class Witnesses {
   }
 
   /**
-   * A member of {@code set}, which leaks from {@code start}. Only members of a new connection
-   * without a mark become a {@link Witness}: that is the shape the lab and {@code ksaudit trace}
-   * replay. The others keep their packet and trace, and the finding's message describes them.
+   * A member of {@code set}, which leaks from {@code start}, as a {@link Witness} when it has a
+   * probe's shape; a witness of an open connection or a marked packet carries its state or
+   * mark and is not {@link Witness#replayable() replayable} as a probe.
    */
   static Picked pick(RulesetAnalysis a, Path path, int set, List<Integer> preferences, RulesetAnalysis.Start start) {
     PacketSpace s = a.space();
@@ -96,8 +96,8 @@ final class Witnesses {
     Packet first = startPacket(orig, start);
     Map<UnknownKey, Boolean> outcomes = s.readUnknowns(asg);
     ConcreteInterpreter.Result r = new ConcreteInterpreter(a.ruleset(), UnknownOracle.of(outcomes)).run(path, first);
-    boolean asProbe = probeShaped && start == RulesetAnalysis.Start.NEW_CONNECTIONS;
-    return new Picked(asProbe ? asWitness(first, fin, path) : Optional.empty(), first, certainty, r.steps());
+    Optional<Witness> w = probeShaped ? asWitness(first, fin, path) : Optional.empty();
+    return new Picked(w, first, certainty, r.steps());
   }
 
   /**
@@ -143,7 +143,7 @@ final class Witnesses {
     else return Optional.empty();
     if (p.fragment() || fin.oif().isEmpty()) return Optional.empty();
     return Optional.of(new Witness(p.family(), proto, IpText.format(p.family(), p.dst()), proto.equals("icmp") ? -1 : p.dport(),
-        fin.oif()));
+        fin.oif(), p.state().name(), p.mark()));
   }
 
   /** Destinations a probe can be sent to: not multicast, broadcast, loopback, unspecified, reserved or link-local. */

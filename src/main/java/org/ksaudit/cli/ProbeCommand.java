@@ -18,6 +18,7 @@ import org.ksaudit.check.Endpoint;
 import org.ksaudit.check.Finding;
 import org.ksaudit.check.KillswitchAudit;
 import org.ksaudit.check.Sysctl;
+import org.ksaudit.check.Witness;
 import org.ksaudit.diagnostic.Diagnostic;
 import org.ksaudit.diagnostic.DiagnosticPrinter;
 import org.ksaudit.input.InputFile;
@@ -154,7 +155,9 @@ public final class ProbeCommand implements Callable<Integer> {
     AuditOptions options = new AuditOptions(tunnel == null ? List.of() : List.of(tunnel), eps, lans, sysctl);
     List<LeakProber.WitnessRef> witnesses = new ArrayList<>();
     for (Finding f : KillswitchAudit.audit(rulesets, options)) {
-      f.witness().ifPresent(w -> witnesses.add(new LeakProber.WitnessRef(f.id(), f.category().jsonName(), w)));
+      // the lab sends new connections without a mark; an open connection's or a marked packet's witness is not a probe
+      f.witness().filter(Witness::replayable)
+          .ifPresent(w -> witnesses.add(new LeakProber.WitnessRef(f.id(), f.category().jsonName(), w)));
     }
     try {
       LabPlan plan = LabPlanner.plan(rulesets,

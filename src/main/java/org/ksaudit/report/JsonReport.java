@@ -10,7 +10,7 @@ import org.ksaudit.diagnostic.Severity;
 /**
  * The audit as one JSON document:
  * {@code {"tool":"ksaudit","version":…,"files":[…],"findings":[{"id","category","severity",
- * "certainty","file","line","column","message","witness":{"family","proto","dst","dport","oif"},
+ * "certainty","file","line","column","message","witness":{"family","proto","dst","dport","oif"[,"state"][,"mark"]},
  * "trace":[{"file","line","chain","target"}]}],"summary":{"error":n,"warning":n,"info":n}}}.
  * Syntax diagnostics, when there are any, come in a "diagnostics" array beside the findings.
  */
@@ -68,7 +68,11 @@ public final class JsonReport {
 
   static void witness(Json j, Witness w) {
     j.raw("{").key("family").str(w.family().label()).comma().key("proto").str(w.proto()).comma().key("dst").str(w.dst())
-        .comma().key("dport").num(w.dport()).comma().key("oif").str(w.oif()).raw("}");
+        .comma().key("dport").num(w.dport()).comma().key("oif").str(w.oif());
+    // only for a packet that is not a new connection without a mark: the documented five fields stay as they were
+    if (!w.state().equals("NEW")) j.comma().key("state").str(w.state());
+    if (w.mark() != 0) j.comma().key("mark").num(w.mark());
+    j.raw("}");
   }
 
   static void trace(Json j, List<TraceStep> steps) {

@@ -1,6 +1,7 @@
 package org.ksaudit.check;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -36,7 +37,11 @@ class MarkedPacketLeakTest {
       assertEquals(Certainty.POSSIBLE, f.certainty());
       assertTrue(f.message().contains("mark 0xca6c"), f.message());
       assertTrue(f.message().contains("with mark 0xca6c"), f.message());
-      assertTrue(f.witness().isEmpty());
+      Witness w = f.witness().orElseThrow();
+      assertEquals(0xca6cL, w.mark(), w.toString());
+      assertEquals("NEW", w.state());
+      assertFalse(w.replayable());
+      assertTrue(w.describe().endsWith(" with mark 0xca6c"), w.describe());
       Location l = f.location().orElseThrow();
       assertEquals(8, l.pos().line());
       assertTrue(l.sourceLine().substring(l.pos().column() - 1).startsWith("--mark 0xca6c"), l.sourceLine());

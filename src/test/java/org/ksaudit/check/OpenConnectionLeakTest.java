@@ -43,8 +43,12 @@ class OpenConnectionLeakTest {
     assertEquals(Optional.of(6), f.line());
     assertEquals("--ctstate RELATED,ESTABLISHED", f.location().orElseThrow().sourceLine()
         .substring(f.location().get().pos().column() - 1).substring(0, f.location().get().length()));
-    // not a probe: a new connection to the same place is refused, so no replayable witness
-    assertTrue(f.witness().isEmpty());
+    // a witness, but not a probe: a new connection to the same place is refused
+    Witness w = f.witness().orElseThrow();
+    assertFalse(w.replayable(), w.toString());
+    assertTrue(w.state().equals("ESTABLISHED") || w.state().equals("RELATED"), w.toString());
+    assertEquals(0, w.mark());
+    assertTrue(w.describe().contains(" in state " + w.state()), w.describe());
     assertTrue(f.message().contains("except 198.51.100.1"), f.message());
     assertTrue(f.message().contains("in state ESTABLISHED"), f.message());
     assertEquals(6, f.trace().get(f.trace().size() - 1).line());

@@ -26,7 +26,7 @@ class WitnessReplayTest {
     for (Fixtures.Pair p : Fixtures.pairs()) {
       List<Finding> findings = KillswitchAudit.audit(p.rulesets(), p.options());
       for (Finding f : findings) {
-        if (f.witness().isEmpty() || f.certainty() != Certainty.DEFINITE) continue;
+        if (f.witness().isEmpty() || !f.witness().get().replayable() || f.certainty() != Certainty.DEFINITE) continue;
         Witness w = f.witness().get();
         Optional<Ruleset> rs = p.rulesets().stream().filter(r -> r.family() == w.family()).findFirst();
         Tracer.Traced t = new Tracer(rs, List.of(w.oif())).trace(packet(w));
