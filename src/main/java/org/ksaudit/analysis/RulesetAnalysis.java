@@ -8,8 +8,11 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.ksaudit.model.Chain;
 import org.ksaudit.model.Family;
+import org.ksaudit.model.Rule;
 import org.ksaudit.model.Ruleset;
+import org.ksaudit.model.Table;
 import org.ksaudit.model.value.Cidr;
 import org.ksaudit.model.value.InterfaceName;
 
@@ -52,7 +55,16 @@ public final class RulesetAnalysis {
      * socket and any process with CAP_NET_ADMIN (SO_MARK) can set from the start; only marks
      * the rules can tell from no mark (see {@link #testedMarkBits}).
      */
-    MARKED_PACKETS
+    MARKED_PACKETS,
+    /**
+     * Copies a TEE rule sends to its gateway. The kernel gives a copy the "untracked"
+     * conntrack entry (state UNTRACKED, no connection mark), keeps the packet mark, and sends
+     * it with ip_local_out, so it crosses the OUTPUT hooks again (TEE does not copy a copy)
+     * through whatever interface routes to the gateway. The header is the original's at a TEE
+     * rule: any packet that rule's own matches take (the chains that lead to it may take
+     * fewer: copies are "possible" leaks). Walked only when a rule uses TEE.
+     */
+    TEE_COPIES
   }
 
   /**
@@ -153,6 +165,37 @@ public final class RulesetAnalysis {
           space.mark.eq(0), Bdd.TRUE);
       case MARKED_PACKETS -> buildOutputStart(space.stateIn(List.of(ConnState.NEW)),
           space.bdd().not(space.mark.masked(BigInteger.ZERO, BigInteger.valueOf(testedMarkBits()))), space.ctmark.eq(0));
+      // a copy may lose its socket (owner matches then fail): either way
+      case TEE_COPIES -> space.bdd().and(teeCopied(), space.socket.forget(buildOutputStart(
+          space.stateIn(List.of(ConnState.UNTRACKED)), Bdd.TRUE, space.ctmark.eq(0))));
+    };
+  }
+
+  /** Headers a TEE rule copies: the union of what every TEE rule's own matches take. */
+  private int teeCopied() {
+    Bdd b = space.bdd();
+    int out = Bdd.FALSE;
+    for (Table t : ruleset.tables()) {
+      for (Chain c : t.chains()) {
+        for (Rule r : c.rules()) {
+          if (isTee(r)) out = b.or(out, engine.conditionOf(t, r, new StageView(true, true)));
+        }
+      }
+    }
+    return out;
+  }
+
+  private static boolean isTee(Rule r) {
+    return r.target().filter(t -> t.name().equals("TEE")).isPresent();
+  }
+
+  /** Whether a start can have packets at all: marked ones only when a rule tests a mark, copies only when a rule uses TEE. */
+  private boolean walks(Start st) {
+    return switch (st) {
+      case MARKED_PACKETS -> testedMarkBits() != 0;
+      case TEE_COPIES -> ruleset.tables().stream().flatMap(t -> t.chains().stream()).flatMap(c -> c.rules().stream())
+          .anyMatch(RulesetAnalysis::isTee);
+      default -> true;
     };
   }
 
@@ -256,7 +299,7 @@ public final class RulesetAnalysis {
     List<Start> walked = new ArrayList<>();
     int start = Bdd.FALSE;
     for (Start st : Start.values()) {
-      if (st == Start.MARKED_PACKETS && testedMarkBits() == 0) continue;
+      if (!walks(st)) continue;
       walked.add(st);
       start = b.or(start, b.and(start(st), space.scenario.eq(st.ordinal())));
     }
@@ -292,7 +335,7 @@ public final class RulesetAnalysis {
   }
 
   private SetEngine.Outcome computeLeaks(Path p, Start st) {
-    if (st == Start.MARKED_PACKETS && testedMarkBits() == 0) return new SetEngine.Outcome(Map.of(), Map.of());
+    if (!walks(st)) return new SetEngine.Outcome(Map.of(), Map.of());
     int start = p == Path.FORWARD ? forwardStart() : start(st);
     SetEngine.Outcome o = engine.run(p, start, SetEngine.Routing.anyOf(routable()), Recorder.NONE);
     int notLocal = space.bdd().not(space.dstTypeIn(List.of(AddrType.LOCAL)));

@@ -34,7 +34,9 @@ public final class DirectLeakCheck extends LeakCheck {
       connections opened through the tunnel carry the tunnel's source address, which the
       kernel may refuse to send from once that address is gone; but connections whose source
       address stays (opened before the VPN came up, or a tunnel device that stays while its
-      routes go) keep sending in clear.""",
+      routes go) keep sending in clear. Copies a TEE rule sends to its gateway (state
+      UNTRACKED; they cross the OUTPUT chains again) are reported the same way when a rule
+      lets them out.""",
       """
       When the tunnel goes down (the VPN process crashes, the network changes, the server is
       unreachable), the routes through the tunnel disappear and the kernel sends packets out
@@ -91,6 +93,9 @@ public final class DirectLeakCheck extends LeakCheck {
     String packets = SetText.protocols(s, p.set()) + " to " + SetText.destinations(p.analysis(), p.set());
     if (!open(p)) return packets;
     String v6 = s.family() == Family.IPV6 ? "IPv6 " : "";
+    if (p.start() == RulesetAnalysis.Start.TEE_COPIES)
+      return v6 + "copies a TEE rule sends to its gateway (conntrack state UNTRACKED; " + packets
+          + ", which the rules refuse as new connections)";
     return v6 + "packets of connections that were open when the tunnel went down (conntrack state ESTABLISHED or "
         + "RELATED; " + packets + ", which the rules refuse as new connections)";
   }
@@ -102,10 +107,12 @@ public final class DirectLeakCheck extends LeakCheck {
 
   @Override
   List<String> pointAt(LeakPart p) {
+    if (p.start() == RulesetAnalysis.Start.TEE_COPIES) return List.of("--ctstate", "--state", "-o", "--out-interface");
     return open(p) ? List.of("--ctstate", "--state") : pointAt();
   }
 
+  /** Packets that are no new connection: of an open connection, or a TEE copy. */
   private static boolean open(LeakPart p) {
-    return p.start() == RulesetAnalysis.Start.OPEN_CONNECTIONS;
+    return p.start() == RulesetAnalysis.Start.OPEN_CONNECTIONS || p.start() == RulesetAnalysis.Start.TEE_COPIES;
   }
 }

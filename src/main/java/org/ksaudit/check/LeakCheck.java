@@ -45,6 +45,8 @@ abstract class LeakCheck implements Check {
 
   /** How sure the finding is: what the engine computed for the witness, by default. */
   Certainty certainty(LeakPart part, Witnesses.Picked picked) {
+    // a TEE rule's own matches may take more than the chains leading to it pass: not proved
+    if (part.start() == RulesetAnalysis.Start.TEE_COPIES) return Certainty.POSSIBLE;
     return picked.certainty();
   }
 
@@ -83,8 +85,8 @@ abstract class LeakCheck implements Check {
     String proto = pk.proto() == Packet.TCP ? "tcp" : pk.proto() == Packet.UDP ? "udp"
         : pk.isIcmp() ? (f == Family.IPV4 ? "icmp" : "icmpv6") : "protocol " + pk.proto();
     String dst = pk.hasPorts() ? (f == Family.IPV6 ? "[" + host + "]" : host) + ":" + pk.dport() : host;
-    String extra = p.start() == RulesetAnalysis.Start.OPEN_CONNECTIONS
-        ? "in state " + pk.state() : "with mark 0x" + Long.toHexString(pk.mark());
+    String extra = p.start() == RulesetAnalysis.Start.MARKED_PACKETS
+        ? "with mark 0x" + Long.toHexString(pk.mark()) : "in state " + pk.state();
     return "; for example " + f.label() + " " + proto + " " + dst + " out " + pk.oif() + " " + extra;
   }
 

@@ -49,6 +49,7 @@ final class LeakPartition {
     // all engine runs before the sets below are made: a run may collect nodes nobody registered
     Map<Decider, Integer> open = a.leaks(Path.OUTPUT, RulesetAnalysis.Start.OPEN_CONNECTIONS).acceptedBy();
     Map<Decider, Integer> marked = a.leaks(Path.OUTPUT, RulesetAnalysis.Start.MARKED_PACKETS).acceptedBy();
+    Map<Decider, Integer> copies = a.leaks(Path.OUTPUT, RulesetAnalysis.Start.TEE_COPIES).acceptedBy();
 
     List<Endpoint> endpoints = new ArrayList<>(ctx.endpoints(fam));
     if (endpoints.isEmpty()) {
@@ -111,32 +112,36 @@ final class LeakPartition {
     newLeaks = s.possibly(newLeaks);
     List<Integer> kept = List.of(newLeaks, intended, endpointAddrs, lan);
     s.collectIfDue(keep(out, kept));
-    openConnections(out, a, open, newLeaks, b.or(endpointAddrs, lan), kept);
+    openConnections(out, a, open, newLeaks, b.or(endpointAddrs, lan), kept, RulesetAnalysis.Start.OPEN_CONNECTIONS);
+    openConnections(out, a, copies, newLeaks, b.or(endpointAddrs, lan), kept, RulesetAnalysis.Start.TEE_COPIES);
     markedPackets(out, a, marked, newLeaks, b.or(intended, lan), kept);
     a.forgetLeaks(RulesetAnalysis.Start.OPEN_CONNECTIONS);
     a.forgetLeaks(RulesetAnalysis.Start.MARKED_PACKETS);
+    a.forgetLeaks(RulesetAnalysis.Start.TEE_COPIES);
     return out;
   }
 
   /**
-   * Packets of connections open when the tunnel went down, as far as they are not the first
-   * packet of a new connection the rules let out all the same (that one is reported above,
-   * with the connections' later packets implied), and not for the VPN server or a declared
-   * LAN: those were routed through the physical interface while the tunnel was up too, so
-   * losing the tunnel changes nothing for them.
+   * Packets of connections open when the tunnel went down (or copies TEE sends, which are no
+   * new connection either), as far as they are not the first packet of a new connection the
+   * rules let out all the same (that one is reported above, with the connections' later
+   * packets implied), and not for the VPN server or a declared LAN: those were routed through
+   * the physical interface while the tunnel was up too, so losing the tunnel changes nothing
+   * for them.
    */
   private static void openConnections(Map<Category, List<LeakPart>> out, RulesetAnalysis a, Map<Decider, Integer> open,
-      int newLeaks, int inClearAnyway, List<Integer> kept) {
+      int newLeaks, int inClearAnyway, List<Integer> kept, RulesetAnalysis.Start start) {
     PacketSpace s = a.space();
     Bdd b = s.bdd();
-    // the connection mark too: the new-connection scenario starts with none, an open connection may have one
-    int asNew = s.ctmark.forget(s.state.forget(s.origDst.forget(s.origDport.forget(newLeaks))));
+    // the connection mark, packet mark and socket too: the new-connection scenario starts with
+    // none and a socket, an open connection or a copy may differ
+    int asNew = s.socket.forget(s.mark.forget(s.ctmark.forget(s.state.forget(s.origDst.forget(s.origDport.forget(newLeaks))))));
     for (Map.Entry<Decider, Integer> e : open.entrySet()) {
       List<Integer> k = new ArrayList<>(kept);
       k.addAll(List.of(asNew, inClearAnyway));
       s.collectIfDue(keep(out, k));
       int x = b.diff(b.diff(e.getValue(), inClearAnyway), asNew);
-      add(out, Category.DIRECT_LEAK, new LeakPart(a, e.getKey(), x, false, RulesetAnalysis.Start.OPEN_CONNECTIONS));
+      add(out, Category.DIRECT_LEAK, new LeakPart(a, e.getKey(), x, false, start));
     }
   }
 

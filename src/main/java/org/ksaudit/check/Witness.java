@@ -9,12 +9,13 @@ import org.ksaudit.model.Family;
  * {@code proto} ("tcp", "udp", or "icmp" for an ICMP / ICMPv6 echo request) to {@code dst},
  * port {@code dport} (-1 for ICMP), leaving through {@code oif}; in conntrack state
  * {@code state} (NEW: the first packet of a connection; ESTABLISHED or RELATED: a packet of a
- * connection open when the tunnel went down) with packet mark {@code mark}. A new connection
+ * connection open when the tunnel went down; UNTRACKED: a copy a TEE rule sends) with packet
+ * mark {@code mark}. A new connection
  * without a mark has the shape of a probe of the lab and is {@link #replayable()}.
  */
 public record Witness(Family family, String proto, String dst, int dport, String oif, String state, long mark) {
   private static final Set<String> PROTOCOLS = Set.of("tcp", "udp", "icmp");
-  private static final Set<String> STATES = Set.of("NEW", "ESTABLISHED", "RELATED");
+  private static final Set<String> STATES = Set.of("NEW", "ESTABLISHED", "RELATED", "UNTRACKED");
 
   /** The first packet of a new connection, without a mark. */
   public Witness(Family family, String proto, String dst, int dport, String oif) {
@@ -28,7 +29,7 @@ public record Witness(Family family, String proto, String dst, int dport, String
     if (!PROTOCOLS.contains(proto)) throw new IllegalArgumentException("proto must be tcp, udp or icmp: " + proto);
     if (proto.equals("icmp") ? dport != -1 : dport < 0 || dport > 65535)
       throw new IllegalArgumentException("dport " + dport + " does not fit " + proto);
-    if (!STATES.contains(state)) throw new IllegalArgumentException("state must be NEW, ESTABLISHED or RELATED: " + state);
+    if (!STATES.contains(state)) throw new IllegalArgumentException("state must be NEW, ESTABLISHED, RELATED or UNTRACKED: " + state);
     if (mark < 0 || mark > 0xffffffffL) throw new IllegalArgumentException("mark out of range: " + mark);
   }
 

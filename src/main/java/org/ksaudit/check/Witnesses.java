@@ -112,6 +112,7 @@ final class Witnesses {
       case OPEN_CONNECTIONS -> orig.withState(orig.state() == ConnState.RELATED ? ConnState.RELATED : ConnState.ESTABLISHED)
           .withMark(0);
       case MARKED_PACKETS -> orig.withState(ConnState.NEW).withCtmark(0);
+      case TEE_COPIES -> orig.withState(ConnState.UNTRACKED).withCtmark(0);
     };
   }
 

@@ -134,23 +134,23 @@ class OpenConnectionKernelTest {
     }
   }
 
-  private static Netns add(List<Netns> made, String role) throws LabException {
+  static Netns add(List<Netns> made, String role) throws LabException {
     Netns n = Netns.create(role);
     made.add(n);
     return n;
   }
 
-  private static void ok(Exec.Result r) throws LabException {
+  static void ok(Exec.Result r) throws LabException {
     if (!r.ok()) throw new LabException("lab step failed: " + r.firstLine());
   }
 
-  private static String mac(Netns ns, String dev) throws LabException {
+  static String mac(Netns ns, String dev) throws LabException {
     Exec.Result r = ns.execOrThrow("cat", "/sys/class/net/" + dev + "/address");
     return r.stdout().strip();
   }
 
   /** Packets counted by the rule with this comment (iptables-save -c prints [packets:bytes] first). */
-  private static int counter(Netns ns, String table, String comment) throws LabException {
+  static int counter(Netns ns, String table, String comment) throws LabException {
     Exec.Result r = ns.execOrThrow("iptables-nft-save", "-c", "-t", table);
     for (String line : r.stdout().split("\n")) {
       if (line.contains("--comment " + comment) && line.startsWith("[")) {
