@@ -208,9 +208,9 @@ public final class RulesetAnalysis {
   public long testedMarkBits() {
     if (markBits < 0) {
       long bits = 0;
-      for (org.ksaudit.model.Table t : ruleset.tables()) {
-        for (org.ksaudit.model.Chain c : t.chains()) {
-          for (org.ksaudit.model.Rule r : c.rules()) {
+      for (Table t : ruleset.tables()) {
+        for (Chain c : t.chains()) {
+          for (Rule r : c.rules()) {
             for (Condition cond : engine.decode(t, r).conditions()) if (cond instanceof Condition.MarkIs m) bits |= m.mask();
           }
         }
