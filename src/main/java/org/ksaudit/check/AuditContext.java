@@ -5,6 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.ksaudit.analysis.Path;
 import org.ksaudit.analysis.RulesetAnalysis;
 import org.ksaudit.model.Family;
@@ -25,6 +27,7 @@ public final class AuditContext {
   private final List<InterfaceName> tunnels;
   private final Map<Purpose, Map<Family, RulesetAnalysis>> analyses = new EnumMap<>(Purpose.class);
   private final Map<Family, Map<Category, List<LeakPart>>> parts = new EnumMap<>(Family.class);
+  private final Set<Family> forwardTaken = ConcurrentHashMap.newKeySet();
 
   AuditContext(List<Ruleset> rulesets, AuditOptions options) {
     this.rulesets = List.copyOf(rulesets);
@@ -59,14 +62,20 @@ public final class AuditContext {
   }
 
   /**
-   * Computes what the forward-leak and reachability checks need, for every ruleset: the
+   * Computes what the reachability and forward-leak checks need, for every ruleset: the
    * audit runs this on a second thread while the OUTPUT leak checks run (the analyses of
-   * different purposes share nothing but the immutable rulesets).
+   * different purposes share nothing but the immutable rulesets). A forward analysis the
+   * first thread has taken meanwhile (see {@link #prepareForward()}) is left to it.
    */
-  void prepareForwardAndReachability() {
+  void prepareReachabilityAndForward() {
+    for (Ruleset rs : rulesets) analysis(rs, Purpose.REACHABILITY).reachability();
+    prepareForward();
+  }
+
+  /** Computes the forward leaks of every ruleset not taken by another thread yet: each is computed once, by whichever thread gets to it first. */
+  void prepareForward() {
     for (Ruleset rs : rulesets) {
-      analysis(rs, Purpose.REACHABILITY).reachability();
-      analysis(rs, Purpose.FORWARD_LEAKS).leaks(Path.FORWARD);
+      if (forwardTaken.add(rs.family())) analysis(rs, Purpose.FORWARD_LEAKS).leaks(Path.FORWARD);
     }
   }
 

@@ -40,6 +40,8 @@ public final class KillswitchAudit {
     Aside aside = twoThreads ? Aside.start(ctx) : Aside.NONE;
     for (Check c : checks()) if (c instanceof LeakCheck) out.addAll(c.run(ctx));
     ctx.release(AuditContext.Purpose.OUTPUT_LEAKS);
+    // the forward analysis the second thread has not started yet is done here, beside its reachability
+    if (twoThreads) ctx.prepareForward();
     aside.await();
     for (Check c : checks()) if (c instanceof ForwardLeakCheck) out.addAll(c.run(ctx));
     ctx.release(AuditContext.Purpose.FORWARD_LEAKS);
@@ -60,7 +62,7 @@ public final class KillswitchAudit {
     }
 
     static Aside start(AuditContext ctx) {
-      Aside a = new Aside(new Thread(ctx::prepareForwardAndReachability, "ksaudit-forward-and-reachability"));
+      Aside a = new Aside(new Thread(ctx::prepareReachabilityAndForward, "ksaudit-reachability-and-forward"));
       a.thread.setDaemon(true);
       a.thread.setUncaughtExceptionHandler((t, e) -> a.failure = e);
       a.thread.start();

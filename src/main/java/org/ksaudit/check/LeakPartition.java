@@ -133,9 +133,11 @@ final class LeakPartition {
       int newLeaks, int inClearAnyway, List<Integer> kept, RulesetAnalysis.Start start) {
     PacketSpace s = a.space();
     Bdd b = s.bdd();
-    // the connection mark, packet mark and socket too: the new-connection scenario starts with
-    // none and a socket, an open connection or a copy may differ
-    int asNew = s.socket.forget(s.mark.forget(s.ctmark.forget(s.state.forget(s.origDst.forget(s.origDport.forget(newLeaks))))));
+    // compared by what the application sent (the original destination and port: a new
+    // connection that DNAT sends elsewhere still gets out); the connection mark, packet mark
+    // and socket too: the new-connection scenario starts with none and a socket, an open
+    // connection or a copy may differ
+    int asNew = s.socket.forget(s.mark.forget(s.ctmark.forget(s.state.forget(s.dst.forget(s.dstType.forget(s.dport.forget(newLeaks)))))));
     for (Map.Entry<Decider, Integer> e : open.entrySet()) {
       List<Integer> k = new ArrayList<>(kept);
       k.addAll(List.of(asNew, inClearAnyway));
