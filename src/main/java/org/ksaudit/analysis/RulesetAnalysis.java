@@ -8,6 +8,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.IntUnaryOperator;
 import org.ksaudit.model.Chain;
 import org.ksaudit.model.Family;
 import org.ksaudit.model.Rule;
@@ -278,51 +279,47 @@ public final class RulesetAnalysis {
     Map<Start, SetEngine.Outcome> byStart = leaks.computeIfAbsent(path, p -> new EnumMap<>(Start.class));
     SetEngine.Outcome known = byStart.get(st);
     if (known != null) return known;
-    if (path == Path.OUTPUT && !outputWalked) {
-      outputWalked = true;
-      byStart.putAll(computeOutputLeaks());
-      return byStart.get(st);
-    }
-    SetEngine.Outcome computed = computeLeaks(path, st);
-    byStart.put(st, computed);
-    return computed;
+    // the first OUTPUT request walks every start at once; one forgotten since is walked alone
+    List<Start> starts = path == Path.OUTPUT && !outputWalked ? List.of(Start.values()) : List.of(st);
+    if (path == Path.OUTPUT) outputWalked = true;
+    byStart.putAll(walk(path, starts));
+    return byStart.get(st);
   }
 
   /**
-   * Every start of the OUTPUT scenario in one walk of the rules: each start's packets carry
-   * their own value of the {@link PacketSpace#scenario} tag, which no rule can see, and the
-   * outcome is split by it afterwards. One walk costs little more than the first, where three
-   * walks would cost three times as much on a large ruleset (kube-proxy's nat chains).
+   * One walk of the rules for several starts: each start's packets carry their own value of
+   * the {@link PacketSpace#scenario} tag, which no rule can see, and the outcome is split by
+   * it afterwards. One walk costs little more than the first, where a walk per start would
+   * cost that many times as much on a large ruleset (kube-proxy's nat chains). A single start
+   * is walked untagged, so its sets need no splitting.
    */
-  private Map<Start, SetEngine.Outcome> computeOutputLeaks() {
+  private Map<Start, SetEngine.Outcome> walk(Path path, List<Start> starts) {
     Bdd b = space.bdd();
-    List<Start> walked = new ArrayList<>();
+    List<Start> walked = starts.stream().filter(this::walks).toList();
+    boolean tagged = walked.size() > 1;
     int start = Bdd.FALSE;
-    for (Start st : Start.values()) {
-      if (!walks(st)) continue;
-      walked.add(st);
-      start = b.or(start, b.and(start(st), space.scenario.eq(st.ordinal())));
+    for (Start st : walked) {
+      int from = path == Path.FORWARD ? forwardStart() : start(st);
+      start = b.or(start, tagged ? b.and(from, space.scenario.eq(st.ordinal())) : from);
     }
-    SetEngine.Outcome o = engine.run(Path.OUTPUT, start, SetEngine.Routing.anyOf(routable()), Recorder.NONE);
+    SetEngine.Outcome o = engine.run(path, start, SetEngine.Routing.anyOf(routable()), Recorder.NONE);
     int notLocal = b.not(space.dstTypeIn(List.of(AddrType.LOCAL)));
     Map<Start, SetEngine.Outcome> out = new EnumMap<>(Start.class);
-    for (Start st : Start.values()) {
+    for (Start st : starts) {
       if (!walked.contains(st)) {
         out.put(st, new SetEngine.Outcome(Map.of(), Map.of()));
         continue;
       }
-      int tag = b.and(space.scenario.eq(st.ordinal()), notLocal);
+      int only = tagged ? space.scenario.eq(st.ordinal()) : Bdd.TRUE;
+      IntUnaryOperator untag = set -> tagged ? space.scenario.forget(set) : set;
       Map<Decider, Integer> by = new java.util.LinkedHashMap<>();
       o.acceptedBy().forEach((d, s) -> {
-        int l = space.scenario.forget(b.and(s, tag));
+        int l = untag.applyAsInt(b.and(s, b.and(only, notLocal)));
         if (l != Bdd.FALSE) by.put(d, l);
       });
       // only the new-connection scenario's verdicts have users; the others' would only hold memory
       Map<Verdict, Integer> verdicts = new EnumMap<>(Verdict.class);
-      if (st == Start.NEW_CONNECTIONS) {
-        int only = space.scenario.eq(st.ordinal());
-        o.verdicts().forEach((v, s) -> verdicts.put(v, space.scenario.forget(b.and(s, only))));
-      }
+      if (st == Start.NEW_CONNECTIONS) o.verdicts().forEach((v, s) -> verdicts.put(v, untag.applyAsInt(b.and(s, only))));
       out.put(st, new SetEngine.Outcome(verdicts, by));
     }
     return out;
@@ -332,20 +329,6 @@ public final class RulesetAnalysis {
   public void forgetLeaks(Start start) {
     Map<Start, SetEngine.Outcome> byStart = leaks.get(Path.OUTPUT);
     if (byStart != null) byStart.remove(start);
-  }
-
-  private SetEngine.Outcome computeLeaks(Path p, Start st) {
-    if (!walks(st)) return new SetEngine.Outcome(Map.of(), Map.of());
-    int start = p == Path.FORWARD ? forwardStart() : start(st);
-    SetEngine.Outcome o = engine.run(p, start, SetEngine.Routing.anyOf(routable()), Recorder.NONE);
-    int notLocal = space.bdd().not(space.dstTypeIn(List.of(AddrType.LOCAL)));
-    Map<Decider, Integer> by = new java.util.LinkedHashMap<>();
-    o.acceptedBy().forEach((d, s) -> {
-      int l = space.bdd().and(s, notLocal);
-      if (l != Bdd.FALSE) by.put(d, l);
-    });
-    // only the new-connection scenario's verdicts have users; the others' would only hold memory
-    return new SetEngine.Outcome(st == Start.NEW_CONNECTIONS ? o.verdicts() : Map.of(), by);
   }
 
   /** The sets this analysis caches, which the engine's collections must keep. */

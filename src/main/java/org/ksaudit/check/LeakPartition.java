@@ -105,16 +105,29 @@ final class LeakPartition {
         add(out, fam == Family.IPV6 ? Category.IPV6_LEAK : Category.DIRECT_LEAK, new LeakPart(a, d, rest, false));
       }
     }
-    // each run evaluates the matches it cannot interpret with variables of its own: what the new
-    // connections let out is compared whatever those decide (a possible leak is reported already)
+    // what the new connections let out is compared whatever the matches the engine cannot
+    // interpret decide there (a possible leak is reported already)
     int newLeaks = Bdd.FALSE;
     for (int l : leaks.values()) newLeaks = b.or(newLeaks, l);
     newLeaks = s.possibly(newLeaks);
     List<Integer> kept = List.of(newLeaks, intended, endpointAddrs, lan);
     s.collectIfDue(keep(out, kept));
-    openConnections(out, a, open, newLeaks, b.or(endpointAddrs, lan), kept, RulesetAnalysis.Start.OPEN_CONNECTIONS);
-    openConnections(out, a, copies, newLeaks, b.or(endpointAddrs, lan), kept, RulesetAnalysis.Start.TEE_COPIES);
-    markedPackets(out, a, marked, newLeaks, b.or(intended, lan), kept);
+    // Packets of connections open when the tunnel went down (and copies TEE sends, no new
+    // connection either) count where the first packet of a new connection would not get out
+    // all the same (that one is reported above, with the connections' later packets implied),
+    // compared by what the application sent (the original destination and port: a new
+    // connection that DNAT sends elsewhere still gets out), whatever the marks and socket; and
+    // not for the VPN server or a declared LAN: those were routed through the physical
+    // interface while the tunnel was up too, so losing the tunnel changes nothing for them.
+    int asNew = s.socket.forget(s.mark.forget(s.ctmark.forget(s.state.forget(s.dst.forget(s.dstType.forget(s.dport.forget(newLeaks)))))));
+    int inClearAnyway = b.or(endpointAddrs, lan);
+    beyond(out, a, open, RulesetAnalysis.Start.OPEN_CONNECTIONS, Category.DIRECT_LEAK, inClearAnyway, asNew, kept);
+    beyond(out, a, copies, RulesetAnalysis.Start.TEE_COPIES, Category.DIRECT_LEAK, inClearAnyway, asNew, kept);
+    // New connections with a non-zero packet mark count where the same packet without the mark
+    // would not get out (an exemption such as wg-quick's -m mark ! --mark 0xca6c), except the
+    // declared VPN server's own traffic and declared LANs.
+    beyond(out, a, marked, RulesetAnalysis.Start.MARKED_PACKETS, Category.VPN_ENDPOINT_TOO_BROAD, b.or(intended, lan),
+        s.mark.forget(newLeaks), kept);
     a.forgetLeaks(RulesetAnalysis.Start.OPEN_CONNECTIONS);
     a.forgetLeaks(RulesetAnalysis.Start.MARKED_PACKETS);
     a.forgetLeaks(RulesetAnalysis.Start.TEE_COPIES);
@@ -122,47 +135,18 @@ final class LeakPartition {
   }
 
   /**
-   * Packets of connections open when the tunnel went down (or copies TEE sends, which are no
-   * new connection either), as far as they are not the first packet of a new connection the
-   * rules let out all the same (that one is reported above, with the connections' later
-   * packets implied), and not for the VPN server or a declared LAN: those were routed through
-   * the physical interface while the tunnel was up too, so losing the tunnel changes nothing
-   * for them.
+   * The parts of a start other than new connections: what each rule lets out from it, less
+   * what is meant to leave in clear and less what the new connections' findings cover already.
    */
-  private static void openConnections(Map<Category, List<LeakPart>> out, RulesetAnalysis a, Map<Decider, Integer> open,
-      int newLeaks, int inClearAnyway, List<Integer> kept, RulesetAnalysis.Start start) {
+  private static void beyond(Map<Category, List<LeakPart>> out, RulesetAnalysis a, Map<Decider, Integer> leaks,
+      RulesetAnalysis.Start start, Category category, int meant, int covered, List<Integer> kept) {
     PacketSpace s = a.space();
     Bdd b = s.bdd();
-    // compared by what the application sent (the original destination and port: a new
-    // connection that DNAT sends elsewhere still gets out); the connection mark, packet mark
-    // and socket too: the new-connection scenario starts with none and a socket, an open
-    // connection or a copy may differ
-    int asNew = s.socket.forget(s.mark.forget(s.ctmark.forget(s.state.forget(s.dst.forget(s.dstType.forget(s.dport.forget(newLeaks)))))));
-    for (Map.Entry<Decider, Integer> e : open.entrySet()) {
+    for (Map.Entry<Decider, Integer> e : leaks.entrySet()) {
       List<Integer> k = new ArrayList<>(kept);
-      k.addAll(List.of(asNew, inClearAnyway));
+      k.addAll(List.of(meant, covered));
       s.collectIfDue(keep(out, k));
-      int x = b.diff(b.diff(e.getValue(), inClearAnyway), asNew);
-      add(out, Category.DIRECT_LEAK, new LeakPart(a, e.getKey(), x, false, start));
-    }
-  }
-
-  /**
-   * New connections with a non-zero packet mark that leave where the same packet without the
-   * mark would not (an exemption such as wg-quick's {@code -m mark ! --mark 0xca6c}), except
-   * the declared VPN server's own traffic and declared LANs.
-   */
-  private static void markedPackets(Map<Category, List<LeakPart>> out, RulesetAnalysis a, Map<Decider, Integer> marked,
-      int newLeaks, int intended, List<Integer> kept) {
-    PacketSpace s = a.space();
-    Bdd b = s.bdd();
-    int unmarked = s.mark.forget(newLeaks);
-    for (Map.Entry<Decider, Integer> e : marked.entrySet()) {
-      List<Integer> k = new ArrayList<>(kept);
-      k.addAll(List.of(unmarked, intended));
-      s.collectIfDue(keep(out, k));
-      int x = b.diff(b.diff(e.getValue(), intended), unmarked);
-      add(out, Category.VPN_ENDPOINT_TOO_BROAD, new LeakPart(a, e.getKey(), x, false, RulesetAnalysis.Start.MARKED_PACKETS));
+      add(out, category, new LeakPart(a, e.getKey(), b.diff(b.diff(e.getValue(), meant), covered), false, start));
     }
   }
 
