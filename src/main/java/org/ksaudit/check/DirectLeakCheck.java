@@ -93,11 +93,10 @@ public final class DirectLeakCheck extends LeakCheck {
     String packets = SetText.protocols(s, p.set()) + " to " + SetText.destinations(p.analysis(), p.set());
     if (!open(p)) return packets;
     String v6 = s.family() == Family.IPV6 ? "IPv6 " : "";
-    if (p.start() == RulesetAnalysis.Start.TEE_COPIES)
-      return v6 + "copies a TEE rule sends to its gateway (conntrack state UNTRACKED; " + packets
-          + ", which the rules refuse as new connections)";
-    return v6 + "packets of connections that were open when the tunnel went down (conntrack state ESTABLISHED or "
-        + "RELATED; " + packets + ", which the rules refuse as new connections)";
+    String kind = p.start() == RulesetAnalysis.Start.TEE_COPIES
+        ? "copies a TEE rule sends to its gateway (conntrack state UNTRACKED; "
+        : "packets of connections that were open when the tunnel went down (conntrack state ESTABLISHED or RELATED; ";
+    return v6 + kind + packets + ", which the rules refuse as new connections)";
   }
 
   @Override

@@ -43,11 +43,16 @@ abstract class LeakCheck implements Check {
     return Locations.of(part.decider(), pointAt(part));
   }
 
-  /** How sure the finding is: what the engine computed for the witness, by default. */
+  /**
+   * How sure the finding is: what the engine computed for the witness, except for starts
+   * whose packets are not proved to exist. A marked packet needs software that sets the mark;
+   * a TEE rule's own matches may take more than the chains leading to it pass.
+   */
   Certainty certainty(LeakPart part, Witnesses.Picked picked) {
-    // a TEE rule's own matches may take more than the chains leading to it pass: not proved
-    if (part.start() == RulesetAnalysis.Start.TEE_COPIES) return Certainty.POSSIBLE;
-    return picked.certainty();
+    return switch (part.start()) {
+      case MARKED_PACKETS, TEE_COPIES -> Certainty.POSSIBLE;
+      case NEW_CONNECTIONS, OPEN_CONNECTIONS -> picked.certainty();
+    };
   }
 
   @Override

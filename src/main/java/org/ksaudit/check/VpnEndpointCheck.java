@@ -59,11 +59,6 @@ public final class VpnEndpointCheck extends LeakCheck {
   }
 
   @Override
-  Certainty certainty(LeakPart p, Witnesses.Picked w) {
-    return marked(p) ? Certainty.POSSIBLE : w.certainty();
-  }
-
-  @Override
   Optional<Location> location(LeakPart p, Witnesses.Picked w) {
     if (!marked(p)) return super.location(p, w);
     return MarkExemption.find(p.analysis(), w.packet().mark())
