@@ -128,15 +128,7 @@ public final class PacketOracle implements AutoCloseable {
       packets.add(new RawSender.Packet(token, p, port));
       int k = interfaces.indexOf(p.oif());
       neighbours.add("neigh replace " + p.dst() + " lladdr " + peerMac(k) + " dev " + p.oif() + " nud permanent\n");
-      StringBuilder c = p.family() == Family.IPV4 ? count4 : count6;
-      c.append("-A PREROUTING -i ").append(peerName(k));
-      if (p.proto().equals("icmp")) {
-        c.append(p.family() == Family.IPV4 ? " -p icmp" : " -p ipv6-icmp")
-            .append(" -m string --algo bm --string ").append(token);
-      } else {
-        c.append(" -p ").append(p.proto()).append(" --sport ").append(port);
-      }
-      c.append(" -m comment --comment ").append(token).append('\n');
+      (p.family() == Family.IPV4 ? count4 : count6).append(counterRule(p, port, token, false));
     }
     ipBatch(sender, String.join("", neighbours));
     restore(receiver, "iptables-restore", count4 + "COMMIT\n", "receiver counters");
@@ -157,9 +149,7 @@ public final class PacketOracle implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new LabException("interrupted while waiting for probes");
     }
-    Map<String, Long> counts = new LinkedHashMap<>();
-    counts.putAll(ArrivalCounters.parse(save(receiver, "iptables-save")));
-    counts.putAll(ArrivalCounters.parse(save(receiver, "ip6tables-save")));
+    Map<String, Long> counts = receiverCounts();
     Map<Probe, Boolean> result = new LinkedHashMap<>();
     for (RawSender.Packet p : packets) {
       Long n = counts.get(p.token());
@@ -229,16 +219,7 @@ public final class PacketOracle implements AutoCloseable {
       byOif.computeIfAbsent(p.oif(), k -> new ArrayList<>()).add(new FrameSender.Frame(token, p.family(), p.proto(), f.src(),
           p.dst(), p.dport(), port, lo ? "" : receiver.name(), lo ? "lo" : peerName(in), lo ? zero : senderMac(in),
           lo ? zero : peerMac(in)));
-      StringBuilder c = p.family() == Family.IPV4 ? count4 : count6;
-      c.append("-A PREROUTING -i ").append(peerName(interfaces.indexOf(p.oif())));
-      if (p.proto().equals("icmp")) {
-        c.append(p.family() == Family.IPV4 ? " -p icmp --icmp-type echo-request" : " -p ipv6-icmp --icmpv6-type echo-request")
-            .append(" -m string --algo bm --string ").append(token);
-      } else {
-        c.append(" -p ").append(p.proto()).append(" --sport ").append(port);
-        if (p.proto().equals("tcp")) c.append(" --tcp-flags SYN,RST,ACK SYN");
-      }
-      c.append(" -m comment --comment ").append(token).append('\n');
+      (p.family() == Family.IPV4 ? count4 : count6).append(counterRule(p, port, token, true));
     }
     restore(receiver, "iptables-restore", count4 + "COMMIT\n", "receiver counters");
     restore(receiver, "ip6tables-restore", count6 + "COMMIT\n", "receiver counters");
@@ -262,9 +243,7 @@ public final class PacketOracle implements AutoCloseable {
       // local probes of a later run pick their device with SO_BINDTODEVICE; the preferred routes must not outlive the run
       if (!rounds.isEmpty()) sender.ipBatch("route del default metric 1\nroute del ::/0 metric 1\n");
     }
-    Map<String, Long> counts = new LinkedHashMap<>();
-    counts.putAll(ArrivalCounters.parse(save(receiver, "iptables-save")));
-    counts.putAll(ArrivalCounters.parse(save(receiver, "ip6tables-save")));
+    Map<String, Long> counts = receiverCounts();
     Map<Forwarded, Boolean> result = new LinkedHashMap<>();
     for (Forwarded f : unique) {
       Long n = counts.get(tokens.get(f));
@@ -272,6 +251,33 @@ public final class PacketOracle implements AutoCloseable {
       result.put(f, n > 0);
     }
     return result;
+  }
+
+  /**
+   * The receiver's counting rule for a probe arriving from the wire of its output interface:
+   * UDP and TCP by the probe's source port, ICMP by the token in its payload. {@code onlyTheProbe}
+   * narrows it to the probe's own kind (a TCP SYN, an ICMP echo request), for forwarded runs,
+   * where a router also sends errors, redirects and resets that would otherwise be counted.
+   */
+  private String counterRule(Probe p, int port, String token, boolean onlyTheProbe) {
+    StringBuilder c = new StringBuilder("-A PREROUTING -i ").append(peerName(interfaces.indexOf(p.oif())));
+    if (p.proto().equals("icmp")) {
+      c.append(p.family() == Family.IPV4 ? " -p icmp" : " -p ipv6-icmp");
+      if (onlyTheProbe) c.append(p.family() == Family.IPV4 ? " --icmp-type echo-request" : " --icmpv6-type echo-request");
+      c.append(" -m string --algo bm --string ").append(token);
+    } else {
+      c.append(" -p ").append(p.proto()).append(" --sport ").append(port);
+      if (onlyTheProbe && p.proto().equals("tcp")) c.append(" --tcp-flags SYN,RST,ACK SYN");
+    }
+    return c.append(" -m comment --comment ").append(token).append('\n').toString();
+  }
+
+  /** Every counter of the receiver, by the token in its comment. */
+  private Map<String, Long> receiverCounts() throws LabException {
+    Map<String, Long> counts = new LinkedHashMap<>();
+    counts.putAll(ArrivalCounters.parse(save(receiver, "iptables-save")));
+    counts.putAll(ArrivalCounters.parse(save(receiver, "ip6tables-save")));
+    return counts;
   }
 
   /**
