@@ -3,12 +3,8 @@ package org.ksaudit.analysis;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -20,7 +16,6 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
-import org.ksaudit.cli.Main;
 import org.ksaudit.lab.LabException;
 import org.ksaudit.lab.PacketOracle;
 import org.ksaudit.lab.Probe;
@@ -181,16 +176,7 @@ class ForwardKernelBehaviourTest {
         StringBuilder sb = new StringBuilder();
         for (PacketOracle.Forwarded p : group.getValue()) sb.append(p.probe().traceLine()).append(' ').append(p.iif()).append('\n');
         Files.writeString(file, sb.toString());
-        List<String> args = new ArrayList<>(List.of("trace"));
-        if (c.v4().isPresent()) args.addAll(List.of("--ipv4", c.v4().get().toString()));
-        if (c.v6().isPresent()) args.addAll(List.of("--ipv6", c.v6().get().toString()));
-        args.addAll(List.of("--probes", file.toString(), "--src", group.getKey()));
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = Main.run(args.toArray(String[]::new), new ByteArrayInputStream(new byte[0]), new PrintStream(out, true),
-            new PrintStream(err, true));
-        assertEquals(0, code, c.name() + ": " + err.toString(StandardCharsets.UTF_8));
-        String[] lines = out.toString(StandardCharsets.UTF_8).split("\n");
+        String[] lines = KernelBehaviourTest.traceBatch(c, List.of("--probes", file.toString(), "--src", group.getKey()));
         List<PacketOracle.Forwarded> ps = group.getValue();
         assertEquals(ps.size(), lines.length, c.name());
         for (int i = 0; i < ps.size(); i++) {

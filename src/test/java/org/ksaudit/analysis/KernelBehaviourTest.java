@@ -176,6 +176,20 @@ class KernelBehaviourTest {
   }
 
   /** An address a probe can be sent to from the oracle: no multicast, loopback, link-local, or its own. */
+  /** {@code ksaudit trace} of a case's rulesets with more options, run in-process; its output lines (exit 0 required). */
+  static String[] traceBatch(Case c, List<String> options) {
+    List<String> args = new ArrayList<>(List.of("trace"));
+    if (c.v4().isPresent()) args.addAll(List.of("--ipv4", c.v4().get().toString()));
+    if (c.v6().isPresent()) args.addAll(List.of("--ipv6", c.v6().get().toString()));
+    args.addAll(options);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code = Main.run(args.toArray(String[]::new), new ByteArrayInputStream(new byte[0]), new PrintStream(out, true),
+        new PrintStream(err, true));
+    assertEquals(0, code, c.name() + ": " + err.toString(StandardCharsets.UTF_8));
+    return out.toString(StandardCharsets.UTF_8).split("\n");
+  }
+
   /**
    * The values where a rule's verdict may change: every address and port the rules name, and
    * their neighbours (one below, one above), added to {@code addrs} and {@code ports}.
@@ -214,16 +228,7 @@ class KernelBehaviourTest {
       StringBuilder sb = new StringBuilder();
       for (Probe p : probes) sb.append(p.traceLine()).append('\n');
       Files.writeString(file, sb.toString());
-      List<String> args = new ArrayList<>(List.of("trace"));
-      if (c.v4().isPresent()) args.addAll(List.of("--ipv4", c.v4().get().toString()));
-      if (c.v6().isPresent()) args.addAll(List.of("--ipv6", c.v6().get().toString()));
-      args.addAll(List.of("--probes", file.toString()));
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
-      ByteArrayOutputStream err = new ByteArrayOutputStream();
-      int code = Main.run(args.toArray(String[]::new), new ByteArrayInputStream(new byte[0]), new PrintStream(out, true),
-          new PrintStream(err, true));
-      assertEquals(0, code, c.name() + ": " + err.toString(StandardCharsets.UTF_8));
-      String[] lines = out.toString(StandardCharsets.UTF_8).split("\n");
+      String[] lines = traceBatch(c, List.of("--probes", file.toString()));
       assertEquals(probes.size(), lines.length, c.name());
       Map<Probe, String> m = new LinkedHashMap<>();
       for (int i = 0; i < probes.size(); i++) {
