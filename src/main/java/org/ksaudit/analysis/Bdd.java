@@ -161,12 +161,13 @@ public final class Bdd {
    */
   public boolean collectionDue() {
     if (collectEvery == 0) return true;
+    // A collection visits the whole store, so it waits until at least as many nodes were made
+    // as survived the last one: its cost is then paid for by the nodes it frees, and the store
+    // stays within a small multiple of what is live. Collecting whenever the store was nearly
+    // full made a store that is mostly live collect every few thousand nodes (a kube-proxy
+    // dump's nat walk spent a third of its time there).
     int garbage = nodeCount() - liveAfterCollect;
-    if (garbage >= Math.max(collectEvery, liveAfterCollect / 2)) return true;
-    // the store is about to double: reclaim first when a good part of it may be garbage, so
-    // that a large ruleset's store grows with what it keeps, not with what it made
-    int cap = nodes.length / 4;
-    return freeCount < cap / 16 && size > cap - cap / 8 && garbage > cap / 8;
+    return garbage >= Math.max(collectEvery, liveAfterCollect);
   }
 
   /**
