@@ -162,17 +162,24 @@ final class SymbolicCompiler {
     }
     int r = set;
     if (!constBits.isEmpty()) {
-      r = b.exists(r, varsOf(f, constBits));
-      for (int i : constBits) r = b.and(r, lit(f.var(i), (m.constant() & (1L << (31 - i))) != 0));
+      // the constant bits as one cube, put in place in one walk (a walk per bit rebuilt the
+      // whole set down to the mark 32 times for a --set-mark)
+      int cube = Bdd.TRUE;
+      for (int k = constBits.size() - 1; k >= 0; k--) {
+        int i = constBits.get(k);
+        cube = b.and(lit(f.var(i), (m.constant() & (1L << (31 - i))) != 0), cube);
+      }
+      r = b.replace(r, varsOf(f, constBits), cube);
     }
     if (!flipBits.isEmpty()) r = b.flip(r, varsOf(f, flipBits));
     if (!copyBits.isEmpty()) {
-      r = b.exists(r, varsOf(f, copyBits));
+      int ties = Bdd.TRUE;
       for (int i : copyBits) {
         boolean c = (m.constant() & (1L << (31 - i))) != 0;
         int same = b.not(b.xor(b.ithVar(f.var(i)), b.ithVar(other.var(i))));
-        r = b.and(r, c ? b.not(same) : same);
+        ties = b.and(ties, c ? b.not(same) : same);
       }
+      r = b.and(b.exists(r, varsOf(f, copyBits)), ties);
     }
     for (int i : mixBits) {
       boolean c = (m.constant() & (1L << (31 - i))) != 0;
@@ -206,25 +213,28 @@ final class SymbolicCompiler {
    * from it counts as possible, not definite.
    */
   int rewriteDst(int set, TargetAction.DstRewrite d, UnknownKey key) {
-    int r = b.exists(set, union(s.dst.varSet(), s.dstType.varSet()));
+    // one quantification and one intersection for every changed field together: each pass
+    // rebuilds the set down to the fields, which on kube-proxy's thousands of DNAT pieces
+    // made the rewrite the largest cost of the nat walk when done field by field
+    boolean ports = d.ports().isPresent();
+    Bdd.VarSet changed = union(union(s.dst.varSet(), s.dstType.varSet()), ports ? s.dport.varSet() : s.dstType.varSet());
     Family fam = s.family();
+    int becomes;
     if (d.local()) {
       BigInteger lo = fam == Family.IPV4 ? BigInteger.valueOf(0x7f000001L) : BigInteger.ONE;
-      r = b.and(r, b.and(s.dst.eq(lo), s.dstType.eq(AddrType.LOCAL.ordinal())));
+      becomes = b.and(s.dst.eq(lo), s.dstType.eq(AddrType.LOCAL.ordinal()));
     } else if (d.from().isPresent()) {
       BigInteger from = d.from().get();
       BigInteger to = d.to().orElse(from);
       Set<AddrType> types = EnumSet.of(AddrType.classify(fam, from, NO_ADDRESS), AddrType.classify(fam, to, NO_ADDRESS));
       if (!from.equals(to)) types.add(AddrType.UNICAST);
-      r = b.and(r, b.and(s.dst.range(from, to), s.dstTypeIn(types)));
+      becomes = b.and(s.dst.range(from, to), s.dstTypeIn(types));
     } else {
-      r = b.and(r, s.valid());
+      becomes = s.valid();
     }
-    if (d.ports().isPresent()) {
-      r = b.and(s.dport.forget(r), s.dport.range(d.ports().get().from(), d.ports().get().to()));
-    }
-    if (d.choosesAmongSeveral()) r = b.and(r, b.ithVar(s.unknown(key)));
-    return r;
+    if (ports) becomes = b.and(becomes, s.dport.range(d.ports().get().from(), d.ports().get().to()));
+    if (d.choosesAmongSeveral()) becomes = b.and(becomes, b.ithVar(s.unknown(key)));
+    return b.and(b.exists(set, changed), becomes);
   }
 
   private static Bdd.VarSet union(Bdd.VarSet a, Bdd.VarSet c) {
