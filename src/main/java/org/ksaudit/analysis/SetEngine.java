@@ -41,6 +41,17 @@ public final class SetEngine {
   private final java.util.ArrayDeque<int[]> frames = new java.util.ArrayDeque<>();
   private final List<Map<?, Integer>> runMaps = new ArrayList<>();
   private final List<Integer> runSets = new ArrayList<>();
+  /**
+   * Exploration only: for each user chain, the set it was last entered with and the packets
+   * that came back. Built-in chains of one table often jump to the same chain with the same
+   * packets (kube-proxy's nat PREROUTING and OUTPUT both send every new connection to
+   * KUBE-SERVICES); a second walk would record nothing new, so its result is taken from here.
+   */
+  private final Map<Chain, Explored> explored = new IdentityHashMap<>();
+  private final Map<Chain, Boolean> viewSensitive = new IdentityHashMap<>();
+
+  /** A user chain's last exploration: entered with {@code in} by a stage with {@code view}, {@code back} came back. */
+  private record Explored(StageView view, int in, int back) {}
 
   public SetEngine(PacketSpace space, Ruleset ruleset) {
     if (space.family() != ruleset.family()) throw new IllegalArgumentException("family mismatch");
@@ -128,7 +139,7 @@ public final class SetEngine {
         Sink sink = new Sink(decisive);
         runMaps.add(sink.accepted);
         runMaps.add(sink.stopped);
-        walk(new Ctx(table.get(), stage.view(), recorder, sink), chain.get(), enter, 0);
+        walk(new Ctx(table.get(), stage.view(), recorder, sink, false), chain.get(), enter, 0);
         forget(sink.stopped);
         forget(sink.accepted);
         for (Map.Entry<Decider, Integer> a : sink.accepted.entrySet()) {
@@ -160,7 +171,7 @@ public final class SetEngine {
     runMaps.add(sink.accepted);
     runMaps.add(sink.stopped);
     try {
-      walk(new Ctx(table, StageView.of(chain.name()), recorder, sink), chain, start, 0);
+      walk(new Ctx(table, StageView.of(chain.name()), recorder, sink, true), chain, start, 0);
     } finally {
       runMaps.clear();
     }
@@ -193,7 +204,7 @@ public final class SetEngine {
     }
   }
 
-  private record Ctx(Table table, StageView view, Recorder recorder, Sink sink) {}
+  private record Ctx(Table table, StageView view, Recorder recorder, Sink sink, boolean exploring) {}
 
   /** Walks a chain; returns the packets that come back to the caller (RETURN or falling off a user chain). */
   private int walk(Ctx ctx, Chain chain, int set, int depth) {
@@ -235,7 +246,7 @@ public final class SetEngine {
         } else {
           frame[1] = cur;
           frame[2] = returned;
-          int back = walk(ctx, target.get(), m, depth + 1);
+          int back = ctx.exploring() ? exploreJump(ctx, target.get(), m, depth + 1) : walk(ctx, target.get(), m, depth + 1);
           if (j.isGoto()) returned = b.or(returned, back);
           else cur = b.or(cur, back);
         }
@@ -269,6 +280,41 @@ public final class SetEngine {
     return b.or(cur, returned);
   }
 
+  /**
+   * A jump while exploring: the same chain entered with the same packets, seen the same way, as
+   * last time returns what it returned then. Exploration only records which rules match and which packets enter
+   * each chain, and the repeated walk would record the same (up to the names of fresh
+   * unknowns, which no rule can test); the leak walks, whose unknowns must stay apart, always walk.
+   */
+  private int exploreJump(Ctx ctx, Chain target, int m, int depth) {
+    Explored last = explored.get(target);
+    if (last != null && last.in() == m && (last.view().equals(ctx.view()) || !viewSensitive(ctx.table(), target))) {
+      return last.back();
+    }
+    int back = walk(ctx, target, m, depth);
+    explored.put(target, new Explored(ctx.view(), m, back));
+    return back;
+  }
+
+  /**
+   * Whether what a chain (with the chains it jumps to) does depends on the stage's view: only
+   * interface matches do. A chain being decided is taken as sensitive, which ends a loop.
+   */
+  private boolean viewSensitive(Table table, Chain chain) {
+    Boolean known = viewSensitive.get(chain);
+    if (known != null) return known;
+    viewSensitive.put(chain, true);
+    boolean sensitive = false;
+    for (Rule r : chain.rules()) {
+      RuleDecoder.Decoded d = decode(table, r);
+      sensitive = d.conditions().stream().anyMatch(c -> c instanceof Condition.IfaceIs)
+          || d.action() instanceof TargetAction.Jump j && table.chain(j.chain()).map(c -> viewSensitive(table, c)).orElse(false);
+      if (sensitive) break;
+    }
+    viewSensitive.put(chain, sensitive);
+    return sensitive;
+  }
+
   /** Stops keeping a map's sets (by identity: two maps may hold equal contents). */
   private void forget(Map<?, Integer> m) {
     runMaps.removeIf(x -> x == m);
@@ -280,6 +326,10 @@ public final class SetEngine {
     roots.addAll(runSets);
     for (Map<?, Integer> m : runMaps) roots.addAll(m.values());
     for (int[] f : frames) for (int x : f) roots.add(x);
+    for (Explored e : explored.values()) {
+      roots.add(e.in());
+      roots.add(e.back());
+    }
     space.collect(roots);
   }
 

@@ -67,6 +67,38 @@ class SetEngineTest {
     assertFalse(s.bdd().eval(all, assignment(s, TestRules.out(Family.IPV4, "udp", "10.45.16.1", 53, "tun0"))));
   }
 
+  /**
+   * PREROUTING and OUTPUT send the same packets to one chain. Reachability may reuse the first
+   * walk of it for the second only where the chain cannot tell the hooks apart: "-o eth0"
+   * never matches before routing, so it is alive only through OUTPUT and must not be taken
+   * for dead; the UDP rule is alive either way; the rule after "-j RETURN" for all is dead.
+   */
+  @Test
+  void reachabilityWalksASharedChainAgainWhereTheHookMatters() {
+    Ruleset rs = TestRules.parse("shared.v4", """
+        *nat
+        :PREROUTING ACCEPT [0:0]
+        :INPUT ACCEPT [0:0]
+        :OUTPUT ACCEPT [0:0]
+        :POSTROUTING ACCEPT [0:0]
+        :SHARED - [0:0]
+        :PLAIN - [0:0]
+        -A PREROUTING -j PLAIN
+        -A PREROUTING -j SHARED
+        -A OUTPUT -j PLAIN
+        -A OUTPUT -j SHARED
+        -A SHARED -o eth0 -j RETURN
+        -A SHARED -p udp -j RETURN
+        -A PLAIN -p tcp -j RETURN
+        -A PLAIN -j RETURN
+        -A PLAIN -p udp -j RETURN
+        COMMIT
+        """, Family.IPV4);
+    Reachability r = TestRules.analysis(rs).reachability();
+    java.util.List<Integer> dead = r.dead().stream().map(d -> d.rule().pos().line()).toList();
+    assertEquals(java.util.List.of(16), dead);
+  }
+
   static boolean[] assignment(PacketSpace s, Packet p) {
     return s.bdd().anySat(s.point(p));
   }
