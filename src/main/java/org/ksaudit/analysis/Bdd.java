@@ -167,7 +167,12 @@ public final class Bdd {
     // full made a store that is mostly live collect every few thousand nodes (a kube-proxy
     // dump's nat walk spent a third of its time there).
     int garbage = nodeCount() - liveAfterCollect;
-    return garbage >= Math.max(collectEvery, liveAfterCollect);
+    if (garbage >= Math.max(collectEvery, liveAfterCollect)) return true;
+    // The store is about to double: when a quarter of it may be garbage, collect instead, so
+    // that it grows with what it keeps (a large ruleset's peak memory). A quarter bounds the
+    // work at four node visits per node made, even when nothing turns out to be garbage.
+    int cap = nodes.length / 4;
+    return freeCount < cap / 16 && size > cap - cap / 16 && garbage >= Math.max(collectEvery, cap / 4);
   }
 
   /**
