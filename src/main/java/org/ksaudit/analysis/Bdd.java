@@ -381,6 +381,13 @@ public final class Bdd {
     public boolean contains(int v) {
       return v >= min && v <= max && in[v - min];
     }
+
+    /** How many variables the set has. */
+    public int count() {
+      int n = 0;
+      for (boolean b : in) if (b) n++;
+      return n;
+    }
   }
 
   /** Existential quantification: the packets that match {@code a} for some value of the variables. */

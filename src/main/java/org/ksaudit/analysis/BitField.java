@@ -6,18 +6,29 @@ import java.math.BigInteger;
  * One header field as BDD variables, most significant bit first (so its variables have
  * ascending indices), and the constraints the rules put on it: equality, ranges, prefixes,
  * value/mask.
+ *
+ * <p>A bit may be left out (variable -1): the marks keep only the bits some rule tests (see
+ * {@link RuleDecoding#markBits}). A left-out bit is free in every set, constraints skip it,
+ * and it reads as 0. Ranges and prefixes are for fields without left-out bits.
  */
 public final class BitField {
   private final Bdd bdd;
   private final String name;
   private final int[] vars;
   private final Bdd.VarSet varSet;
+  /** Whether every bit has a variable. */
+  private final boolean whole;
 
   BitField(Bdd bdd, String name, int[] vars) {
     this.bdd = bdd;
     this.name = name;
     this.vars = vars.clone();
-    this.varSet = Bdd.VarSet.of(vars);
+    this.varSet = Bdd.VarSet.of(java.util.Arrays.stream(vars).filter(v -> v >= 0).toArray());
+    this.whole = java.util.Arrays.stream(vars).allMatch(v -> v >= 0);
+  }
+
+  private void requireWhole() {
+    if (!whole) throw new IllegalStateException(name + " leaves bits out: only equality and value/mask constraints apply");
   }
 
   public String name() {
@@ -28,6 +39,7 @@ public final class BitField {
     return vars.length;
   }
 
+  /** The variable of a bit, -1 when the bit is left out. */
   int var(int bitFromTop) {
     return vars[bitFromTop];
   }
@@ -40,6 +52,12 @@ public final class BitField {
     return value.testBit(vars.length - 1 - bitFromTop);
   }
 
+  /** {@code r} below bit {@code i} fixed to {@code one}; a left-out bit stays free. */
+  private int fix(int r, int i, boolean one) {
+    if (vars[i] < 0) return r;
+    return one ? bdd.mk(vars[i], Bdd.FALSE, r) : bdd.mk(vars[i], r, Bdd.FALSE);
+  }
+
   public int eq(long value) {
     return eq(BigInteger.valueOf(value));
   }
@@ -47,16 +65,17 @@ public final class BitField {
   public int eq(BigInteger value) {
     int r = Bdd.TRUE;
     for (int i = vars.length - 1; i >= 0; i--) {
-      r = bit(value, i) ? bdd.mk(vars[i], Bdd.FALSE, r) : bdd.mk(vars[i], r, Bdd.FALSE);
+      r = fix(r, i, bit(value, i));
     }
     return r;
   }
 
   /** The top {@code prefix} bits equal those of {@code value}. */
   public int prefix(BigInteger value, int prefix) {
+    requireWhole();
     int r = Bdd.TRUE;
     for (int i = prefix - 1; i >= 0; i--) {
-      r = bit(value, i) ? bdd.mk(vars[i], Bdd.FALSE, r) : bdd.mk(vars[i], r, Bdd.FALSE);
+      r = fix(r, i, bit(value, i));
     }
     return r;
   }
@@ -66,7 +85,7 @@ public final class BitField {
     int r = Bdd.TRUE;
     for (int i = vars.length - 1; i >= 0; i--) {
       if (!bit(mask, i)) continue;
-      r = bit(value, i) ? bdd.mk(vars[i], Bdd.FALSE, r) : bdd.mk(vars[i], r, Bdd.FALSE);
+      r = fix(r, i, bit(value, i));
     }
     return r;
   }
@@ -83,6 +102,7 @@ public final class BitField {
 
   /** x <= c, built from the least significant bit up. */
   public int atMost(BigInteger c) {
+    requireWhole();
     if (c.signum() < 0) return Bdd.FALSE;
     if (c.bitLength() > vars.length) return Bdd.TRUE;
     int r = Bdd.TRUE;
@@ -94,6 +114,7 @@ public final class BitField {
 
   /** x >= c. */
   public int atLeast(BigInteger c) {
+    requireWhole();
     if (c.signum() <= 0) return Bdd.TRUE;
     if (c.bitLength() > vars.length) return Bdd.FALSE;
     int r = Bdd.TRUE;
@@ -106,6 +127,8 @@ public final class BitField {
   /** x == other, bit by bit; cheap only when the two fields' variables are interleaved. */
   public int sameAs(BitField other) {
     if (other.bits() != bits()) throw new IllegalArgumentException(name + " vs " + other.name);
+    requireWhole();
+    other.requireWhole();
     int r = Bdd.TRUE;
     for (int i = vars.length - 1; i >= 0; i--) {
       int a = vars[i];
@@ -134,7 +157,7 @@ public final class BitField {
     BigInteger v = BigInteger.ZERO;
     for (int i = 0; i < vars.length; i++) {
       v = v.shiftLeft(1);
-      if (vars[i] < assignment.length && assignment[vars[i]]) v = v.setBit(0);
+      if (vars[i] >= 0 && vars[i] < assignment.length && assignment[vars[i]]) v = v.setBit(0);
     }
     return v;
   }
@@ -145,7 +168,7 @@ public final class BitField {
 
   /** Writes the field's value into an assignment. */
   public void write(boolean[] assignment, BigInteger value) {
-    for (int i = 0; i < vars.length; i++) assignment[vars[i]] = bit(value, i);
+    for (int i = 0; i < vars.length; i++) if (vars[i] >= 0) assignment[vars[i]] = bit(value, i);
   }
 
   public void write(boolean[] assignment, long value) {
@@ -158,8 +181,12 @@ public final class BitField {
     BigInteger v = BigInteger.ZERO;
     int s = set;
     for (int i = 0; i < vars.length; i++) {
-      int one = bdd.and(s, bdd.ithVar(vars[i]));
       v = v.shiftLeft(1);
+      if (vars[i] < 0) {
+        v = v.setBit(0); // a left-out bit is free: its largest value is 1
+        continue;
+      }
+      int one = bdd.and(s, bdd.ithVar(vars[i]));
       if (one != Bdd.FALSE) {
         v = v.setBit(0);
         s = one;
@@ -173,7 +200,7 @@ public final class BitField {
   /** Only this field of the set: every other variable forgotten. */
   public int project(int set) {
     int n = bdd.varCount();
-    int[] others = new int[n - vars.length];
+    int[] others = new int[n - varSet.count()];
     int k = 0;
     for (int v = 0; v < n; v++) if (!varSet.contains(v)) others[k++] = v;
     return bdd.exists(set, Bdd.VarSet.of(others));
@@ -188,8 +215,9 @@ public final class BitField {
     BigInteger v = BigInteger.ZERO;
     int s = set;
     for (int i = 0; i < vars.length; i++) {
-      int zero = bdd.and(s, bdd.nithVar(vars[i]));
       v = v.shiftLeft(1);
+      if (vars[i] < 0) continue;
+      int zero = bdd.and(s, bdd.nithVar(vars[i]));
       if (zero != Bdd.FALSE) {
         s = zero;
       } else {

@@ -17,14 +17,16 @@ import org.ksaudit.model.value.Cidr;
  * to what the application sent, plus one variable per evaluation of a match the engine
  * cannot interpret ({@link #unknown}).
  *
- * <p>Variable order: interfaces first (killswitches decide on them first), then state,
- * protocol, destination, ports, marks, source, and the rest.
+ * <p>Variable order: the few-valued fields the scenarios hold nearly constant and rules test
+ * at every stage (interfaces, scenario, state, socket, the tested mark bits), then
+ * destination, ports, protocol, source, a pool of unknowns, and the rest.
  */
 public final class PacketSpace {
   public static final int STATES = ConnState.values().length;
   public static final int ADDR_TYPES = AddrType.values().length;
 
   private final Family family;
+  private final long markBits;
   private final Bdd bdd;
   private final InterfaceUniverse interfaces;
   public final BitField oif;
@@ -65,17 +67,40 @@ public final class PacketSpace {
   private final Map<Integer, UnknownKey> unknowns = new LinkedHashMap<>();
   private final List<java.util.function.Supplier<java.util.Collection<Integer>>> roots = new ArrayList<>();
 
+  /** A space with every mark bit. */
   public PacketSpace(Family family, InterfaceUniverse interfaces) {
+    this(family, interfaces, 0xffffffffL);
+  }
+
+  /**
+   * @param markBits the mark bits the rules can tell apart (see {@link RuleDecoding#markBits}):
+   *     the packet and connection marks get variables for these bits only, the others are
+   *     left out (any value, read as 0). Kube-proxy tests two bits, so its sets carry two
+   *     mark variables instead of 32, and every piece of them is that much shorter.
+   */
+  public PacketSpace(Family family, InterfaceUniverse interfaces, long markBits) {
     this.family = family;
+    this.markBits = markBits & 0xffffffffL;
     this.bdd = new Bdd();
     this.interfaces = interfaces;
     int ifBits = bitsFor(interfaces.size());
     int addr = family.bits();
-    // Order: what rules test most and rewrites change (destination, ports, protocol) on top; then
-    // a pool of variables for unknowns; then what the scenarios hold constant (interfaces, state,
-    // marks, ...). A change near the top then rebuilds a short path and shares everything below,
-    // and a union of pieces that each depend on their own unknowns stays a union of small pieces.
+    // Order: on top the fields with few values in any set that rules test at every stage
+    // (interfaces, scenario, state, socket, the tested mark bits): a test of one of them after
+    // nat splits the few nodes above the union of the DNAT pieces instead of rebuilding the whole
+    // union, as it did when they came last (kube-proxy's mark and state tests in filter and nat
+    // POSTROUTING). They are kept short: marks have only the bits rules test. Then what rules
+    // test most and rewrites change (destination, ports, protocol), whose pieces share what
+    // comes below; then a pool of variables for unknowns; then the rest.
     headerFirst = bdd.varCount();
+    oif = field("oif", ifBits);
+    iif = field("iif", ifBits);
+    scenario = field("scenario", 2);
+    state = field("state", bitsFor(STATES));
+    socket = field("socket", 1);
+    BitField[] m = interleavedBits("mark", "ctmark", this.markBits);
+    mark = m[0];
+    ctmark = m[1];
     BitField[] d = interleaved("dst", "odst", addr);
     dst = d[0];
     origDst = d[1];
@@ -87,14 +112,6 @@ public final class PacketSpace {
     src = field("src", addr);
     sport = field("sport", 16);
     unknownPool = bdd.addVars(UNKNOWN_POOL);
-    oif = field("oif", ifBits);
-    iif = field("iif", ifBits);
-    scenario = field("scenario", 2);
-    state = field("state", bitsFor(STATES));
-    socket = field("socket", 1);
-    BitField[] m = interleaved("mark", "ctmark", 32);
-    mark = m[0];
-    ctmark = m[1];
     srcType = field("srctype", bitsFor(ADDR_TYPES));
     icmpType = field("icmptype", 8);
     icmpCode = field("icmpcode", 8);
@@ -136,8 +153,29 @@ public final class PacketSpace {
     return new BitField[] {new BitField(bdd, a, va), new BitField(bdd, b, vb)};
   }
 
+  /**
+   * Two 32-bit fields with variables only for the bits set in {@code bits}, interleaved bit
+   * by bit; a left-out bit has no variable in either field (see {@link BitField}).
+   */
+  private BitField[] interleavedBits(String a, String b, long bits) {
+    int[] va = new int[32];
+    int[] vb = new int[32];
+    int next = bdd.addVars(2 * Long.bitCount(bits));
+    for (int i = 0; i < 32; i++) {
+      boolean kept = (bits & (1L << (31 - i))) != 0;
+      va[i] = kept ? next++ : -1;
+      vb[i] = kept ? next++ : -1;
+    }
+    return new BitField[] {new BitField(bdd, a, va), new BitField(bdd, b, vb)};
+  }
+
   public Family family() {
     return family;
+  }
+
+  /** The mark bits this space has variables for. */
+  public long markBits() {
+    return markBits;
   }
 
   public Bdd bdd() {

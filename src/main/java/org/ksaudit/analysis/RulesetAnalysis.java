@@ -28,12 +28,12 @@ public final class RulesetAnalysis {
   private final Ruleset ruleset;
   private final Mentions mentions;
   private final Set<InterfaceName> tunnels;
+  private final RuleDecoding decoding;
   private final PacketSpace space;
   private final SetEngine engine;
   private final Map<Path, Map<Start, SetEngine.Outcome>> leaks = new EnumMap<>(Path.class);
   private Reachability reachability;
   private int outputStart = -1;
-  private long markBits = -1;
   /** Whether the OUTPUT scenario was walked already (its starts may be forgotten since). */
   private boolean outputWalked;
 
@@ -79,8 +79,9 @@ public final class RulesetAnalysis {
     List<InterfaceName> patterns = new ArrayList<>(mentions.interfaces());
     patterns.addAll(tunnels);
     patterns.add(LOOPBACK);
-    this.space = new PacketSpace(ruleset.family(), InterfaceUniverse.of(patterns, names));
-    this.engine = new SetEngine(space, ruleset);
+    this.decoding = new RuleDecoding(ruleset);
+    this.space = new PacketSpace(ruleset.family(), InterfaceUniverse.of(patterns, names), decoding.markBits());
+    this.engine = new SetEngine(space, decoding);
     space.addRoots(this::keptSets);
   }
 
@@ -98,6 +99,11 @@ public final class RulesetAnalysis {
 
   public SetEngine engine() {
     return engine;
+  }
+
+  /** The rules as the engine reads them, shared by the engines of this analysis. */
+  RuleDecoding decoding() {
+    return decoding;
   }
 
   public boolean isTunnel(String name) {
@@ -207,18 +213,7 @@ public final class RulesetAnalysis {
    * tests a mark. Far fewer packets than every non-zero mark, at no loss.
    */
   public long testedMarkBits() {
-    if (markBits < 0) {
-      long bits = 0;
-      for (Table t : ruleset.tables()) {
-        for (Chain c : t.chains()) {
-          for (Rule r : c.rules()) {
-            for (Condition cond : engine.decode(t, r).conditions()) if (cond instanceof Condition.MarkIs m) bits |= m.mask();
-          }
-        }
-      }
-      markBits = bits & 0xffffffffL;
-    }
-    return markBits;
+    return decoding.markBits();
   }
 
   private int buildOutputStart() {

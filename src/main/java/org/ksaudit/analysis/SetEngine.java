@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Collectors;
 import org.ksaudit.model.Chain;
 import org.ksaudit.model.Policy;
 import org.ksaudit.model.Rule;
@@ -30,8 +29,7 @@ public final class SetEngine {
   private final Bdd b;
   private final Ruleset ruleset;
   private final SymbolicCompiler compiler;
-  private final Map<String, RuleDecoder> decoders = new HashMap<>();
-  private final Map<Rule, RuleDecoder.Decoded> decoded = new IdentityHashMap<>();
+  private final RuleDecoding decoding;
   private final Map<StageView, Map<Rule, Integer>> conditions = new HashMap<>();
   private final Map<String, Boolean> rewrites = new HashMap<>();
   private final int newState;
@@ -54,9 +52,16 @@ public final class SetEngine {
   private record Explored(StageView view, int in, int back) {}
 
   public SetEngine(PacketSpace space, Ruleset ruleset) {
+    this(space, new RuleDecoding(ruleset));
+  }
+
+  /** An engine reading the rules through a decoding it may share with other engines of one thread. */
+  public SetEngine(PacketSpace space, RuleDecoding decoding) {
+    Ruleset ruleset = decoding.ruleset();
     if (space.family() != ruleset.family()) throw new IllegalArgumentException("family mismatch");
     this.space = space;
     this.b = space.bdd();
+    this.decoding = decoding;
     this.ruleset = ruleset;
     this.compiler = new SymbolicCompiler(space);
     this.newState = space.stateIn(Set.of(ConnState.NEW));
@@ -340,14 +345,7 @@ public final class SetEngine {
   }
 
   public RuleDecoder.Decoded decode(Table table, Rule r) {
-    RuleDecoder.Decoded d = decoded.get(r);
-    if (d == null) {
-      RuleDecoder dec = decoders.computeIfAbsent(table.name(), n -> new RuleDecoder(ruleset.family(), n,
-          table.chains().stream().map(Chain::name).collect(Collectors.toSet())));
-      d = dec.decode(r);
-      decoded.put(r, d);
-    }
-    return d;
+    return decoding.decode(table, r);
   }
 
   /** Rules without unknowns compile once per view; the others anew on every visit (fresh unknowns). */

@@ -150,6 +150,7 @@ final class SymbolicCompiler {
     List<Integer> copyBits = new ArrayList<>();
     List<Integer> mixBits = new ArrayList<>();
     for (int i = 0; i < 32; i++) {
+      if (f.var(i) < 0) continue; // a bit no rule tests: whatever it becomes decides nothing
       long bit = 1L << (31 - i);
       boolean keep = (m.keep() & bit) != 0;
       boolean take = (m.take() & bit) != 0;

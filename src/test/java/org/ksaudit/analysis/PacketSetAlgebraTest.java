@@ -1,6 +1,7 @@
 package org.ksaudit.analysis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.math.BigInteger;
@@ -213,5 +214,35 @@ class PacketSetAlgebraTest {
     assertEquals(p, s.readOriginal(a));
     assertEquals(Bdd.FALSE, b.and(point, s.dport.eq(54)));
     assertEquals(point, b.and(point, s.valid()));
+  }
+
+  /**
+   * A space that keeps only the mark bits rules test (here 0x4000 and 0x8000): the other bits
+   * are free in every set, equality and value/mask look at the kept bits only, a left-out bit
+   * reads as 0 and counts as 1 for the largest value, and ranges (which would need every bit)
+   * are refused.
+   */
+  @Test
+  void marksKeepOnlyTheTestedBits() {
+    PacketSpace k = new PacketSpace(Family.IPV4, s.interfaces(), 0xc000L);
+    Bdd kb = k.bdd();
+    assertEquals(k.mark.eq(0xc000L), k.mark.eq(0x1234c000L));
+    assertEquals(k.mark.eq(0x4000L), k.mark.masked(BigInteger.valueOf(0x4000L), BigInteger.valueOf(0xc000L)));
+    assertEquals(Bdd.FALSE, kb.and(k.mark.eq(0x4000L), k.mark.eq(0x8000L)));
+    assertEquals(BigInteger.valueOf(0x4000L), k.mark.min(k.mark.eq(0x4000L)));
+    assertEquals(BigInteger.valueOf(0xffff7fffL), k.mark.max(k.mark.eq(0x4000L)));
+    Packet marked = TestRules.out(Family.IPV4, "udp", "10.45.16.1", 53, "eth0").withMark(0x1234c001L);
+    assertEquals(0xc000L, k.read(kb.anySat(k.point(marked))).mark());
+    assertEquals(Bdd.TRUE, k.mark.forget(k.mark.eq(0x4000L)));
+    assertThrows(IllegalStateException.class, () -> k.mark.range(0, 5));
+    assertEquals(0xc000L, new RulesetAnalysis(TestRules.parse("kube-marks.v4", """
+        *filter
+        :INPUT ACCEPT [0:0]
+        :FORWARD ACCEPT [0:0]
+        :OUTPUT ACCEPT [0:0]
+        -A OUTPUT -m mark --mark 0x8000/0x8000 -j DROP
+        -A OUTPUT -m connmark --mark 0x4000/0x4000 -j ACCEPT
+        COMMIT
+        """, Family.IPV4), TestRules.TUNNELS, TestRules.LAB_INTERFACES).space().markBits());
   }
 }
