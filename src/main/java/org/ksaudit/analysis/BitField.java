@@ -97,6 +97,12 @@ public final class BitField {
   /** {@code from <= x <= to}, inclusive; empty when from > to. */
   public int range(BigInteger from, BigInteger to) {
     if (from.compareTo(to) > 0) return Bdd.FALSE;
+    // one value is one path; the two bounds would build two and intersect them (every DNAT to
+    // one address and port asks for this)
+    if (from.equals(to)) {
+      requireWhole();
+      return from.signum() < 0 || from.bitLength() > vars.length ? Bdd.FALSE : eq(from);
+    }
     return bdd.and(atLeast(from), atMost(to));
   }
 
