@@ -26,11 +26,20 @@ import org.ksaudit.model.value.Text;
  * a port at a range boundary).
  */
 public record Mentions(Set<InterfaceName> interfaces, Set<Cidr> prefixes, Set<BigInteger> addresses, Set<Integer> ports) {
+  /**
+   * The sets keep the order of first mention. Set.copyOf would not: its iteration order
+   * changes from one run of the JVM to the next, and the interface classes, and with them the
+   * witnesses and the interface lists of findings, follow this order.
+   */
   public Mentions {
-    interfaces = Set.copyOf(interfaces);
-    prefixes = Set.copyOf(prefixes);
-    addresses = Set.copyOf(addresses);
-    ports = Set.copyOf(ports);
+    interfaces = inOrder(interfaces);
+    prefixes = inOrder(prefixes);
+    addresses = inOrder(addresses);
+    ports = inOrder(ports);
+  }
+
+  private static <T> Set<T> inOrder(Set<T> s) {
+    return java.util.Collections.unmodifiableSet(new LinkedHashSet<>(s));
   }
 
   /** What one ruleset mentions (addresses are of its family). */
