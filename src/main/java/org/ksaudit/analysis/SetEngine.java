@@ -209,7 +209,17 @@ public final class SetEngine {
     }
   }
 
+  /**
+   * {@code exploring}: only the recorder's observations count (which packets enter a chain,
+   * which rules match), so verdicts are not collected and a DNAT's rewrite, which only the
+   * accepted packets would carry on, is not computed (on kube-proxy's nat chains that was a
+   * third of the work of exploring).
+   */
   private record Ctx(Table table, StageView view, Recorder recorder, Sink sink, boolean exploring) {}
+
+  private void decide(Ctx ctx, Decider d, Verdict v, int set) {
+    if (!ctx.exploring()) ctx.sink().decide(d, v, set);
+  }
 
   /** Walks a chain; returns the packets that come back to the caller (RETURN or falling off a user chain). */
   private int walk(Ctx ctx, Chain chain, int set, int depth) {
@@ -241,7 +251,7 @@ public final class SetEngine {
       Decider here = Decider.rule(ctx.table().name(), chain.name(), r);
       TargetAction action = d.action();
       if (action instanceof TargetAction.Terminal t) {
-        ctx.sink().decide(here, t.verdict(), m);
+        decide(ctx, here, t.verdict(), m);
       } else if (action instanceof TargetAction.Return) {
         returned = b.or(returned, m);
       } else if (action instanceof TargetAction.Jump j) {
@@ -266,11 +276,11 @@ public final class SetEngine {
           }
         }
         cur = b.or(cur, after);
-      } else if (action instanceof TargetAction.Nat n) {
+      } else if (action instanceof TargetAction.Nat n && !ctx.exploring()) {
         int after = n.rewrite().isPresent()
             ? compiler.rewriteDst(m, n.rewrite().get(), new UnknownKey(r.pos(), UnknownKey.REWRITE, "the address DNAT picks"))
             : m;
-        ctx.sink().decide(here, Verdict.ACCEPT, after);
+        decide(ctx, here, Verdict.ACCEPT, after);
       } else if (action instanceof TargetAction.UnknownVerdict u) {
         unknownVerdict(ctx, here, m, u.key());
       }
@@ -279,7 +289,7 @@ public final class SetEngine {
       int rest = b.or(cur, returned);
       if (rest != Bdd.FALSE) ctx.recorder().policy(ctx.table().name(), chain, rest);
       Verdict v = chain.policy().get() == Policy.DROP ? Verdict.DROP : Verdict.ACCEPT;
-      ctx.sink().decide(Decider.policy(ctx.table().name(), chain), v, rest);
+      decide(ctx, Decider.policy(ctx.table().name(), chain), v, rest);
       return Bdd.FALSE;
     }
     return b.or(cur, returned);
@@ -339,9 +349,10 @@ public final class SetEngine {
   }
 
   private void unknownVerdict(Ctx ctx, Decider here, int set, UnknownKey key) {
+    if (ctx.exploring()) return;
     int u = b.ithVar(space.unknown(key));
-    ctx.sink().decide(here, Verdict.ACCEPT, b.and(set, u));
-    ctx.sink().decide(here, Verdict.DROP, b.diff(set, u));
+    decide(ctx, here, Verdict.ACCEPT, b.and(set, u));
+    decide(ctx, here, Verdict.DROP, b.diff(set, u));
   }
 
   public RuleDecoder.Decoded decode(Table table, Rule r) {
