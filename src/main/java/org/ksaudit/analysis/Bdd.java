@@ -381,13 +381,13 @@ public final class Bdd {
     public boolean contains(int v) {
       return v >= min && v <= max && in[v - min];
     }
+  }
 
-    /** How many variables the set has. */
-    public int count() {
-      int n = 0;
-      for (boolean b : in) if (b) n++;
-      return n;
-    }
+  /** Only the variables of {@code kept} (any number of sets) of {@code a}: every other one quantified away, in one walk. */
+  public int keepOnly(int a, VarSet... kept) {
+    int[] others = java.util.stream.IntStream.range(0, vars)
+        .filter(v -> java.util.Arrays.stream(kept).noneMatch(k -> k.contains(v))).toArray();
+    return exists(a, VarSet.of(others));
   }
 
   /** Existential quantification: the packets that match {@code a} for some value of the variables. */

@@ -205,11 +205,7 @@ public final class BitField {
 
   /** Only this field of the set: every other variable forgotten. */
   public int project(int set) {
-    int n = bdd.varCount();
-    int[] others = new int[n - varSet.count()];
-    int k = 0;
-    for (int v = 0; v < n; v++) if (!varSet.contains(v)) others[k++] = v;
-    return bdd.exists(set, Bdd.VarSet.of(others));
+    return bdd.keepOnly(set, varSet);
   }
 
   /**

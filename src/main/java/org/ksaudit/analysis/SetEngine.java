@@ -51,10 +51,6 @@ public final class SetEngine {
   /** A user chain's last exploration: entered with {@code in} by a stage with {@code view}, {@code back} came back. */
   private record Explored(StageView view, int in, int back) {}
 
-  public SetEngine(PacketSpace space, Ruleset ruleset) {
-    this(space, new RuleDecoding(ruleset));
-  }
-
   /** An engine reading the rules through a decoding it may share with other engines of one thread. */
   public SetEngine(PacketSpace space, RuleDecoding decoding) {
     Ruleset ruleset = decoding.ruleset();

@@ -21,10 +21,15 @@ final class SymbolicCompiler {
 
   private final PacketSpace s;
   private final Bdd b;
+  /** What a DNAT changes: the address and its type, and with a port also the port. */
+  private final Bdd.VarSet dstVars;
+  private final Bdd.VarSet dstAndPortVars;
 
   SymbolicCompiler(PacketSpace space) {
     this.s = space;
     this.b = space.bdd();
+    this.dstVars = union(space.dst.varSet(), space.dstType.varSet());
+    this.dstAndPortVars = union(dstVars, space.dport.varSet());
   }
 
   /** The packets for which every condition holds, as a stage sees them. */
@@ -218,7 +223,7 @@ final class SymbolicCompiler {
     // rebuilds the set down to the fields, which on kube-proxy's thousands of DNAT pieces
     // made the rewrite the largest cost of the nat walk when done field by field
     boolean ports = d.ports().isPresent();
-    Bdd.VarSet changed = union(union(s.dst.varSet(), s.dstType.varSet()), ports ? s.dport.varSet() : s.dstType.varSet());
+    Bdd.VarSet changed = ports ? dstAndPortVars : dstVars;
     Family fam = s.family();
     int becomes;
     if (d.local()) {
