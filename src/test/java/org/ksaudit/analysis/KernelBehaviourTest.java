@@ -36,22 +36,33 @@ import org.ksaudit.model.value.Cidr;
 import org.ksaudit.model.value.IpText;
 import org.ksaudit.parse.ParseResult;
 import org.ksaudit.parse.RulesetParser;
+import org.ksaudit.testsupport.Corpus;
 import org.ksaudit.testsupport.Host;
 
 /**
- * The kernel is the oracle: every ruleset in testdata/ (and the real VPN clients' killswitches
- * of the shared corpus, when present) is loaded into a namespace with the real
- * iptables-restore, probes chosen at the rules' boundaries (addresses and ports the rules name,
+ * The kernel is the oracle: every ruleset in testdata/, seeded generated rulesets, and the real
+ * VPN clients' killswitches of the external corpus when one is named ({@link Corpus}), is loaded
+ * into a namespace with the real iptables-restore, probes chosen at the rules' boundaries (addresses and ports the rules name,
  * one off either side, random others; UDP, TCP SYN, ICMP echo; eth0, wlan0, tun0, wg0) are
  * sent, and what arrived is compared with the verdicts of {@code ksaudit trace --probes}.
  * Then every witness of the audit's findings is sent too: each must really leak.
  */
 class KernelBehaviourTest {
   private static final List<String> INTERFACES = List.of("eth0", "wlan0", "tun0", "wg0");
+  /** Probes compared on the repository's own rulesets and generated ones, whether a corpus is named or not. */
   private static final int MIN_PROBES = 10_000;
+  /** Generated ruleset pairs (an IPv4 and an IPv6 file each), from a fixed seed. */
+  private static final int GENERATED = 6;
+
+  /** Where a case comes from; the floors count only what the repository holds or generates. */
+  enum Origin {
+    TESTDATA,
+    GENERATED,
+    CORPUS
+  }
 
   /** A ruleset pair to load: an IPv4 and/or an IPv6 file. */
-  record Case(String name, Optional<Path> v4, Optional<Path> v6) {}
+  record Case(String name, Origin origin, Optional<Path> v4, Optional<Path> v6) {}
 
   @Test
   void traceVerdictsAgreeWithTheKernelAndWitnessesLeak() throws Exception {
@@ -59,6 +70,7 @@ class KernelBehaviourTest {
     Random rnd = new Random(7);
     List<Case> cases = cases();
     int total = 0;
+    int fromRepository = 0;
     int uncertain = 0;
     int witnesses = 0;
     List<String> disagreements = new ArrayList<>();
@@ -83,6 +95,7 @@ class KernelBehaviourTest {
           boolean predicted = line.split("\\s+")[4].equals("ACCEPT");
           if (predicted != arrived.get(p)) disagreements.add(c.name() + ": " + line + "  (kernel: " + (arrived.get(p) ? "arrived" : "stopped") + ")");
           total++;
+          if (c.origin() != Origin.CORPUS) fromRepository++;
         }
         List<Probe> leaks = witnessProbes(c);
         if (!leaks.isEmpty()) {
@@ -97,21 +110,52 @@ class KernelBehaviourTest {
     System.out.printf("kernel behaviour: %d rulesets, %d probes compared, %d agree, %d uncertain skipped, %d witnesses replayed, "
         + "%d rulesets refused by the kernel %s%n", cases.size(), total, total - disagreements.size(), uncertain, witnesses,
         refused.size(), refused.keySet());
+    System.out.println("kernel behaviour: " + breadth(cases, total - fromRepository, fromRepository));
     for (String d : disagreements.subList(0, Math.min(40, disagreements.size()))) System.out.println("  " + d);
     assertEquals(List.of(), disagreements);
-    assertTrue(total >= MIN_PROBES, "only " + total + " probes compared");
-    assertTrue(refused.keySet().stream().noneMatch(n -> n.startsWith("testdata/")), "testdata refused by the kernel: " + refused);
+    assertTrue(fromRepository >= MIN_PROBES, "only " + fromRepository + " probes compared on the repository's own rulesets");
+    assertTrue(cases.stream().filter(c -> refused.containsKey(c.name())).allMatch(c -> c.origin() == Origin.CORPUS),
+        "the repository's rulesets refused by the kernel: " + refused);
   }
 
-  /** Every pair of testdata/ that parses without errors, plus the corpus killswitches when present. */
+  /** The log line on the corpus: how many cases and probes it added to the repository's. */
+  static String breadth(List<Case> cases, int corpusProbes, int repositoryProbes) {
+    long fromCorpus = cases.stream().filter(c -> c.origin() == Origin.CORPUS).count();
+    return Corpus.describe(fromCorpus + " killswitch rulesets, " + corpusProbes + " probes") + "; repository: "
+        + (cases.size() - fromCorpus) + " rulesets, " + repositoryProbes + " probes";
+  }
+
+  /**
+   * Every pair of testdata/ that parses without errors, the generated pairs that do, and the
+   * named corpus' killswitches.
+   */
   static List<Case> cases() throws IOException {
-    List<Case> out = new ArrayList<>(pairsUnder(Path.of("testdata")));
-    Path corpus = Path.of("../shared/corpus/killswitches");
-    if (Files.isDirectory(corpus)) out.addAll(pairsUnder(corpus));
+    List<Case> out = new ArrayList<>(pairsUnder(Path.of("testdata"), Origin.TESTDATA));
+    out.addAll(pairsUnder(generated(), Origin.GENERATED));
+    for (Path dir : Corpus.part("killswitches").stream().toList()) out.addAll(pairsUnder(dir, Origin.CORPUS));
     return out;
   }
 
-  private static List<Case> pairsUnder(Path root) throws IOException {
+  /**
+   * Seeded random rulesets of the whole OUTPUT path ({@link RandomRulesets}) written as pairs
+   * random-NN.v4 and .v6 to a scratch directory, so the kernel judges rulesets no one wrote with
+   * the engine in mind.
+   */
+  private static Path generated() throws IOException {
+    Path dir = Files.createTempDirectory("ksaudit-generated");
+    dir.toFile().deleteOnExit();
+    Random rnd = new Random(2_026);
+    for (int k = 0; k < GENERATED; k++) {
+      for (Family f : Family.values()) {
+        Path p = dir.resolve(String.format("random-%02d.%s", k, f == Family.IPV4 ? "v4" : "v6"));
+        Files.writeString(p, new RandomRulesets(rnd, f, false).generate());
+        p.toFile().deleteOnExit();
+      }
+    }
+    return dir;
+  }
+
+  private static List<Case> pairsUnder(Path root, Origin origin) throws IOException {
     Map<String, Path[]> byName = new LinkedHashMap<>();
     try (Stream<Path> s = Files.walk(root)) {
       for (Path p : s.filter(Files::isRegularFile).sorted().toList()) {
@@ -125,8 +169,13 @@ class KernelBehaviourTest {
       }
     }
     List<Case> out = new ArrayList<>();
-    byName.forEach((k, v) -> out.add(new Case(k, Optional.ofNullable(v[0]), Optional.ofNullable(v[1]))));
+    byName.forEach((k, v) -> out.add(new Case(name(root, origin, k), origin, Optional.ofNullable(v[0]), Optional.ofNullable(v[1]))));
     return out;
+  }
+
+  /** A case's name: its path for testdata/ and the corpus, "generated/random-NN" for a generated pair. */
+  private static String name(Path root, Origin origin, String stem) {
+    return origin == Origin.GENERATED ? "generated/" + root.relativize(Path.of(stem)) : stem;
   }
 
   /** Files with syntax errors are the syntax tests' business: iptables-restore would refuse them. */

@@ -8,14 +8,15 @@ import org.ksaudit.model.Family;
 /**
  * Random but loadable rulesets for property tests: every table of the OUTPUT path, user chains
  * reached by -j and -g (never in a loop), marks set in mangle and tested later, DNAT in nat,
- * NOTRACK in raw, and now and then a match the engine cannot interpret.
+ * NOTRACK in raw, and now and then a match the engine cannot interpret. The kernel tests load
+ * them too, so their floors are met by the repository alone.
  */
-final class RandomRulesets {
+public final class RandomRulesets {
   private final Random rnd;
   private final Family family;
   private final boolean unknowns;
 
-  RandomRulesets(Random rnd, Family family, boolean unknowns) {
+  public RandomRulesets(Random rnd, Family family, boolean unknowns) {
     this.rnd = rnd;
     this.family = family;
     this.unknowns = unknowns;
@@ -36,7 +37,7 @@ final class RandomRulesets {
     return l.get(rnd.nextInt(l.size()));
   }
 
-  String generate() {
+  public String generate() {
     StringBuilder sb = new StringBuilder();
     table(sb, "raw", List.of("OUTPUT"), 0, rnd.nextInt(3));
     table(sb, "mangle", List.of("OUTPUT", "POSTROUTING"), rnd.nextInt(2), rnd.nextInt(5));

@@ -7,15 +7,19 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.ksaudit.analysis.RandomRulesets;
 import org.ksaudit.model.Family;
+import org.ksaudit.testsupport.Corpus;
 import org.ksaudit.testsupport.Host;
 
 /**
- * The kernel is the oracle: every rules file in testdata/ and the shared corpora, and a fixed
- * set of mutants of them, is committed for real with both iptables backends, and ksaudit must
- * accept exactly the files both commit. The few files the kernel refuses for reasons outside
- * the file's text are listed in {@link #ALLOWED} with the reason and the kernel's message.
+ * The kernel is the oracle: every rules file in testdata/ and the golden diagnostics, seeded
+ * generated rulesets, the external corpus when one is named ({@link Corpus}), and a fixed set of
+ * mutants of them, is committed for real with both iptables backends, and ksaudit must accept
+ * exactly the files both commit. The few files the kernel refuses for reasons outside the
+ * file's text are listed in {@link #ALLOWED} with the reason and the kernel's message.
  */
 class KernelDifferentialTest {
   /** Fixed seed: every run judges the same mutants. */
@@ -26,6 +30,11 @@ class KernelDifferentialTest {
   static final int BIG_FILE = 1_000;
   static final Path GOLDEN = Path.of("src/test/resources/golden/diagnostics");
   static final int WORKERS = Math.max(4, 3 * Runtime.getRuntime().availableProcessors());
+  /** Generated rulesets judged beside the files, half of each family. */
+  static final int GENERATED = 60;
+  /** Mutants of the repository's own files and generated rulesets, whether a corpus is named or not. */
+  static final int MIN_MUTANTS = 2_000;
+  static final List<String> CORPUS_PARTS = List.of("realworld", "killswitches");
 
   /**
    * Refusals that depend on the machine, not on the file: source file name -> (reason, the
@@ -43,8 +52,13 @@ class KernelDifferentialTest {
   void ksauditAcceptsExactlyWhatTheKernelCommits() throws Exception {
     Host.requireRootWith("ip", "iptables-nft-restore", "iptables-legacy-restore", "ip6tables-nft-restore",
         "ip6tables-legacy-restore");
-    List<RulesFile> originals = sources();
-    List<RulesFile> mutants = mutants(originals);
+    List<RulesFile> repository = repositorySources();
+    List<RulesFile> corpus = corpusSources();
+    List<RulesFile> originals = new ArrayList<>(repository);
+    originals.addAll(corpus);
+    List<RulesFile> repositoryMutants = mutants(repository);
+    List<RulesFile> mutants = new ArrayList<>(repositoryMutants);
+    mutants.addAll(mutants(corpus));
     List<RulesFile> all = new ArrayList<>(originals);
     all.addAll(mutants);
 
@@ -68,8 +82,11 @@ class KernelDifferentialTest {
             + " backends) in %d s: %d agreements, %d allow-listed, %d disagreements%n",
         originals.size() - sections, sections, mutants.size(), all.size(), kernelValid, seconds, agree, excused,
         disagreements.size());
+    System.out.println(Corpus.describe(corpus.size() + " files and " + (mutants.size() - repositoryMutants.size()) + " mutants"
+        + " beside the repository's " + repository.size() + " and " + repositoryMutants.size()));
     disagreements.forEach(d -> System.out.println("DISAGREE " + d));
-    assertTrue(mutants.size() >= 2_000, "at least 2,000 mutants, got " + mutants.size());
+    assertTrue(repositoryMutants.size() >= MIN_MUTANTS,
+        "at least " + MIN_MUTANTS + " mutants of the repository's own rulesets, got " + repositoryMutants.size());
     assertTrue(disagreements.isEmpty(), disagreements.size() + " disagreements with the kernel:\n"
         + String.join("\n", disagreements.subList(0, Math.min(30, disagreements.size()))));
   }
@@ -80,14 +97,28 @@ class KernelDifferentialTest {
     return e != null && j.ksauditAccepts() && j.kernel().why().contains(e.kernelSays());
   }
 
-  static List<RulesFile> sources() {
+  /** testdata/, the golden diagnostics' inputs and generated rulesets: what a fresh clone holds. */
+  static List<RulesFile> repositorySources() {
     List<RulesFile> out = new ArrayList<>();
     for (RulesFile f : RulesCorpus.under(Path.of("testdata"))) out.add(f.withName("testdata/" + f.name()));
     for (RulesFile f : RulesCorpus.under(GOLDEN)) out.add(f.withName("golden/" + f.name()));
     // the benchmark generator's output must load too
     out.add(new RulesFile("gen/kube-proxy-2000.v4", KubeProxyDumpGenerator.generate(2_000), Family.IPV4, StandardCharsets.UTF_8));
-    for (String sub : List.of("realworld", "killswitches"))
-      for (RulesFile f : RulesCorpus.under(Host.corpus(sub))) out.add(f.withName(sub + "/" + f.name()));
+    Random rnd = new Random(SEED);
+    for (int k = 0; k < GENERATED; k++) {
+      Family f = k % 2 == 0 ? Family.IPV4 : Family.IPV6;
+      String name = String.format("gen/random-%02d.%s", k, f == Family.IPV4 ? "v4" : "v6");
+      out.add(new RulesFile(name, new RandomRulesets(rnd, f, k % 4 < 2).generate(), f, StandardCharsets.UTF_8));
+    }
+    return out;
+  }
+
+  /** The named corpus' dumps and killswitches, or nothing when no corpus is named. */
+  static List<RulesFile> corpusSources() {
+    List<RulesFile> out = new ArrayList<>();
+    for (String sub : CORPUS_PARTS)
+      for (Path dir : Corpus.part(sub).stream().toList())
+        for (RulesFile f : RulesCorpus.under(dir)) out.add(f.withName(sub + "/" + f.name()));
     return out;
   }
 

@@ -12,16 +12,20 @@ import org.junit.jupiter.api.Test;
 import org.ksaudit.cli.ExitCodes;
 import org.ksaudit.cli.Main;
 import org.ksaudit.model.Family;
+import org.ksaudit.testsupport.Corpus;
 
 /**
- * No input makes ksaudit crash: every file and every mutant of the differential test goes
- * through the whole command line (read from standard input, as "iptables-save | ksaudit check -"
- * does) and must end with a verdict, never with the internal-error exit code or a stack trace.
+ * No input makes ksaudit crash: every file and every mutant of the differential test (the
+ * repository's, and the named corpus' when there is one) goes through the whole command line
+ * (read from standard input, as "iptables-save | ksaudit check -" does) and must end with a
+ * verdict, never with the internal-error exit code or a stack trace.
  */
 class MutantsNeverCrashTest {
   @Test
   void everyMutantGetsAVerdictThroughStandardInput() {
-    List<RulesFile> all = new ArrayList<>(KernelDifferentialTest.sources());
+    List<RulesFile> corpus = KernelDifferentialTest.corpusSources();
+    List<RulesFile> all = new ArrayList<>(KernelDifferentialTest.repositorySources());
+    all.addAll(corpus);
     all.addAll(KernelDifferentialTest.mutants(all));
     List<String> crashes = new ArrayList<>();
     for (RulesFile f : all) {
@@ -35,6 +39,7 @@ class MutantsNeverCrashTest {
         crashes.add(f.name() + ": exit " + code + ": " + e.strip());
     }
     System.out.printf("no-crash: %d files and mutants through \"ksaudit check -\", %d crashes%n", all.size(), crashes.size());
+    System.out.println(Corpus.describe(corpus.size() + " of the files"));
     assertTrue(crashes.isEmpty(), crashes.size() + " crashes:\n" + String.join("\n", crashes.subList(0, Math.min(20, crashes.size()))));
   }
 }

@@ -22,18 +22,27 @@ import org.ksaudit.model.Table;
 import org.ksaudit.model.value.Unparsed;
 import org.ksaudit.oracle.RulesCorpus;
 import org.ksaudit.oracle.RulesFile;
-import org.ksaudit.testsupport.Host;
+import org.ksaudit.testsupport.Corpus;
 
 /**
- * Every real-world dump yields a model, errors or not: each "-A" line inside a table becomes a
- * rule (a rule with a refused value is kept, marked incomplete, the value kept as Unparsed), so
- * the analysis can go on with that match unknown.
+ * Every dump yields a model, errors or not: each "-A" line inside a table becomes a rule (a rule
+ * with a refused value is kept, marked incomplete, the value kept as Unparsed), so the analysis
+ * can go on with that match unknown. The dumps are testdata/'s (the edge-case sections of its
+ * ".cases" files included) and, when one is named ({@link Corpus}), the external corpus' real-world
+ * dumps and killswitches.
  */
 class CorpusModelTest {
+  static final List<String> CORPUS_PARTS = List.of("realworld", "killswitches");
+
   static Stream<Arguments> files() {
     List<Arguments> out = new ArrayList<>();
-    for (String sub : List.of("realworld", "killswitches"))
-      for (RulesFile f : RulesCorpus.under(Host.corpus(sub))) out.add(Arguments.of(sub + "/" + f.name(), f));
+    for (RulesFile f : RulesCorpus.under(Path.of("testdata"))) out.add(Arguments.of("testdata/" + f.name(), f));
+    int repository = out.size();
+    for (String sub : CORPUS_PARTS)
+      for (Path dir : Corpus.part(sub).stream().toList())
+        for (RulesFile f : RulesCorpus.under(dir)) out.add(Arguments.of(sub + "/" + f.name(), f));
+    System.out.println("corpus model: " + repository + " rulesets of testdata/; "
+        + Corpus.describe((out.size() - repository) + " more"));
     return out.stream();
   }
 

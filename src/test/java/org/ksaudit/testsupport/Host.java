@@ -2,8 +2,6 @@ package org.ksaudit.testsupport;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Assumptions;
@@ -35,16 +33,5 @@ public final class Host {
   public static boolean isRoot() {
     Exec.Result r = Exec.run("id", "-u");
     return r.ok() && r.stdout().strip().equals("0");
-  }
-
-  /** ../shared/corpus/SUB, read at test time (never copied into the project: licences). */
-  public static Path corpus(String sub) {
-    Path p = Path.of(System.getProperty("user.dir")).resolve("../shared/corpus").resolve(sub).normalize();
-    if (!Files.isDirectory(p)) {
-      String why = "the shared corpus is not at " + p;
-      if (inCi()) fail("CI=true but " + why);
-      Assumptions.abort("skipped: " + why);
-    }
-    return p;
   }
 }
