@@ -31,7 +31,7 @@ class KernelDifferentialTest {
   static final Path GOLDEN = Path.of("src/test/resources/golden/diagnostics");
   static final int WORKERS = Math.max(4, 3 * Runtime.getRuntime().availableProcessors());
   /** Generated rulesets judged beside the files, half of each family. */
-  static final int GENERATED = 60;
+  static final int GENERATED = 80;
   /** Mutants of the repository's own files and generated rulesets, whether a corpus is named or not. */
   static final int MIN_MUTANTS = 2_000;
   static final List<String> CORPUS_PARTS = List.of("realworld", "killswitches");
