@@ -2,15 +2,10 @@ package org.ksaudit.oracle;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
-import org.ksaudit.analysis.RandomRulesets;
-import org.ksaudit.model.Family;
 import org.ksaudit.testsupport.Corpus;
 import org.ksaudit.testsupport.Host;
 
@@ -28,13 +23,9 @@ class KernelDifferentialTest {
   static final int MUTANTS_PER_FILE = 16;
   static final int MUTANTS_PER_BIG_FILE = 4;
   static final int BIG_FILE = 1_000;
-  static final Path GOLDEN = Path.of("src/test/resources/golden/diagnostics");
   static final int WORKERS = Math.max(4, 3 * Runtime.getRuntime().availableProcessors());
-  /** Generated rulesets judged beside the files, half of each family. */
-  static final int GENERATED = 80;
   /** Mutants of the repository's own files and generated rulesets, whether a corpus is named or not. */
   static final int MIN_MUTANTS = 2_000;
-  static final List<String> CORPUS_PARTS = List.of("realworld", "killswitches");
 
   /**
    * Refusals that depend on the machine, not on the file: source file name -> (reason, the
@@ -52,8 +43,8 @@ class KernelDifferentialTest {
   void ksauditAcceptsExactlyWhatTheKernelCommits() throws Exception {
     Host.requireRootWith("ip", "iptables-nft-restore", "iptables-legacy-restore", "ip6tables-nft-restore",
         "ip6tables-legacy-restore");
-    List<RulesFile> repository = repositorySources();
-    List<RulesFile> corpus = corpusSources();
+    List<RulesFile> repository = RulesCorpus.repository();
+    List<RulesFile> corpus = RulesCorpus.external();
     List<RulesFile> originals = new ArrayList<>(repository);
     originals.addAll(corpus);
     List<RulesFile> repositoryMutants = mutants(repository);
@@ -95,31 +86,6 @@ class KernelDifferentialTest {
     String source = j.file().name().split(" \\[", 2)[0];
     Excuse e = ALLOWED.get(source);
     return e != null && j.ksauditAccepts() && j.kernel().why().contains(e.kernelSays());
-  }
-
-  /** testdata/, the golden diagnostics' inputs and generated rulesets: what a fresh clone holds. */
-  static List<RulesFile> repositorySources() {
-    List<RulesFile> out = new ArrayList<>();
-    for (RulesFile f : RulesCorpus.under(Path.of("testdata"))) out.add(f.withName("testdata/" + f.name()));
-    for (RulesFile f : RulesCorpus.under(GOLDEN)) out.add(f.withName("golden/" + f.name()));
-    // the benchmark generator's output must load too
-    out.add(new RulesFile("gen/kube-proxy-2000.v4", KubeProxyDumpGenerator.generate(2_000), Family.IPV4, StandardCharsets.UTF_8));
-    Random rnd = new Random(SEED);
-    for (int k = 0; k < GENERATED; k++) {
-      Family f = k % 2 == 0 ? Family.IPV4 : Family.IPV6;
-      String name = String.format("gen/random-%02d.%s", k, f == Family.IPV4 ? "v4" : "v6");
-      out.add(new RulesFile(name, new RandomRulesets(rnd, f, k % 4 < 2).generate(), f, StandardCharsets.UTF_8));
-    }
-    return out;
-  }
-
-  /** The named corpus' dumps and killswitches, or nothing when no corpus is named. */
-  static List<RulesFile> corpusSources() {
-    List<RulesFile> out = new ArrayList<>();
-    for (String sub : CORPUS_PARTS)
-      for (Path dir : Corpus.part(sub).stream().toList())
-        for (RulesFile f : RulesCorpus.under(dir)) out.add(f.withName(sub + "/" + f.name()));
-    return out;
   }
 
   /** Mutants of every whole file; the sections of ".cases" files are already edge cases of their own. */

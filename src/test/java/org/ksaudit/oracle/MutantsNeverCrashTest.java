@@ -23,8 +23,8 @@ import org.ksaudit.testsupport.Corpus;
 class MutantsNeverCrashTest {
   @Test
   void everyMutantGetsAVerdictThroughStandardInput() {
-    List<RulesFile> corpus = KernelDifferentialTest.corpusSources();
-    List<RulesFile> all = new ArrayList<>(KernelDifferentialTest.repositorySources());
+    List<RulesFile> corpus = RulesCorpus.external();
+    List<RulesFile> all = new ArrayList<>(RulesCorpus.repository());
     all.addAll(corpus);
     all.addAll(KernelDifferentialTest.mutants(all));
     List<String> crashes = new ArrayList<>();

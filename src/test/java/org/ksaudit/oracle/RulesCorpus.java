@@ -11,17 +11,52 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.stream.Stream;
+import org.ksaudit.analysis.RandomRulesets;
 import org.ksaudit.input.FamilyDetector;
 import org.ksaudit.model.Family;
+import org.ksaudit.testsupport.Corpus;
 
 /**
- * The rulesets the differential test judges: every rules file under testdata/ and the shared
- * real-world and killswitch corpora, read at test time (the corpus is never copied into the
- * project).
+ * The rulesets the kernel differential test judges: the repository's own (every rules file under
+ * testdata/, the golden diagnostics' inputs, generated rulesets) and, when one is named
+ * ({@link Corpus}), the external corpus' real-world dumps and killswitches, read at test time
+ * (the corpus is never copied into the project).
  */
 public final class RulesCorpus {
+  static final Path GOLDEN = Path.of("src/test/resources/golden/diagnostics");
+  /** Generated rulesets, half of each family, from a fixed seed: every run judges the same ones. */
+  static final int GENERATED = 80;
+  static final long GENERATED_SEED = 20_260_601L;
+  static final List<String> EXTERNAL_PARTS = List.of("realworld", "killswitches");
+
   private RulesCorpus() {}
+
+  /** testdata/, the golden diagnostics' inputs and generated rulesets: what a fresh clone holds. */
+  public static List<RulesFile> repository() {
+    List<RulesFile> out = new ArrayList<>();
+    for (RulesFile f : under(Path.of("testdata"))) out.add(f.withName("testdata/" + f.name()));
+    for (RulesFile f : under(GOLDEN)) out.add(f.withName("golden/" + f.name()));
+    // the benchmark generator's output must load too
+    out.add(new RulesFile("gen/kube-proxy-2000.v4", KubeProxyDumpGenerator.generate(2_000), Family.IPV4, StandardCharsets.UTF_8));
+    Random rnd = new Random(GENERATED_SEED);
+    for (int k = 0; k < GENERATED; k++) {
+      Family f = k % 2 == 0 ? Family.IPV4 : Family.IPV6;
+      String name = String.format("gen/random-%02d.%s", k, f == Family.IPV4 ? "v4" : "v6");
+      out.add(new RulesFile(name, new RandomRulesets(rnd, f, k % 4 < 2).generate(), f, StandardCharsets.UTF_8));
+    }
+    return out;
+  }
+
+  /** The named corpus' dumps and killswitches, or nothing when no corpus is named. */
+  public static List<RulesFile> external() {
+    List<RulesFile> out = new ArrayList<>();
+    for (String sub : EXTERNAL_PARTS)
+      for (Path dir : Corpus.part(sub).stream().toList())
+        for (RulesFile f : under(dir)) out.add(f.withName(sub + "/" + f.name()));
+    return out;
+  }
 
   /** Every rules file below {@code dir}, sorted by path, with its family. */
   public static List<RulesFile> under(Path dir) {

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -27,22 +26,20 @@ import org.ksaudit.testsupport.Corpus;
 /**
  * Every dump yields a model, errors or not: each "-A" line inside a table becomes a rule (a rule
  * with a refused value is kept, marked incomplete, the value kept as Unparsed), so the analysis
- * can go on with that match unknown. The dumps are testdata/'s (the edge-case sections of its
- * ".cases" files included) and, when one is named ({@link Corpus}), the external corpus' real-world
- * dumps and killswitches.
+ * can go on with that match unknown. The dumps are the repository's fixtures and generated
+ * rulesets ({@link RulesCorpus#repository()}; not its syntax edge cases, the sections of
+ * testdata/syntax and the golden diagnostics' inputs, whose "-A" lines may name chains that do
+ * not exist or be deleted again) and, when one is named ({@link Corpus}), the external corpus'
+ * real-world dumps and killswitches.
  */
 class CorpusModelTest {
-  static final List<String> CORPUS_PARTS = List.of("realworld", "killswitches");
-
   static Stream<Arguments> files() {
     List<Arguments> out = new ArrayList<>();
-    for (RulesFile f : RulesCorpus.under(Path.of("testdata"))) out.add(Arguments.of("testdata/" + f.name(), f));
+    for (RulesFile f : RulesCorpus.repository())
+      if (!f.name().contains(".cases#") && !f.name().startsWith("golden/")) out.add(Arguments.of(f.name(), f));
     int repository = out.size();
-    for (String sub : CORPUS_PARTS)
-      for (Path dir : Corpus.part(sub).stream().toList())
-        for (RulesFile f : RulesCorpus.under(dir)) out.add(Arguments.of(sub + "/" + f.name(), f));
-    System.out.println("corpus model: " + repository + " rulesets of testdata/; "
-        + Corpus.describe((out.size() - repository) + " more"));
+    for (RulesFile f : RulesCorpus.external()) out.add(Arguments.of(f.name(), f));
+    System.out.println("corpus model: " + repository + " rulesets of the repository; " + Corpus.describe((out.size() - repository) + " more"));
     return out.stream();
   }
 
