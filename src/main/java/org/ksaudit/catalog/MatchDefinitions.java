@@ -242,7 +242,12 @@ final class MatchDefinitions {
     c.addMatch(m("u32").neg(TEXT, "--u32").check(mandatory("u32", "--u32")));
     c.addMatch(m("bpf").val(TEXT, "--bytecode").val(TEXT, "--object-pinned")
         .check(needsOneOf("bpf", "--bytecode", "--object-pinned")));
-    c.addMatch(m("ah").neg(numberRange(U32, "spi"), "--ahspi").ruleCheck(needsProtocol("ah", "ah", 51)));
+    // IPv4's ah match is bound to protocol 51 (xt_ah.c sets .proto); IPv6's ip6t_ah looks for the
+    // AH extension header anywhere in the header chain and has no protocol (both backends commit
+    // "-m ah --ahspi 1" with no -p, a negated -p or another -p: testdata/syntax/proto-needs.v6.cases)
+    c.addMatch(m("ah").only(Family.IPV4).neg(numberRange(U32, "spi"), "--ahspi").ruleCheck(needsProtocol("ah", "ah", 51)));
+    c.addMatch(m("ah").only(Family.IPV6).neg(numberRange(U32, "spi"), "--ahspi").neg(number(0, U32, "length"), "--ahlen")
+        .flag(false, "--ahres"));
     c.addMatch(m("esp").neg(numberRange(U32, "spi"), "--espspi").ruleCheck(needsProtocol("esp", "esp", 50)));
     c.addMatch(m("frag").only(Family.IPV6).neg(numberRange(U32, "id"), "--fragid").neg(number(0, U32, "length"), "--fraglen")
         .flag(false, "--fragres").flag(false, "--fragfirst").flag(false, "--fragmore").flag(false, "--fraglast"));
