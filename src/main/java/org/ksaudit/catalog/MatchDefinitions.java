@@ -4,6 +4,7 @@ import static org.ksaudit.catalog.Checks.*;
 import static org.ksaudit.catalog.ExtensionParsers.*;
 import static org.ksaudit.catalog.ValueParsers.*;
 
+import java.util.Optional;
 import org.ksaudit.model.Family;
 
 /**
@@ -43,6 +44,20 @@ final class MatchDefinitions {
     for (int i = 0; i < 3; i++) s = s * 60 + (i < f.length && !f[i].isEmpty() ? Integer.parseInt(f[i]) : 0);
     return s;
   }
+
+  /**
+   * xt_physdev: the bridge port a packet leaves by is not known yet in OUTPUT, so the kernel
+   * refuses --physdev-out and --physdev-is-out reached from OUTPUT unless the rule also says
+   * --physdev-is-bridged (not negated).
+   */
+  private static final CrossCheck PHYSDEV_OUT_NEEDS_BRIDGED = r -> {
+    boolean out = r.has("--physdev-out") || r.has("--physdev-is-out");
+    boolean bridged = r.matches().stream().flatMap(m -> m.options().stream())
+        .anyMatch(o -> o.name().equals("--physdev-is-bridged") && !o.negated());
+    if (!out || bridged) return Optional.empty();
+    return onlyFromHooks("physdev --physdev-out/--physdev-is-out without --physdev-is-bridged", "PREROUTING", "INPUT",
+        "FORWARD", "POSTROUTING").check(r);
+  };
 
   static void register(Catalog c) {
     c.addMatch(m("tcp")
@@ -160,7 +175,8 @@ final class MatchDefinitions {
         .neg(INTERFACE_OR_EMPTY, "--physdev-in").neg(INTERFACE_OR_EMPTY, "--physdev-out")
         .flag(true, "--physdev-is-in").flag(true, "--physdev-is-out").flag(true, "--physdev-is-bridged")
         .check(needsOneOf("physdev", "--physdev-in", "--physdev-out", "--physdev-is-in", "--physdev-is-out",
-            "--physdev-is-bridged")));
+            "--physdev-is-bridged"))
+        .hookCheck(PHYSDEV_OUT_NEEDS_BRIDGED));
     c.addMatch(m("pkttype").neg(PKT_TYPE, "--pkt-type").check(mandatory("pkttype", "--pkt-type")));
     c.addMatch(m("mac").neg(MacAddress.PARSER, "--mac-source")
         .check(mandatory("mac", "--mac-source"))
@@ -208,8 +224,10 @@ final class MatchDefinitions {
         .check(mandatory("statistic", "--mode"))
         .check(r -> statisticMode(r)));
     c.addMatch(m("cgroup").neg(text(1, 4095, "path"), "--path").neg(number(0, U32, "classid"), "--cgroup")
-        .check(needsOneOf("cgroup", "--path", "--cgroup")).check(exclusive("cgroup", "--path", "--cgroup")));
-    c.addMatch(m("socket").flag(false, "--transparent").flag(false, "--nowildcard").flag(false, "--restore-skmark"));
+        .check(needsOneOf("cgroup", "--path", "--cgroup")).check(exclusive("cgroup", "--path", "--cgroup"))
+        .hookCheck(onlyFromHooks("the cgroup match", "INPUT", "OUTPUT", "POSTROUTING")));
+    c.addMatch(m("socket").flag(false, "--transparent").flag(false, "--nowildcard").flag(false, "--restore-skmark")
+        .hookCheck(onlyFromHooks("the socket match", "PREROUTING", "INPUT")));
     c.addMatch(m("rpfilter").flag(false, "--loose").flag(false, "--validmark").flag(false, "--accept-local")
         .flag(false, "--invert").tables("raw", "mangle")
         .hookCheck(onlyFromHooks("the rpfilter match", "PREROUTING")));
@@ -226,8 +244,13 @@ final class MatchDefinitions {
         .check(mandatory("connbytes", "--connbytes")).check(mandatory("connbytes", "--connbytes-dir"))
         .check(mandatory("connbytes", "--connbytes-mode")));
     c.addMatch(m("devgroup").neg(MARK, "--src-group").neg(MARK, "--dst-group")
-        .check(needsOneOf("devgroup", "--src-group", "--dst-group")));
-    c.addMatch(m("realm").only(Family.IPV4).neg(MARK, "--realm").check(mandatory("realm", "--realm")));
+        .check(needsOneOf("devgroup", "--src-group", "--dst-group"))
+        .hookCheck(r -> r.has("--src-group")
+            ? onlyFromHooks("devgroup --src-group", "PREROUTING", "INPUT", "FORWARD").check(r) : Optional.empty())
+        .hookCheck(r -> r.has("--dst-group")
+            ? onlyFromHooks("devgroup --dst-group", "FORWARD", "OUTPUT", "POSTROUTING").check(r) : Optional.empty()));
+    c.addMatch(m("realm").only(Family.IPV4).neg(MARK, "--realm").check(mandatory("realm", "--realm"))
+        .hookCheck(onlyFromHooks("the realm match", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING")));
     c.addMatch(m("quota").neg(number(0, 0, "quota"), "--quota").check(mandatory("quota", "--quota")));
     c.addMatch(m("time")
         .val(DATE, "--datestart").val(DATE, "--datestop").val(TIME_OF_DAY, "--timestart").val(TIME_OF_DAY, "--timestop")
@@ -242,7 +265,12 @@ final class MatchDefinitions {
     c.addMatch(m("u32").neg(TEXT, "--u32").check(mandatory("u32", "--u32")));
     c.addMatch(m("bpf").val(TEXT, "--bytecode").val(TEXT, "--object-pinned")
         .check(needsOneOf("bpf", "--bytecode", "--object-pinned")));
-    c.addMatch(m("ah").neg(numberRange(U32, "spi"), "--ahspi").ruleCheck(needsProtocol("ah", "ah", 51)));
+    // IPv4's ah match is bound to protocol 51 (xt_ah.c sets .proto); IPv6's ip6t_ah looks for the
+    // AH extension header anywhere in the header chain and has no protocol (both backends commit
+    // "-m ah --ahspi 1" with no -p, a negated -p or another -p: testdata/syntax/proto-needs.v6.cases)
+    c.addMatch(m("ah").only(Family.IPV4).neg(numberRange(U32, "spi"), "--ahspi").ruleCheck(needsProtocol("ah", "ah", 51)));
+    c.addMatch(m("ah").only(Family.IPV6).neg(numberRange(U32, "spi"), "--ahspi").neg(number(0, U32, "length"), "--ahlen")
+        .flag(false, "--ahres"));
     c.addMatch(m("esp").neg(numberRange(U32, "spi"), "--espspi").ruleCheck(needsProtocol("esp", "esp", 50)));
     c.addMatch(m("frag").only(Family.IPV6).neg(numberRange(U32, "id"), "--fragid").neg(number(0, U32, "length"), "--fraglen")
         .flag(false, "--fragres").flag(false, "--fragfirst").flag(false, "--fragmore").flag(false, "--fraglast"));
@@ -260,7 +288,7 @@ final class MatchDefinitions {
         .neg(oneOf(false, "method", "GATE", "IPIP", "MASQ"), "--vmethod").neg(number(0, 65535, "port"), "--vportctl"));
     c.addMatch(m("cluster").val(number(1, 32, "nodes"), "--cluster-total-nodes").neg(number(1, 32, "node"), "--cluster-local-node")
         .neg(number(0, U32, "mask"), "--cluster-local-nodemask").val(number(0, U32, "seed"), "--cluster-hash-seed")
-        .check(mandatory("cluster", "--cluster-total-nodes")));
+        .check(mandatory("cluster", "--cluster-total-nodes")).check(mandatory("cluster", "--cluster-hash-seed")));
     c.addMatch(m("nfacct").val(text(1, 31, "name"), "--nfacct-name").check(mandatory("nfacct", "--nfacct-name")));
     c.addMatch(m("ipcomp").neg(numberRange(U32, "cpi"), "--ipcompspi").flag(false, "--compres"));
   }

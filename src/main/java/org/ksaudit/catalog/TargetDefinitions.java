@@ -139,11 +139,13 @@ final class TargetDefinitions {
     c.addTarget(t("HL").only(Family.IPV6).val(number(0, 255, "hop limit"), "--hl-set")
         .val(number(1, 255, "hop limit"), "--hl-dec").val(number(1, 255, "hop limit"), "--hl-inc").tables("mangle")
         .check(needsOneOf("HL", "--hl-set", "--hl-dec", "--hl-inc")));
-    c.addTarget(t("CLASSIFY").val(TEXT, "--set-class").check(mandatory("CLASSIFY", "--set-class")));
+    c.addTarget(t("CLASSIFY").val(TEXT, "--set-class").check(mandatory("CLASSIFY", "--set-class"))
+        .hookCheck(onlyFromHooks("CLASSIFY", "FORWARD", "OUTPUT", "POSTROUTING")));
     c.addTarget(t("NFQUEUE").val(number(0, 65535, "queue"), "--queue-num").val(TEXT, "--queue-balance")
         .flag(false, "--queue-bypass").flag(false, "--fail-open").flag(false, "--queue-cpu-fanout"));
     c.addTarget(t("TPROXY").val(TEXT, "--on-port").val(TEXT, "--on-ip").val(MARK, "--tproxy-mark").tables("mangle")
-        .check(mandatory("TPROXY", "--on-port")));
+        .check(mandatory("TPROXY", "--on-port"))
+        .hookCheck(onlyFromHooks("TPROXY", "PREROUTING")));
     c.addTarget(t("TRACE").tables("raw"));
     c.addTarget(t("AUDIT").val(oneOf(false, "type", "accept", "drop", "reject"), "--type").check(mandatory("AUDIT", "--type")));
     c.addTarget(t("CHECKSUM").flag(false, "--checksum-fill").tables("mangle").check(mandatory("CHECKSUM", "--checksum-fill")));
@@ -156,6 +158,7 @@ final class TargetDefinitions {
         .flag(false, "--led-always-blink").check(mandatory("LED", "--led-trigger-id")));
     c.addTarget(t("TEE").val(HOST, "--gateway").val(INTERFACE, "--oif").check(mandatory("TEE", "--gateway")));
     c.addTarget(t("SYNPROXY").val(number(0, 65535, "MSS"), "--mss").val(number(0, 14, "wscale"), "--wscale")
-        .flag(false, "--sack-perm").flag(false, "--timestamp").flag(false, "--ecn"));
+        .flag(false, "--sack-perm").flag(false, "--timestamp").flag(false, "--ecn")
+        .hookCheck(onlyFromHooks("SYNPROXY", "INPUT", "FORWARD")));
   }
 }

@@ -115,7 +115,7 @@ public final class CheckCommand implements Callable<Integer> {
       }
       return ExitCodes.INPUT;
     }
-    List<Finding> findings = KillswitchAudit.audit(rulesets, options);
+    List<Finding> findings = BackendAudit.audit(loaded, options);
     if (json) io.out().println(JsonReport.render(Version.get(), names, diagnostics, findings));
     else io.out().print(TextReport.render(findings, sources));
     return findings.stream().anyMatch(f -> f.severity().atLeast(threshold)) ? ExitCodes.FINDINGS : ExitCodes.CLEAN;

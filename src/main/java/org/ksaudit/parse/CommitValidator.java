@@ -51,6 +51,7 @@ final class CommitValidator {
     }
     Map<String, Set<String>> hooks = hooks(t, edges);
     reportLoops(t, edges, hooks.keySet(), sink, lines);
+    reportTooDeep(t, edges, hooks.keySet(), sink, lines);
     for (TableState.ChainState c : t.chains.values()) {
       Set<String> h = hooks.getOrDefault(c.name, Set.of());
       for (Rule r : c.rules) {
@@ -108,6 +109,45 @@ final class CommitValidator {
           stack.pop();
           state.put(path.pop(), 2);
         }
+      }
+    }
+  }
+
+  /**
+   * nf_tables follows at most {@link #NFT_MAX_DEPTH} - 1 jumps or gotos from a base chain
+   * (NFT_JUMP_STACK_SIZE; a deeper chain: "Too many links"). Measured: a chain 15 jumps below
+   * OUTPUT commits, 16 is refused, by jump or by goto, whatever order the lines come in; a
+   * chain no built-in chain reaches is not counted; iptables-legacy-restore accepts 70 levels.
+   * The longest path decides, so depths are relaxed in topological order over the chains
+   * built-in chains reach (a loop is refused on its own and is left out here).
+   */
+  static final int NFT_MAX_DEPTH = 16;
+
+  private static void reportTooDeep(TableState t, Map<String, List<Rule>> edges, Set<String> reachable, DiagnosticSink sink,
+      IntFunction<String> lines) {
+    Map<String, Integer> indegree = new HashMap<>();
+    for (String c : reachable)
+      for (Rule r : edges.getOrDefault(c, List.of())) indegree.merge(r.target().get().name(), 1, Integer::sum);
+    Map<String, Integer> depth = new HashMap<>();
+    Deque<String> ready = new ArrayDeque<>();
+    for (TableState.ChainState c : t.chains.values())
+      if (c.builtin) {
+        depth.put(c.name, 0);
+        if (indegree.getOrDefault(c.name, 0) == 0) ready.add(c.name);
+      }
+    while (!ready.isEmpty()) {
+      String c = ready.poll();
+      int d = depth.get(c);
+      for (Rule r : edges.getOrDefault(c, List.of())) {
+        String next = r.target().get().name();
+        if (d + 1 >= NFT_MAX_DEPTH) {
+          error(sink, r.target().get(), lines, "chain " + next + " is " + (d + 1) + " jumps below a built-in chain:"
+                  + " iptables-nft-restore refuses the table (Too many links; at most " + (NFT_MAX_DEPTH - 1) + ")",
+              "flatten the chain tree; iptables-legacy-restore accepts it, iptables-nft-restore does not");
+          return;
+        }
+        depth.merge(next, d + 1, Math::max);
+        if (indegree.merge(next, -1, Integer::sum) == 0) ready.add(next);
       }
     }
   }

@@ -33,41 +33,44 @@ final class RulesetListener extends IptablesParserBaseListener {
 
   private final String file;
   private final Family family;
-  private final String[] lines;
-  private final boolean endsWithNewline;
+  private final RestoreLines lines;
   private final BufferedTokenStream tokens;
   private final DiagnosticSink sink;
   private final RuleInterpreter interpreter;
-  private final List<Table> tables = new ArrayList<>();
+  private final LoadedTables loaded = new LoadedTables();
   private TableState current;
   private boolean ended;
 
-  RulesetListener(String file, Family family, String[] lines, boolean endsWithNewline, BufferedTokenStream tokens,
-      DiagnosticSink sink) {
+  RulesetListener(String file, Family family, RestoreLines lines, BufferedTokenStream tokens, DiagnosticSink sink) {
     this.file = file;
     this.family = family;
     this.lines = lines;
-    this.endsWithNewline = endsWithNewline;
     this.tokens = tokens;
     this.sink = sink;
     this.interpreter = new RuleInterpreter(Catalog.DEFAULT, family, file, sink);
   }
 
+  /** The tables iptables-nft-restore leaves loaded. */
   List<Table> tables() {
-    return List.copyOf(tables);
+    return loaded.nft();
+  }
+
+  /** The tables iptables-legacy-restore leaves loaded, when they are not those of {@link #tables()}. */
+  Optional<List<Table>> legacyTables() {
+    return loaded.backendsDiffer() ? Optional.of(loaded.legacy()) : Optional.empty();
   }
 
   /** At end of input: an open table was never committed, so iptables-restore loads nothing of it. */
   void finish() {
     if (ended) return;
-    int last = lines.length;
-    if (!endsWithNewline && last >= 1 && lines[last - 1].isBlank() && !lines[last - 1].isEmpty()) blankLine(last);
+    int last = lines.count();
+    if (!lines.hasNewline(last) && last >= 1 && line(last).isBlank() && !line(last).isEmpty()) blankLine(last);
     if (current != null) {
       sink.add(Diagnostic.error(current.pos, current.name.length() + 1,
           "table \"" + current.name + "\" is never committed: COMMIT expected at the end",
           "add a line \"COMMIT\" at the end of the table", line(current.pos.line())));
       CommitValidator.validate(current, family, sink, this::line);
-      tables.add(freeze(current));
+      loaded.commit(current);
       current = null;
     }
   }
@@ -77,6 +80,10 @@ final class RulesetListener extends IptablesParserBaseListener {
     if (ended || ctx.getStart() != ctx.getStop() || ctx.getStart().getType() != IptablesLexer.NL) return;
     int n = ctx.getStart().getLine();
     if (!line(n).isEmpty()) blankLine(n);
+    else if (lines.emptiedByNul(n)) sink.add(Diagnostic.error(new SourcePos(file, n, 1), 1,
+        current == null ? "line starting with a NUL byte outside a table: iptables-restore reads it as an empty command"
+            : "line starting with a NUL byte: iptables-restore reads it as a command with no words (no command specified)",
+        "remove the NUL byte", line(n)));
   }
 
   /** A line of blanks is not an empty line to iptables-restore: it is a command with no words. */
@@ -110,6 +117,8 @@ final class RulesetListener extends IptablesParserBaseListener {
       fieldError(mark.getLine(), t, "table \"" + RuleInterpreter.visible(t.text) + "\" does not exist", hint);
     }
     current = new TableState(t.text, pos(mark));
+    loaded.replacing(t.text).ifPresent(earlier -> sink.add(Diagnostic.warning(pos(mark), t.text.length() + 1,
+        LoadedTables.replacedMessage(t.text, earlier), "keep one \"*" + t.text + "\" block per file", line(mark.getLine()))));
   }
 
   @Override
@@ -198,12 +207,15 @@ final class RulesetListener extends IptablesParserBaseListener {
       error(commit, 6, "COMMIT outside a table", "a table starts with a line such as \"*filter\"");
       return;
     }
-    if (!endsWithNewline && n == lines.length) {
+    if (lines.cutByNul(n)) {
+      error(commit, 6, "COMMIT is followed by a NUL byte, not by its newline",
+          "iptables-legacy-restore only recognises the exact line \"COMMIT\"; remove the NUL byte");
+    } else if (!lines.hasNewline(n)) {
       error(commit, 6, "the last COMMIT has no newline after it",
           "iptables-legacy-restore only recognises \"COMMIT\" followed by a newline; end the file with one");
     }
     CommitValidator.validate(current, family, sink, this::line);
-    tables.add(freeze(current));
+    loaded.commit(current);
     current = null;
   }
 
@@ -220,7 +232,7 @@ final class RulesetListener extends IptablesParserBaseListener {
       error(first, Math.max(1, first.getText().length()), "rule outside a table", hint);
       return;
     }
-    boolean newline = endsWithNewline || n < lines.length;
+    boolean newline = lines.hasNewline(n);
     int start = 0;
     int end = text.length();
     if (text.startsWith("[")) {
@@ -264,19 +276,12 @@ final class RulesetListener extends IptablesParserBaseListener {
   private boolean tooLong(int n) {
     String text = line(n);
     if (text.length() * 3 < MAX_LINE) return false;
-    int bytes = text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length + (endsWithNewline || n < lines.length ? 1 : 0);
+    int bytes = text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length + (lines.hasNewline(n) ? 1 : 0);
     if (bytes <= MAX_LINE) return false;
     sink.add(Diagnostic.error(new SourcePos(file, n, 1), 1,
         "line of " + bytes + " bytes: iptables-restore reads at most " + MAX_LINE + " at a time and splits the rest off",
         "split the rule", text));
     return true;
-  }
-
-  private static Table freeze(TableState s) {
-    List<Chain> chains = new ArrayList<>();
-    for (TableState.ChainState c : s.chains.values())
-      chains.add(new Chain(c.name, c.builtin ? c.policy.or(() -> Optional.of(Policy.ACCEPT)) : Optional.empty(), c.rules, c.pos));
-    return new Table(s.name, chains, s.pos);
   }
 
   /** A blank-separated field of a line (strtok with " \t\n"), with its 1-based column. */
@@ -297,7 +302,7 @@ final class RulesetListener extends IptablesParserBaseListener {
   }
 
   String line(int n) {
-    return n >= 1 && n <= lines.length ? lines[n - 1] : "";
+    return lines.line(n);
   }
 
   private SourcePos pos(Token t) {

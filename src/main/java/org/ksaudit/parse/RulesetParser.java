@@ -1,7 +1,6 @@
 package org.ksaudit.parse;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.antlr.v4.runtime.BailErrorStrategy;
 import org.antlr.v4.runtime.BaseErrorListener;
@@ -51,7 +50,7 @@ public final class RulesetParser {
     List<Diagnostic> all = new ArrayList<>(converted.diagnostics());
     all.add(crlf);
     all.sort((a, b) -> a.pos().compareTo(b.pos()));
-    return new ParseResult(converted.ruleset(), all);
+    return new ParseResult(converted.ruleset(), all, converted.legacyRuleset());
   }
 
   private static boolean underlinesCarriageReturn(Diagnostic d) {
@@ -63,10 +62,9 @@ public final class RulesetParser {
 
   private static ParseResult parseExactly(String file, String text, Family family) {
     DiagnosticSink sink = new DiagnosticSink();
-    boolean endsWithNewline = text.endsWith("\n");
-    String[] lines = text.split("\n", -1);
-    if (endsWithNewline) lines = Arrays.copyOf(lines, lines.length - 1);
-    IptablesLexer lexer = new IptablesLexer(CharStreams.fromString(text, file));
+    RestoreLines restoreLines = new RestoreLines(file, text);
+    String[] lines = restoreLines.lines();
+    IptablesLexer lexer = new IptablesLexer(CharStreams.fromString(restoreLines.text(), file));
     lexer.removeErrorListeners();
     lexer.addErrorListener(listener(file, lines, sink));
     CommonTokenStream tokens = new CommonTokenStream(lexer);
@@ -75,17 +73,19 @@ public final class RulesetParser {
     parser.setBuildParseTree(false);
     parser.getInterpreter().setPredictionMode(PredictionMode.SLL);
     parser.setErrorHandler(new BailErrorStrategy());
-    RulesetListener l = new RulesetListener(file, family, lines, endsWithNewline, tokens, sink);
+    RulesetListener l = new RulesetListener(file, family, restoreLines, tokens, sink);
     parser.addParseListener(l);
+    restoreLines.warnings().forEach(sink::add);
     try {
       parser.ruleset();
     } catch (ParseCancellationException e) {
       // the grammar is total, so this is a safety net: start over with full LL and fresh state
       sink = new DiagnosticSink();
+      restoreLines.warnings().forEach(sink::add);
       tokens.seek(0);
       parser.reset();
       parser.removeParseListeners();
-      l = new RulesetListener(file, family, lines, endsWithNewline, tokens, sink);
+      l = new RulesetListener(file, family, restoreLines, tokens, sink);
       parser.addParseListener(l);
       parser.addErrorListener(listener(file, lines, sink));
       parser.setErrorHandler(new DefaultErrorStrategy());
@@ -93,7 +93,8 @@ public final class RulesetParser {
       parser.ruleset();
     }
     l.finish();
-    return new ParseResult(new Ruleset(file, family, l.tables()), sink.sorted());
+    return new ParseResult(new Ruleset(file, family, l.tables()), sink.sorted(),
+        l.legacyTables().map(t -> new Ruleset(file, family, t)));
   }
 
   private static BaseErrorListener listener(String file, String[] lines, DiagnosticSink sink) {

@@ -78,7 +78,7 @@ public final class RulesCorpus {
 
   /**
    * A ".cases" file holds many small rulesets, each after a line "=== NAME"; lines before the
-   * first header are a comment. A trailing "\\r" on a line stands for a carriage return, and
+   * first header are a comment. A trailing "\\r" on a line stands for a carriage return, "\\0" for a NUL byte, and
    * "[no-final-newline]" after the name drops the ruleset's last newline.
    */
   static List<RulesFile> cases(String file, String text, Family family, Charset cs) {
@@ -97,7 +97,8 @@ public final class RulesCorpus {
         name = header.replace("[no-final-newline]", "").strip();
         body.setLength(0);
       } else if (name != null) {
-        body.append(line.endsWith("\\r") ? line.substring(0, line.length() - 2) + "\r" : line).append('\n');
+        String l = line.replace("\\0", "\0");
+        body.append(l.endsWith("\\r") ? l.substring(0, l.length() - 2) + "\r" : l).append('\n');
       }
     }
     return out;

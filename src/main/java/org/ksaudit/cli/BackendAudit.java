@@ -1,0 +1,50 @@
+package org.ksaudit.cli;
+
+import java.util.Comparator;
+import java.util.List;
+import org.ksaudit.check.AuditOptions;
+import org.ksaudit.check.Finding;
+import org.ksaudit.check.KillswitchAudit;
+import org.ksaudit.diagnostic.Severity;
+import org.ksaudit.input.RulesetLoader;
+import org.ksaudit.model.Ruleset;
+import org.ksaudit.parse.Backend;
+
+/**
+ * The audit of what the kernel loads. When the two iptables backends load the files
+ * differently (a table given twice), each backend's rulesets are audited and the worse result
+ * is reported, each finding's message naming the backend it holds for: a host may run either,
+ * and a killswitch must hold on both.
+ */
+final class BackendAudit {
+  private BackendAudit() {}
+
+  static List<Finding> audit(List<RulesetLoader.Loaded> loaded, AuditOptions options) {
+    List<Ruleset> nft = rulesets(loaded, Backend.NFT);
+    if (loaded.stream().allMatch(l -> l.result().legacyRuleset().isEmpty())) return KillswitchAudit.audit(nft, options);
+    List<Finding> byNft = KillswitchAudit.audit(nft, options);
+    List<Finding> byLegacy = KillswitchAudit.audit(rulesets(loaded, Backend.LEGACY), options);
+    return WORSE.compare(byLegacy, byNft) > 0 ? named(byLegacy, Backend.LEGACY) : named(byNft, Backend.NFT);
+  }
+
+  private static List<Ruleset> rulesets(List<RulesetLoader.Loaded> loaded, Backend b) {
+    return loaded.stream().map(l -> l.result().loadedBy(b)).toList();
+  }
+
+  /** More errors is worse; then more warnings; then more infos. */
+  private static final Comparator<List<Finding>> WORSE = Comparator
+      .comparingLong((List<Finding> f) -> count(f, Severity.ERROR))
+      .thenComparingLong(f -> count(f, Severity.WARNING))
+      .thenComparingLong(f -> count(f, Severity.INFO));
+
+  private static long count(List<Finding> findings, Severity s) {
+    return findings.stream().filter(f -> f.severity() == s).count();
+  }
+
+  private static List<Finding> named(List<Finding> findings, Backend b) {
+    return findings.stream()
+        .map(f -> new Finding(f.id(), f.category(), f.severity(), f.certainty(), f.file(), f.location(),
+            "as " + b.tool() + " loads the rules: " + f.message(), f.witness(), f.trace()))
+        .toList();
+  }
+}
