@@ -1,7 +1,9 @@
 package org.ksaudit.cli;
 
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import org.ksaudit.catalog.BadValue;
 import org.ksaudit.catalog.ValueParsers;
@@ -58,6 +60,12 @@ public final class CheckCommand implements Callable<Integer> {
       description = "A sysctl file (repeatable, later ones win): credits disable_ipv6, weighs ip_forward")
   List<String> sysctlFiles = new ArrayList<>();
 
+  @Option(names = "--no-ipv4", description = "The host has no IPv4: a missing IPv4 ruleset is no leak")
+  boolean noIpv4;
+
+  @Option(names = "--no-ipv6", description = "The host has no IPv6 (as disable_ipv6 in --sysctl): a missing IPv6 ruleset is no leak")
+  boolean noIpv6;
+
   @Option(names = "--fail-on", paramLabel = "SEVERITY", defaultValue = "error",
       description = "Exit 1 when a finding has this severity or worse: error, warning or info (default: ${DEFAULT-VALUE})")
   String failOn;
@@ -91,6 +99,13 @@ public final class CheckCommand implements Callable<Integer> {
     } catch (InputFile.InputException e) {
       io.err().println("ksaudit: " + e.getMessage());
       return ExitCodes.INPUT;
+    }
+    for (RulesetLoader.Loaded l : loaded) {
+      if (options.absent(l.family())) {
+        String fam = l.family() == Family.IPV4 ? "IPv4" : "IPv6";
+        return usage("--no-" + l.family().label() + " says the host has no " + fam + ", but " + l.input().name()
+            + " is an " + fam + " ruleset");
+      }
     }
     List<Diagnostic> diagnostics = new ArrayList<>();
     List<String> names = new ArrayList<>();
@@ -128,7 +143,11 @@ public final class CheckCommand implements Callable<Integer> {
     for (String c : allowLan) lan.add(cidr(c));
     Sysctl sysctl = Sysctl.empty();
     for (String f : sysctlFiles) sysctl = sysctl.merge(Sysctl.parse(InputFile.read(f, io.in()).text()));
-    return new AuditOptions(tunnels, eps, lan, sysctl);
+    if (noIpv4 && noIpv6) throw new IllegalArgumentException("--no-ipv4 and --no-ipv6 together leave nothing to audit");
+    Set<Family> absent = EnumSet.noneOf(Family.class);
+    if (noIpv4) absent.add(Family.IPV4);
+    if (noIpv6) absent.add(Family.IPV6);
+    return new AuditOptions(tunnels, eps, lan, sysctl, absent);
   }
 
   private static Cidr cidr(String text) {
