@@ -339,6 +339,13 @@ public final class RulesetAnalysis {
     return out;
   }
 
+  /** Every place a walk of this analysis (leaks, reachability) stopped at a limit of the engine. */
+  public Set<AnalysisLimit> limits() {
+    Set<AnalysisLimit> out = new LinkedHashSet<>(engine.limits());
+    if (reachability != null) out.addAll(reachability.limits());
+    return out;
+  }
+
   public Reachability reachability() {
     if (reachability == null) reachability = Reachability.compute(this);
     return reachability;

@@ -2,11 +2,13 @@ package org.ksaudit.check;
 
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.ksaudit.analysis.AnalysisLimit;
 import org.ksaudit.analysis.Path;
 import org.ksaudit.analysis.RulesetAnalysis;
 import org.ksaudit.model.Family;
@@ -28,6 +30,8 @@ public final class AuditContext {
   private final Map<Purpose, Map<Family, RulesetAnalysis>> analyses = new EnumMap<>(Purpose.class);
   private final Map<Family, Map<Category, List<LeakPart>>> parts = new EnumMap<>(Family.class);
   private final Set<Family> forwardTaken = ConcurrentHashMap.newKeySet();
+  /** The places where analyses already dropped stopped at a limit of the engine. */
+  private final Set<AnalysisLimit> limits = new LinkedHashSet<>();
 
   AuditContext(List<Ruleset> rulesets, AuditOptions options) {
     this.rulesets = List.copyOf(rulesets);
@@ -86,8 +90,14 @@ public final class AuditContext {
 
   /** Forgets the analyses of a purpose (and what was computed from them). */
   synchronized void release(Purpose purpose) {
-    analyses.remove(purpose);
+    Map<Family, RulesetAnalysis> dropped = analyses.remove(purpose);
+    if (dropped != null) for (RulesetAnalysis a : dropped.values()) limits.addAll(a.limits());
     if (purpose == Purpose.OUTPUT_LEAKS) parts.clear();
+  }
+
+  /** Where the analyses released so far stopped at a limit of the engine, in file order. */
+  synchronized List<AnalysisLimit> limitsReached() {
+    return limits.stream().sorted(java.util.Comparator.comparing(AnalysisLimit::at)).toList();
   }
 
   public List<Endpoint> endpoints(Family family) {

@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 import org.ksaudit.catalog.BadValue;
 import org.ksaudit.catalog.ValueParsers;
 import org.ksaudit.check.AuditOptions;
+import org.ksaudit.check.AuditResult;
 import org.ksaudit.check.Endpoint;
 import org.ksaudit.check.Finding;
 import org.ksaudit.check.KillswitchAudit;
@@ -130,10 +131,21 @@ public final class CheckCommand implements Callable<Integer> {
       }
       return ExitCodes.INPUT;
     }
-    List<Finding> findings = KillswitchAudit.audit(rulesets, options);
+    AuditResult audit = KillswitchAudit.run(rulesets, options);
+    List<Finding> findings = audit.findings();
+    List<Diagnostic> notes = audit.notes().stream().map(n -> withSourceLine(n, sources)).toList();
+    diagnostics.addAll(notes);
     if (json) io.out().println(JsonReport.render(Version.get(), names, diagnostics, findings));
-    else io.out().print(TextReport.render(findings, sources));
+    else {
+      for (Diagnostic n : notes) io.out().print(DiagnosticPrinter.render(n));
+      io.out().print(TextReport.render(findings, sources));
+    }
     return findings.stream().anyMatch(f -> f.severity().atLeast(threshold)) ? ExitCodes.FINDINGS : ExitCodes.CLEAN;
+  }
+
+  /** A note of the audit, which knows positions only, with the line it points at. */
+  private static Diagnostic withSourceLine(Diagnostic d, Sources sources) {
+    return new Diagnostic(d.severity(), d.pos(), d.length(), d.message(), d.hint(), sources.line(d.pos().file(), d.pos().line()));
   }
 
   private AuditOptions options() throws InputFile.InputException {
