@@ -26,7 +26,7 @@ public final class AuditContext {
 
   private final List<Ruleset> rulesets;
   private final AuditOptions options;
-  private final List<InterfaceName> tunnels;
+  private final TunnelChoice tunnels;
   private final Map<Purpose, Map<Family, RulesetAnalysis>> analyses = new EnumMap<>(Purpose.class);
   private final Map<Family, Map<Category, List<LeakPart>>> parts = new EnumMap<>(Family.class);
   private final Set<Family> forwardTaken = ConcurrentHashMap.newKeySet();
@@ -36,7 +36,7 @@ public final class AuditContext {
   AuditContext(List<Ruleset> rulesets, AuditOptions options) {
     this.rulesets = List.copyOf(rulesets);
     this.options = options;
-    this.tunnels = TunnelDetector.tunnels(options.tunnels(), rulesets);
+    this.tunnels = TunnelDetector.choose(options.tunnels(), options.endpoints(), rulesets);
   }
 
   public List<Ruleset> rulesets() {
@@ -47,7 +47,13 @@ public final class AuditContext {
     return options;
   }
 
+  /** The tunnel patterns taken. */
   public List<InterfaceName> tunnels() {
+    return tunnels.patterns();
+  }
+
+  /** Which names were taken as the tunnel and which refused, and why. */
+  public TunnelChoice tunnelChoice() {
     return tunnels;
   }
 
@@ -85,7 +91,7 @@ public final class AuditContext {
 
   public synchronized RulesetAnalysis analysis(Ruleset rs, Purpose purpose) {
     return analyses.computeIfAbsent(purpose, p -> new EnumMap<>(Family.class))
-        .computeIfAbsent(rs.family(), f -> new RulesetAnalysis(rs, tunnels, FAMILIAR));
+        .computeIfAbsent(rs.family(), f -> new RulesetAnalysis(rs, tunnels.patterns(), tunnels.excluded(), FAMILIAR));
   }
 
   /** Forgets the analyses of a purpose (and what was computed from them). */

@@ -70,7 +70,7 @@ public final class KillswitchAudit {
     for (Check c : checks()) if (!(c instanceof LeakCheck) && !(c instanceof ForwardLeakCheck)) out.addAll(c.run(ctx));
     ctx.release(AuditContext.Purpose.REACHABILITY);
     out.sort(ORDER);
-    return new AuditResult(out, limitNote(ctx.limitsReached()).stream().toList());
+    return new AuditResult(out, ctx.tunnelChoice(), limitNote(ctx.limitsReached()).stream().toList());
   }
 
   /**

@@ -3,6 +3,7 @@ package org.ksaudit.cli;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.ksaudit.catalog.BadValue;
@@ -46,8 +47,8 @@ public final class CheckCommand implements Callable<Integer> {
   @Mixin RulesetFiles rules;
 
   @Option(names = "--tunnel", paramLabel = "IFACE",
-      description = "A tunnel interface (repeatable; tun+ or tun* for a prefix). Default: tun*, tap*, wg*, ppp* and "
-          + "the names the rules treat as the tunnel")
+      description = "A tunnel interface (repeatable; tun+ or tun* for a prefix). Default: tun*, tap*, wg* and "
+          + "the names the rules treat as the tunnel; never a name the rules reach the VPN server through")
   List<String> tunnels = new ArrayList<>();
 
   @Option(names = "--endpoint", paramLabel = "ADDR:PORT/PROTO",
@@ -135,9 +136,10 @@ public final class CheckCommand implements Callable<Integer> {
     List<Finding> findings = audit.findings();
     List<Diagnostic> notes = audit.notes().stream().map(n -> withSourceLine(n, sources)).toList();
     diagnostics.addAll(notes);
-    if (json) io.out().println(JsonReport.render(Version.get(), names, diagnostics, findings));
+    if (json) io.out().println(JsonReport.render(Version.get(), names, diagnostics, findings, Optional.of(audit.tunnels())));
     else {
       for (Diagnostic n : notes) io.out().print(DiagnosticPrinter.render(n));
+      for (String line : audit.tunnels().describe()) io.out().println(line);
       io.out().print(TextReport.render(findings, sources));
     }
     return findings.stream().anyMatch(f -> f.severity().atLeast(threshold)) ? ExitCodes.FINDINGS : ExitCodes.CLEAN;
