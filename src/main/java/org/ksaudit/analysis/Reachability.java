@@ -26,10 +26,17 @@ public final class Reachability {
 
   private final List<Dead> dead;
   private final Set<Chain> policyReached;
+  private final Set<AnalysisLimit> limits;
 
-  private Reachability(List<Dead> dead, Set<Chain> policyReached) {
+  private Reachability(List<Dead> dead, Set<Chain> policyReached, Set<AnalysisLimit> limits) {
     this.dead = List.copyOf(dead);
     this.policyReached = policyReached;
+    this.limits = Set.copyOf(limits);
+  }
+
+  /** Where the exploration stopped at a limit of the engine; nothing beyond those places is in {@link #dead()}. */
+  public Set<AnalysisLimit> limits() {
+    return limits;
   }
 
   public List<Dead> dead() {
@@ -78,8 +85,10 @@ public final class Reachability {
     }
     List<Dead> out = new ArrayList<>();
     StageView both = new StageView(true, true);
+    Set<Chain> beyond = beyondLimits(a, engine.notFollowed());
     for (Table t : a.ruleset().tables()) {
       for (Chain c : t.chains()) {
+        if (beyond.contains(c)) continue;
         Integer in = entered.get(c);
         if (in == null) {
           if (!c.rules().isEmpty()) out.add(new Dead(t, c, c.rules().get(0), Optional.empty(), false, true));
@@ -111,7 +120,29 @@ public final class Reachability {
         }
       }
     }
-    return new Reachability(out, policies);
+    return new Reachability(out, policies, engine.limits());
+  }
+
+  /**
+   * The chains an exploration did not enter at a limit, and every chain they jump to: what
+   * reaches them, and so which of their rules match, is unknown. A worklist, not recursion:
+   * the legacy backend loads chains nested thousands deep.
+   */
+  private static Set<Chain> beyondLimits(RulesetAnalysis a, Set<Chain> notFollowed) {
+    Set<Chain> out = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+    if (notFollowed.isEmpty()) return out;
+    Map<Chain, Table> tables = new IdentityHashMap<>();
+    for (Table t : a.ruleset().tables()) for (Chain c : t.chains()) tables.put(c, t);
+    java.util.ArrayDeque<Chain> work = new java.util.ArrayDeque<>(notFollowed);
+    while (!work.isEmpty()) {
+      Chain c = work.pop();
+      if (!out.add(c)) continue;
+      Table t = tables.get(c);
+      for (Rule r : c.rules()) {
+        if (a.decoding().decode(t, r).action() instanceof TargetAction.Jump j) t.chain(j.chain()).ifPresent(work::push);
+      }
+    }
+    return out;
   }
 
   /** Two rules do the same thing when they have the same target with the same options. */

@@ -28,6 +28,7 @@ public final class RulesetAnalysis {
   private final Ruleset ruleset;
   private final Mentions mentions;
   private final Set<InterfaceName> tunnels;
+  private final Set<InterfaceName> notTunnels;
   private final RuleDecoding decoding;
   private final PacketSpace space;
   private final SetEngine engine;
@@ -73,11 +74,23 @@ public final class RulesetAnalysis {
    * @param names concrete interface names the caller will use (probes, trace)
    */
   public RulesetAnalysis(Ruleset ruleset, Collection<InterfaceName> tunnels, Collection<String> names) {
+    this(ruleset, tunnels, List.of(), names);
+  }
+
+  /**
+   * @param tunnels tunnel interface patterns ({@code +} wildcard)
+   * @param notTunnels names that are never the tunnel, even where a tunnel pattern covers them
+   * @param names concrete interface names the caller will use (probes, trace)
+   */
+  public RulesetAnalysis(Ruleset ruleset, Collection<InterfaceName> tunnels, Collection<InterfaceName> notTunnels,
+      Collection<String> names) {
     this.ruleset = ruleset;
     this.mentions = Mentions.of(ruleset);
     this.tunnels = Set.copyOf(tunnels);
+    this.notTunnels = Set.copyOf(notTunnels);
     List<InterfaceName> patterns = new ArrayList<>(mentions.interfaces());
     patterns.addAll(tunnels);
+    patterns.addAll(notTunnels);
     patterns.add(LOOPBACK);
     this.decoding = new RuleDecoding(ruleset);
     this.space = new PacketSpace(ruleset.family(), InterfaceUniverse.of(patterns, names), decoding.markBits());
@@ -107,7 +120,7 @@ public final class RulesetAnalysis {
   }
 
   public boolean isTunnel(String name) {
-    return tunnels.stream().anyMatch(t -> t.matches(name));
+    return tunnels.stream().anyMatch(t -> t.matches(name)) && notTunnels.stream().noneMatch(t -> t.matches(name));
   }
 
   /** Interface classes a packet can leave through when the tunnel is gone: not a tunnel, not lo, not none. */
@@ -336,6 +349,13 @@ public final class RulesetAnalysis {
         out.addAll(o.acceptedBy().values());
       }
     }
+    return out;
+  }
+
+  /** Every place a walk of this analysis (leaks, reachability) stopped at a limit of the engine. */
+  public Set<AnalysisLimit> limits() {
+    Set<AnalysisLimit> out = new LinkedHashSet<>(engine.limits());
+    if (reachability != null) out.addAll(reachability.limits());
     return out;
   }
 

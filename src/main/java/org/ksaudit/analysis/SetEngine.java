@@ -5,6 +5,7 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,8 +23,21 @@ import org.ksaudit.model.Table;
  * and which packets each rule or policy of the path's decisive stage lets through.
  */
 public final class SetEngine {
-  /** Deeper than any chain tree the kernel loads (it refuses loops); past it a verdict is unknown. */
-  static final int MAX_DEPTH = 100;
+  /**
+   * How deep the engine follows jumps. The nf_tables backend refuses 16 or more nested jumps,
+   * but the legacy backend loads thousands (it only refuses loops); past this depth what a
+   * chain does is unknown (see {@link #beyondLimit}).
+   */
+  public static final int MAX_DEPTH = 100;
+  /**
+   * How many rules one run or exploration visits before it stops following jumps. Chains that
+   * jump to the same chain from several rules, level after level, make a number of paths
+   * that grows exponentially with the depth (three jumps per level over 15 levels, which
+   * both backends load, are 14 million paths); the kernel, following one packet, never pays
+   * for that, the set engine would. The largest real rulesets stay far below (a 100,000-line
+   * kube-proxy dump visits about 150,000 rules per walk).
+   */
+  public static final long MAX_VISITS = 2_000_000;
 
   private final PacketSpace space;
   private final Bdd b;
@@ -47,6 +61,11 @@ public final class SetEngine {
    */
   private final Map<Chain, Explored> explored = new IdentityHashMap<>();
   private final Map<Chain, Boolean> viewSensitive = new IdentityHashMap<>();
+  /** Rule visits of the run or exploration in progress (see {@link #MAX_VISITS}). */
+  private long visits;
+  /** Every place a walk of this engine stopped at a limit, and the chains it did not enter there. */
+  private final Set<AnalysisLimit> limits = new LinkedHashSet<>();
+  private final Set<Chain> notFollowed = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
 
   /** A user chain's last exploration: entered with {@code in} by a stage with {@code view}, {@code back} came back. */
   private record Explored(StageView view, int in, int back) {}
@@ -106,6 +125,7 @@ public final class SetEngine {
     runSets.add(routing.routable());
     runMaps.clear();
     runMaps.add(stopped);
+    visits = 0;
     try {
       return stages(path, flows, stopped, routing, recorder);
     } finally {
@@ -171,6 +191,7 @@ public final class SetEngine {
     Sink sink = new Sink(false);
     runMaps.add(sink.accepted);
     runMaps.add(sink.stopped);
+    visits = 0;
     try {
       walk(new Ctx(table, StageView.of(chain.name()), recorder, sink, true), chain, start, 0);
     } finally {
@@ -236,6 +257,7 @@ public final class SetEngine {
       if (cur == Bdd.FALSE) break;
       frame[1] = cur;
       frame[2] = returned;
+      visits++;
       if (b.collectionDue()) collect();
       RuleDecoder.Decoded d = decode(ctx.table(), r);
       int cond = condition(d, ctx.view());
@@ -252,8 +274,16 @@ public final class SetEngine {
         returned = b.or(returned, m);
       } else if (action instanceof TargetAction.Jump j) {
         Optional<Chain> target = ctx.table().chain(j.chain());
-        if (target.isEmpty() || depth >= MAX_DEPTH) {
+        Optional<AnalysisLimit.Kind> limit = depth >= MAX_DEPTH ? Optional.of(AnalysisLimit.Kind.DEPTH)
+            : visits > MAX_VISITS ? Optional.of(AnalysisLimit.Kind.WORK) : Optional.empty();
+        if (target.isEmpty()) {
           unknownVerdict(ctx, here, m, new UnknownKey(r.pos(), UnknownKey.VERDICT, "the verdict of -j " + j.chain()));
+        } else if (limit.isPresent()) {
+          int back = beyondLimit(ctx, here, new AnalysisLimit(limit.get(), ctx.table().name(), chain.name(), j.chain(),
+              r.target().map(t -> t.pos()).orElse(r.pos())),
+              target.get(), m);
+          if (j.isGoto()) returned = b.or(returned, back);
+          else cur = b.or(cur, back);
         } else {
           frame[1] = cur;
           frame[2] = returned;
@@ -292,6 +322,45 @@ public final class SetEngine {
   }
 
   /**
+   * A jump the engine does not follow because a limit is reached: the chain may accept, drop
+   * or return any of the packets, and may have changed what its rules can change (marks in
+   * any table, the conntrack state in raw, the destination in nat). Returns the packets that
+   * may come back. A leak walk marks each outcome with an unknown, so what follows from it is
+   * only ever "possible"; an exploration takes every packet as coming back, so no rule after
+   * the jump is thought unreachable because of it.
+   */
+  private int beyondLimit(Ctx ctx, Decider here, AnalysisLimit limit, Chain target, int m) {
+    limits.add(limit);
+    notFollowed.add(target);
+    int any = anyRewrite(ctx.table().name(), m);
+    if (ctx.exploring()) return any;
+    String what = "what -j " + limit.target() + " does (" + limit.describe() + ")";
+    int accepts = b.ithVar(space.unknown(new UnknownKey(limit.at(), UnknownKey.VERDICT, what)));
+    int returns = b.ithVar(space.unknown(new UnknownKey(limit.at(), UnknownKey.VERDICT, what)));
+    decide(ctx, here, Verdict.ACCEPT, b.and(any, accepts));
+    decide(ctx, here, Verdict.DROP, b.diff(m, accepts));
+    return b.and(b.diff(any, accepts), returns);
+  }
+
+  /** The packets with every field forgotten that a chain of the table may rewrite. */
+  private int anyRewrite(String table, int set) {
+    int out = space.ctmark.forget(space.mark.forget(set));
+    if (table.equals("raw")) out = space.state.forget(out);
+    if (table.equals("nat")) out = space.dstType.forget(space.dport.forget(space.dst.forget(out)));
+    return out;
+  }
+
+  /** Every place a walk of this engine stopped at one of its limits. */
+  public Set<AnalysisLimit> limits() {
+    return java.util.Collections.unmodifiableSet(limits);
+  }
+
+  /** The chains a walk of this engine reached but did not enter because of a limit. */
+  public Set<Chain> notFollowed() {
+    return java.util.Collections.unmodifiableSet(notFollowed);
+  }
+
+  /**
    * A jump while exploring: the same chain entered with the same packets, seen the same way, as
    * last time returns what it returned then. Exploration only records which rules match and which packets enter
    * each chain, and the repeated walk would record the same (up to the names of fresh
@@ -312,14 +381,21 @@ public final class SetEngine {
    * interface matches do. A chain being decided is taken as sensitive, which ends a loop.
    */
   private boolean viewSensitive(Table table, Chain chain) {
+    return viewSensitive(table, chain, 0);
+  }
+
+  /** Past {@link #MAX_DEPTH} a chain is taken as sensitive (walked again), as a chain being decided is. */
+  private boolean viewSensitive(Table table, Chain chain, int depth) {
     Boolean known = viewSensitive.get(chain);
     if (known != null) return known;
+    if (depth >= MAX_DEPTH) return true;
     viewSensitive.put(chain, true);
     boolean sensitive = false;
     for (Rule r : chain.rules()) {
       RuleDecoder.Decoded d = decode(table, r);
       sensitive = d.conditions().stream().anyMatch(c -> c instanceof Condition.IfaceIs)
-          || d.action() instanceof TargetAction.Jump j && table.chain(j.chain()).map(c -> viewSensitive(table, c)).orElse(false);
+          || d.action() instanceof TargetAction.Jump j
+              && table.chain(j.chain()).map(c -> viewSensitive(table, c, depth + 1)).orElse(false);
       if (sensitive) break;
     }
     viewSensitive.put(chain, sensitive);

@@ -2,11 +2,13 @@ package org.ksaudit.check;
 
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.ksaudit.analysis.AnalysisLimit;
 import org.ksaudit.analysis.Path;
 import org.ksaudit.analysis.RulesetAnalysis;
 import org.ksaudit.model.Family;
@@ -24,15 +26,17 @@ public final class AuditContext {
 
   private final List<Ruleset> rulesets;
   private final AuditOptions options;
-  private final List<InterfaceName> tunnels;
+  private final TunnelChoice tunnels;
   private final Map<Purpose, Map<Family, RulesetAnalysis>> analyses = new EnumMap<>(Purpose.class);
   private final Map<Family, Map<Category, List<LeakPart>>> parts = new EnumMap<>(Family.class);
   private final Set<Family> forwardTaken = ConcurrentHashMap.newKeySet();
+  /** The places where analyses already dropped stopped at a limit of the engine. */
+  private final Set<AnalysisLimit> limits = new LinkedHashSet<>();
 
   AuditContext(List<Ruleset> rulesets, AuditOptions options) {
     this.rulesets = List.copyOf(rulesets);
     this.options = options;
-    this.tunnels = TunnelDetector.tunnels(options.tunnels(), rulesets);
+    this.tunnels = TunnelDetector.choose(options.tunnels(), options.endpoints(), rulesets);
   }
 
   public List<Ruleset> rulesets() {
@@ -43,7 +47,13 @@ public final class AuditContext {
     return options;
   }
 
+  /** The tunnel patterns taken. */
   public List<InterfaceName> tunnels() {
+    return tunnels.patterns();
+  }
+
+  /** Which names were taken as the tunnel and which refused, and why. */
+  public TunnelChoice tunnelChoice() {
     return tunnels;
   }
 
@@ -81,13 +91,19 @@ public final class AuditContext {
 
   public synchronized RulesetAnalysis analysis(Ruleset rs, Purpose purpose) {
     return analyses.computeIfAbsent(purpose, p -> new EnumMap<>(Family.class))
-        .computeIfAbsent(rs.family(), f -> new RulesetAnalysis(rs, tunnels, FAMILIAR));
+        .computeIfAbsent(rs.family(), f -> new RulesetAnalysis(rs, tunnels.patterns(), tunnels.excluded(), FAMILIAR));
   }
 
   /** Forgets the analyses of a purpose (and what was computed from them). */
   synchronized void release(Purpose purpose) {
-    analyses.remove(purpose);
+    Map<Family, RulesetAnalysis> dropped = analyses.remove(purpose);
+    if (dropped != null) for (RulesetAnalysis a : dropped.values()) limits.addAll(a.limits());
     if (purpose == Purpose.OUTPUT_LEAKS) parts.clear();
+  }
+
+  /** Where the analyses released so far stopped at a limit of the engine, in file order. */
+  synchronized List<AnalysisLimit> limitsReached() {
+    return limits.stream().sorted(java.util.Comparator.comparing(AnalysisLimit::at)).toList();
   }
 
   public List<Endpoint> endpoints(Family family) {

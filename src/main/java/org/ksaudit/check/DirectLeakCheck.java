@@ -2,6 +2,7 @@ package org.ksaudit.check;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.ksaudit.analysis.ConnState;
 import org.ksaudit.analysis.Packet;
 import org.ksaudit.analysis.PacketSpace;
@@ -36,7 +37,10 @@ public final class DirectLeakCheck extends LeakCheck {
       address stays (opened before the VPN came up, or a tunnel device that stays while its
       routes go) keep sending in clear. Copies a TEE rule sends to its gateway (state
       UNTRACKED; they cross the OUTPUT chains again) are reported the same way when a rule
-      lets them out.""",
+      lets them out.
+
+      Without an IPv4 ruleset (only an ip6tables dump given) every IPv4 packet leaves
+      unfiltered, unless --no-ipv4 says the host has no IPv4 at all.""",
       """
       When the tunnel goes down (the VPN process crashes, the network changes, the server is
       unreachable), the routes through the tunnel disappear and the kernel sends packets out
@@ -57,9 +61,24 @@ public final class DirectLeakCheck extends LeakCheck {
       List.of("VPNalyzer (Ramesh et al., NDSS 2022): tunnel failure leaks",
           "conntrack-tools(8), iptables-extensions(8): conntrack --ctstate"));
 
+  /** Where a replayed witness goes when there are no IPv4 rules: HTTPS to a documentation address out of eth0. */
+  static final Witness MISSING_RULESET_WITNESS = new Witness(Family.IPV4, "tcp", "203.0.113.10", 443, "eth0");
+
   @Override
   public CheckInfo info() {
     return INFO;
+  }
+
+  /** The leaks of the rules, and without IPv4 rules (on a host that has IPv4) the whole of IPv4. */
+  @Override
+  public List<Finding> run(AuditContext ctx) {
+    List<Finding> out = new ArrayList<>(super.run(ctx));
+    if (ctx.ruleset(Family.IPV4).isEmpty() && !ctx.options().absent(Family.IPV4)) {
+      out.add(new Finding(INFO.id(), INFO.category(), Severity.ERROR, Certainty.DEFINITE, "", Optional.empty(),
+          "no IPv4 ruleset given (and no --no-ipv4): every IPv4 packet leaves unfiltered",
+          Optional.of(MISSING_RULESET_WITNESS), List.of()));
+    }
+    return out;
   }
 
   @Override

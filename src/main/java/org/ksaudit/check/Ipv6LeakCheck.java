@@ -16,7 +16,8 @@ public final class Ipv6LeakCheck extends LeakCheck {
       """
       IPv6 packets can leave through an interface other than the tunnel: the ip6tables rules
       let them out, or no IPv6 ruleset was given and nothing shows that IPv6 is disabled
-      (sysctl net.ipv6.conf.all.disable_ipv6 and net.ipv6.conf.default.disable_ipv6).""",
+      (sysctl net.ipv6.conf.all.disable_ipv6 and net.ipv6.conf.default.disable_ipv6, or
+      --no-ipv6 for a host without IPv6).""",
       """
       iptables only filters IPv4. Most networks hand out IPv6 addresses and routes, and many
       VPN configurations only route IPv4 into the tunnel: every connection to a host with an
@@ -49,7 +50,7 @@ public final class Ipv6LeakCheck extends LeakCheck {
   @Override
   public List<Finding> run(AuditContext ctx) {
     List<Finding> out = new ArrayList<>(super.run(ctx));
-    if (ctx.ruleset(Family.IPV6).isEmpty()) {
+    if (ctx.ruleset(Family.IPV6).isEmpty() && !ctx.options().absent(Family.IPV6)) {
       Sysctl.Ipv6 state = ctx.options().sysctl().ipv6();
       if (state == Sysctl.Ipv6.DISABLED) return out;
       Severity sev = state == Sysctl.Ipv6.PARTLY_DISABLED ? Severity.WARNING : Severity.ERROR;

@@ -3,7 +3,11 @@ package org.ksaudit.check;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.LinkedHashSet;
 import java.util.Optional;
+import java.util.Set;
+import org.ksaudit.analysis.AnalysisLimit;
+import org.ksaudit.diagnostic.Diagnostic;
 import org.ksaudit.model.Ruleset;
 
 /**
@@ -33,13 +37,23 @@ public final class KillswitchAudit {
    */
   static final long TWO_THREAD_HEAP = 2L << 30;
 
+  /** The findings of the audit. */
   public static List<Finding> audit(List<Ruleset> rulesets, AuditOptions options) {
-    Runtime rt = Runtime.getRuntime();
-    return audit(rulesets, options, rt.availableProcessors() > 1 && rt.maxMemory() >= TWO_THREAD_HEAP);
+    return run(rulesets, options).findings();
   }
 
-  /** The audit, with or without a second thread (tests compare both). */
+  /** The findings, and the notes about the audit itself. */
+  public static AuditResult run(List<Ruleset> rulesets, AuditOptions options) {
+    Runtime rt = Runtime.getRuntime();
+    return run(rulesets, options, rt.availableProcessors() > 1 && rt.maxMemory() >= TWO_THREAD_HEAP);
+  }
+
+  /** The audit's findings, with or without a second thread (tests compare both). */
   static List<Finding> audit(List<Ruleset> rulesets, AuditOptions options, boolean twoThreads) {
+    return run(rulesets, options, twoThreads).findings();
+  }
+
+  static AuditResult run(List<Ruleset> rulesets, AuditOptions options, boolean twoThreads) {
     AuditContext ctx = new AuditContext(rulesets, options);
     List<Finding> out = new ArrayList<>();
     // The forward and reachability analyses run beside the OUTPUT leak checks when there is a
@@ -56,7 +70,27 @@ public final class KillswitchAudit {
     for (Check c : checks()) if (!(c instanceof LeakCheck) && !(c instanceof ForwardLeakCheck)) out.addAll(c.run(ctx));
     ctx.release(AuditContext.Purpose.REACHABILITY);
     out.sort(ORDER);
-    return List.copyOf(out);
+    return new AuditResult(out, ctx.tunnelChoice(), limitNote(ctx.limitsReached()).stream().toList());
+  }
+
+  /**
+   * One warning, at the first place in the files, when the analysis reached a limit of the
+   * engine anywhere: beyond it the verdicts are unknown ("possible" leaks) and no rule is
+   * said to be unreachable or shadowed, so the limit itself never becomes a finding.
+   */
+  static Optional<Diagnostic> limitNote(List<AnalysisLimit> limits) {
+    if (limits.isEmpty()) return Optional.empty();
+    AnalysisLimit first = limits.get(0);
+    Set<String> kinds = new LinkedHashSet<>();
+    for (AnalysisLimit l : limits) kinds.add(l.describe());
+    long places = limits.stream().map(AnalysisLimit::at).distinct().count();
+    String where = places == 1 ? "here" : "here and at " + (places - 1) + (places == 2 ? " other jump" : " other jumps");
+    String msg = "the analysis does not follow -j " + first.target() + " (" + first.table() + "/" + first.chain() + ") " + where
+        + ": " + String.join("; ", kinds) + ". What lies beyond is unknown to it: leaks through it are reported as possible,"
+        + " and no rule beyond it as unreachable or shadowed";
+    return Optional.of(Diagnostic.warning(first.at(), first.target().length(), msg,
+        "the kernel runs such rules (the legacy backend loads chains nested thousands deep); review what lies beyond by hand",
+        ""));
   }
 
   /** The forward and reachability analyses on a thread of their own; their results are cached in the context. */

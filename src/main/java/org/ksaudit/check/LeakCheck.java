@@ -10,6 +10,7 @@ import org.ksaudit.analysis.Path;
 import org.ksaudit.analysis.Packet;
 import org.ksaudit.analysis.RuleDecoder;
 import org.ksaudit.analysis.RulesetAnalysis;
+import org.ksaudit.analysis.TargetAction;
 import org.ksaudit.diagnostic.Severity;
 import org.ksaudit.model.Family;
 import org.ksaudit.model.Ruleset;
@@ -101,6 +102,10 @@ abstract class LeakCheck implements Check {
     if (d.isAbsent()) return "the ruleset has no " + d.table() + " " + d.chain() + " chain, so the kernel's ACCEPT applies";
     if (d.isPolicy()) return "the policy of " + d.chain() + " accepts it";
     RuleDecoder.Decoded dec = LeakPartition.decode(p.analysis(), d, d.rule().get());
+    // a jump decides only where the engine stopped following it (its chain is within the ruleset: the kernel refuses others)
+    if (dec.action() instanceof TargetAction.Jump) {
+      return "the analysis does not follow this jump (a limit of the engine, see the warning), so the chain it leads to may accept it";
+    }
     boolean oif = dec.conditions().stream().anyMatch(c -> c instanceof Condition.IfaceIs i && i.dir() == Dir.DST);
     return oif ? "this rule accepts it outside the tunnel" : "this rule accepts it on every interface (no -o)";
   }

@@ -3,6 +3,7 @@ package org.ksaudit.cli;
 import java.util.Comparator;
 import java.util.List;
 import org.ksaudit.check.AuditOptions;
+import org.ksaudit.check.AuditResult;
 import org.ksaudit.check.Finding;
 import org.ksaudit.check.KillswitchAudit;
 import org.ksaudit.diagnostic.Severity;
@@ -19,12 +20,11 @@ import org.ksaudit.parse.Backend;
 final class BackendAudit {
   private BackendAudit() {}
 
-  static List<Finding> audit(List<RulesetLoader.Loaded> loaded, AuditOptions options) {
-    List<Ruleset> nft = rulesets(loaded, Backend.NFT);
-    if (loaded.stream().allMatch(l -> l.result().legacyRuleset().isEmpty())) return KillswitchAudit.audit(nft, options);
-    List<Finding> byNft = KillswitchAudit.audit(nft, options);
-    List<Finding> byLegacy = KillswitchAudit.audit(rulesets(loaded, Backend.LEGACY), options);
-    return WORSE.compare(byLegacy, byNft) > 0 ? named(byLegacy, Backend.LEGACY) : named(byNft, Backend.NFT);
+  static AuditResult audit(List<RulesetLoader.Loaded> loaded, AuditOptions options) {
+    AuditResult byNft = KillswitchAudit.run(rulesets(loaded, Backend.NFT), options);
+    if (loaded.stream().allMatch(l -> l.result().legacyRuleset().isEmpty())) return byNft;
+    AuditResult byLegacy = KillswitchAudit.run(rulesets(loaded, Backend.LEGACY), options);
+    return WORSE.compare(byLegacy.findings(), byNft.findings()) > 0 ? named(byLegacy, Backend.LEGACY) : named(byNft, Backend.NFT);
   }
 
   private static List<Ruleset> rulesets(List<RulesetLoader.Loaded> loaded, Backend b) {
@@ -41,10 +41,11 @@ final class BackendAudit {
     return findings.stream().filter(f -> f.severity() == s).count();
   }
 
-  private static List<Finding> named(List<Finding> findings, Backend b) {
-    return findings.stream()
+  private static AuditResult named(AuditResult audit, Backend b) {
+    List<Finding> findings = audit.findings().stream()
         .map(f -> new Finding(f.id(), f.category(), f.severity(), f.certainty(), f.file(), f.location(),
             "as " + b.tool() + " loads the rules: " + f.message(), f.witness(), f.trace()))
         .toList();
+    return new AuditResult(findings, audit.tunnels(), audit.notes());
   }
 }

@@ -1,14 +1,17 @@
 package org.ksaudit.cli;
 
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import org.ksaudit.catalog.BadValue;
 import org.ksaudit.catalog.ValueParsers;
 import org.ksaudit.check.AuditOptions;
+import org.ksaudit.check.AuditResult;
 import org.ksaudit.check.Endpoint;
 import org.ksaudit.check.Finding;
-import org.ksaudit.check.KillswitchAudit;
 import org.ksaudit.check.Sysctl;
 import org.ksaudit.diagnostic.Diagnostic;
 import org.ksaudit.diagnostic.DiagnosticPrinter;
@@ -16,7 +19,6 @@ import org.ksaudit.diagnostic.Severity;
 import org.ksaudit.input.InputFile;
 import org.ksaudit.input.RulesetLoader;
 import org.ksaudit.model.Family;
-import org.ksaudit.model.Ruleset;
 import org.ksaudit.model.value.Cidr;
 import org.ksaudit.report.JsonReport;
 import org.ksaudit.report.Sources;
@@ -43,8 +45,8 @@ public final class CheckCommand implements Callable<Integer> {
   @Mixin RulesetFiles rules;
 
   @Option(names = "--tunnel", paramLabel = "IFACE",
-      description = "A tunnel interface (repeatable; tun+ or tun* for a prefix). Default: tun*, tap*, wg*, ppp* and "
-          + "the names the rules treat as the tunnel")
+      description = "A tunnel interface (repeatable; tun+ or tun* for a prefix). Default: tun*, tap*, wg* and "
+          + "the names the rules treat as the tunnel; never a name the rules reach the VPN server through")
   List<String> tunnels = new ArrayList<>();
 
   @Option(names = "--endpoint", paramLabel = "ADDR:PORT/PROTO",
@@ -57,6 +59,12 @@ public final class CheckCommand implements Callable<Integer> {
   @Option(names = "--sysctl", paramLabel = "FILE",
       description = "A sysctl file (repeatable, later ones win): credits disable_ipv6, weighs ip_forward")
   List<String> sysctlFiles = new ArrayList<>();
+
+  @Option(names = "--no-ipv4", description = "The host has no IPv4: a missing IPv4 ruleset is no leak")
+  boolean noIpv4;
+
+  @Option(names = "--no-ipv6", description = "The host has no IPv6 (as disable_ipv6 in --sysctl): a missing IPv6 ruleset is no leak")
+  boolean noIpv6;
 
   @Option(names = "--fail-on", paramLabel = "SEVERITY", defaultValue = "error",
       description = "Exit 1 when a finding has this severity or worse: error, warning or info (default: ${DEFAULT-VALUE})")
@@ -92,15 +100,20 @@ public final class CheckCommand implements Callable<Integer> {
       io.err().println("ksaudit: " + e.getMessage());
       return ExitCodes.INPUT;
     }
+    for (RulesetLoader.Loaded l : loaded) {
+      if (options.absent(l.family())) {
+        String fam = l.family() == Family.IPV4 ? "IPv4" : "IPv6";
+        return usage("--no-" + l.family().label() + " says the host has no " + fam + ", but " + l.input().name()
+            + " is an " + fam + " ruleset");
+      }
+    }
     List<Diagnostic> diagnostics = new ArrayList<>();
     List<String> names = new ArrayList<>();
     Sources sources = new Sources();
-    List<Ruleset> rulesets = new ArrayList<>();
     for (RulesetLoader.Loaded l : loaded) {
       diagnostics.addAll(l.result().diagnostics());
       names.add(l.input().name());
       sources.add(l.input().name(), l.input().text());
-      rulesets.add(l.result().ruleset());
     }
     long errors = diagnostics.stream().filter(d -> d.severity() == Severity.ERROR).count();
     long warnings = diagnostics.stream().filter(d -> d.severity() == Severity.WARNING).count();
@@ -115,10 +128,22 @@ public final class CheckCommand implements Callable<Integer> {
       }
       return ExitCodes.INPUT;
     }
-    List<Finding> findings = BackendAudit.audit(loaded, options);
-    if (json) io.out().println(JsonReport.render(Version.get(), names, diagnostics, findings));
-    else io.out().print(TextReport.render(findings, sources));
+    AuditResult audit = BackendAudit.audit(loaded, options);
+    List<Finding> findings = audit.findings();
+    List<Diagnostic> notes = audit.notes().stream().map(n -> withSourceLine(n, sources)).toList();
+    diagnostics.addAll(notes);
+    if (json) io.out().println(JsonReport.render(Version.get(), names, diagnostics, findings, Optional.of(audit.tunnels())));
+    else {
+      for (Diagnostic n : notes) io.out().print(DiagnosticPrinter.render(n));
+      for (String line : audit.tunnels().describe()) io.out().println(line);
+      io.out().print(TextReport.render(findings, sources));
+    }
     return findings.stream().anyMatch(f -> f.severity().atLeast(threshold)) ? ExitCodes.FINDINGS : ExitCodes.CLEAN;
+  }
+
+  /** A note of the audit, which knows positions only, with the line it points at. */
+  private static Diagnostic withSourceLine(Diagnostic d, Sources sources) {
+    return new Diagnostic(d.severity(), d.pos(), d.length(), d.message(), d.hint(), sources.line(d.pos().file(), d.pos().line()));
   }
 
   private AuditOptions options() throws InputFile.InputException {
@@ -128,7 +153,11 @@ public final class CheckCommand implements Callable<Integer> {
     for (String c : allowLan) lan.add(cidr(c));
     Sysctl sysctl = Sysctl.empty();
     for (String f : sysctlFiles) sysctl = sysctl.merge(Sysctl.parse(InputFile.read(f, io.in()).text()));
-    return new AuditOptions(tunnels, eps, lan, sysctl);
+    if (noIpv4 && noIpv6) throw new IllegalArgumentException("--no-ipv4 and --no-ipv6 together leave nothing to audit");
+    Set<Family> absent = EnumSet.noneOf(Family.class);
+    if (noIpv4) absent.add(Family.IPV4);
+    if (noIpv6) absent.add(Family.IPV6);
+    return new AuditOptions(tunnels, eps, lan, sysctl, absent);
   }
 
   private static Cidr cidr(String text) {

@@ -1,23 +1,33 @@
 package org.ksaudit.report;
 
 import java.util.List;
+import java.util.Optional;
 import org.ksaudit.analysis.TraceStep;
 import org.ksaudit.check.Finding;
+import org.ksaudit.check.TunnelChoice;
 import org.ksaudit.check.Witness;
 import org.ksaudit.diagnostic.Diagnostic;
 import org.ksaudit.diagnostic.Severity;
+import org.ksaudit.model.SourcePos;
 
 /**
  * The audit as one JSON document:
  * {@code {"tool":"ksaudit","version":…,"files":[…],"findings":[{"id","category","severity",
  * "certainty","file","line","column","message","witness":{"family","proto","dst","dport","oif"[,"state"][,"mark"]},
- * "trace":[{"file","line","chain","target"}]}],"summary":{"error":n,"warning":n,"info":n}}}.
+ * "trace":[{"file","line","chain","target"}]}],"tunnel":{"taken":[{"name","source","file","line"}],
+ * "refused":[{"name","reason","file","line"}]},"summary":{"error":n,"warning":n,"info":n}}}.
  * Syntax diagnostics, when there are any, come in a "diagnostics" array beside the findings.
  */
 public final class JsonReport {
   private JsonReport() {}
 
   public static String render(String version, List<String> files, List<Diagnostic> diagnostics, List<Finding> findings) {
+    return render(version, files, diagnostics, findings, Optional.empty());
+  }
+
+  /** With the audit's choice of tunnel interfaces, as {@code "tunnel":{"taken":[…],"refused":[…]}} after the findings. */
+  public static String render(String version, List<String> files, List<Diagnostic> diagnostics, List<Finding> findings,
+      Optional<TunnelChoice> tunnels) {
     Json j = new Json().raw("{").key("tool").str("ksaudit").comma().key("version").str(version).comma().key("files").raw("[");
     for (int i = 0; i < files.size(); i++) {
       if (i > 0) j.comma();
@@ -41,7 +51,9 @@ public final class JsonReport {
       if (i > 0) j.comma();
       finding(j, findings.get(i));
     }
-    j.raw("]").comma().key("summary").raw("{").key("error").num(TextReport.count(findings, Severity.ERROR)).comma()
+    j.raw("]");
+    tunnels.ifPresent(t -> tunnel(j, t));
+    j.comma().key("summary").raw("{").key("error").num(TextReport.count(findings, Severity.ERROR)).comma()
         .key("warning").num(TextReport.count(findings, Severity.WARNING)).comma().key("info")
         .num(TextReport.count(findings, Severity.INFO)).raw("}}");
     return j.toString();
@@ -64,6 +76,32 @@ public final class JsonReport {
     j.comma().key("trace").raw("[");
     trace(j, f.trace());
     j.raw("]}");
+  }
+
+  private static void tunnel(Json j, TunnelChoice t) {
+    j.comma().key("tunnel").raw("{").key("taken").raw("[");
+    for (int i = 0; i < t.taken().size(); i++) {
+      if (i > 0) j.comma();
+      TunnelChoice.Taken x = t.taken().get(i);
+      j.raw("{").key("name").str(TunnelChoice.shown(x.name())).comma().key("source").str(x.source().label());
+      position(j, x.at());
+      j.raw("}");
+    }
+    j.raw("]").comma().key("refused").raw("[");
+    for (int i = 0; i < t.refused().size(); i++) {
+      if (i > 0) j.comma();
+      TunnelChoice.Refused x = t.refused().get(i);
+      j.raw("{").key("name").str(TunnelChoice.shown(x.name())).comma().key("reason").str(x.why());
+      position(j, x.at());
+      j.raw("}");
+    }
+    j.raw("]}");
+  }
+
+  private static void position(Json j, Optional<SourcePos> at) {
+    j.comma().key("file");
+    if (at.isPresent()) j.str(at.get().file()).comma().key("line").num(at.get().line());
+    else j.nul().comma().key("line").nul();
   }
 
   static void witness(Json j, Witness w) {
