@@ -3,8 +3,6 @@ package org.ksaudit.cli;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.ksaudit.catalog.BadValue;
-import org.ksaudit.catalog.ValueParsers;
 import org.ksaudit.check.AuditOptions;
 import org.ksaudit.check.Endpoint;
 import org.ksaudit.check.Finding;
@@ -15,7 +13,6 @@ import org.ksaudit.diagnostic.DiagnosticPrinter;
 import org.ksaudit.diagnostic.Severity;
 import org.ksaudit.input.InputFile;
 import org.ksaudit.input.RulesetLoader;
-import org.ksaudit.model.Family;
 import org.ksaudit.model.Ruleset;
 import org.ksaudit.model.value.Cidr;
 import org.ksaudit.report.JsonReport;
@@ -42,56 +39,40 @@ public final class CheckCommand implements Callable<Integer> {
 
   @Mixin RulesetFiles rules;
 
-  @Option(names = "--tunnel", paramLabel = "IFACE",
+  @Option(names = "--tunnel", paramLabel = "IFACE", converter = Converters.Tunnel.class,
       description = "A tunnel interface (repeatable; tun+ or tun* for a prefix). Default: tun*, tap*, wg*, ppp* and "
           + "the names the rules treat as the tunnel")
   List<String> tunnels = new ArrayList<>();
 
-  @Option(names = "--endpoint", paramLabel = "ADDR:PORT/PROTO",
+  @Option(names = "--endpoint", paramLabel = "ADDR:PORT/PROTO", converter = Converters.VpnEndpoint.class,
       description = "The VPN server, e.g. 198.51.100.1:1194/udp or [2001:db8::1]:51820/udp (repeatable)")
-  List<String> endpoints = new ArrayList<>();
+  List<Endpoint> endpoints = new ArrayList<>();
 
-  @Option(names = "--allow-lan", paramLabel = "CIDR", description = "A LAN range meant to stay reachable in clear (repeatable)")
-  List<String> allowLan = new ArrayList<>();
+  @Option(names = "--allow-lan", paramLabel = "CIDR", converter = Converters.LanRange.class,
+      description = "A LAN range meant to stay reachable in clear (repeatable)")
+  List<Cidr> allowLan = new ArrayList<>();
 
   @Option(names = "--sysctl", paramLabel = "FILE",
       description = "A sysctl file (repeatable, later ones win): credits disable_ipv6, weighs ip_forward")
   List<String> sysctlFiles = new ArrayList<>();
 
-  @Option(names = "--fail-on", paramLabel = "SEVERITY", defaultValue = "error",
-      description = "Exit 1 when a finding has this severity or worse: error, warning or info (default: ${DEFAULT-VALUE})")
-  String failOn;
+  @Option(names = "--fail-on", paramLabel = "SEVERITY", defaultValue = "error", converter = Converters.FailOn.class,
+      description = "Exit 1 when a finding has this severity or worse: error, warning or info (default: error)")
+  Severity failOn;
 
-  @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
+  @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text", converter = Converters.OutputFormat.class,
       description = "text (default) or json")
-  String format;
+  Format format;
 
   public CheckCommand(Streams io) {
     this.io = io;
   }
 
   @Override
-  public Integer call() {
-    if (rules.none()) return usage("no ruleset given");
-    if (!format.equals("text") && !format.equals("json")) return usage("--format must be text or json, not '" + format + "'");
-    Severity threshold;
-    AuditOptions options;
-    try {
-      threshold = Severity.parse(failOn);
-      options = options();
-    } catch (IllegalArgumentException e) {
-      return usage(e.getMessage());
-    } catch (InputFile.InputException e) {
-      io.err().println("ksaudit: " + e.getMessage());
-      return ExitCodes.INPUT;
-    }
-    List<RulesetLoader.Loaded> loaded;
-    try {
-      loaded = rules.load(io.in());
-    } catch (InputFile.InputException e) {
-      io.err().println("ksaudit: " + e.getMessage());
-      return ExitCodes.INPUT;
-    }
+  public Integer call() throws Failure, InputFile.InputException {
+    if (rules.none()) throw Failure.usage("no ruleset given");
+    AuditOptions options = options();
+    List<RulesetLoader.Loaded> loaded = rules.load(io.in());
     List<Diagnostic> diagnostics = new ArrayList<>();
     List<String> names = new ArrayList<>();
     Sources sources = new Sources();
@@ -104,7 +85,7 @@ public final class CheckCommand implements Callable<Integer> {
     }
     long errors = diagnostics.stream().filter(d -> d.severity() == Severity.ERROR).count();
     long warnings = diagnostics.stream().filter(d -> d.severity() == Severity.WARNING).count();
-    boolean json = format.equals("json");
+    boolean json = format == Format.JSON;
     if (!json) for (Diagnostic d : diagnostics) io.out().print(DiagnosticPrinter.render(d));
     if (errors > 0) {
       if (json) {
@@ -118,31 +99,12 @@ public final class CheckCommand implements Callable<Integer> {
     List<Finding> findings = KillswitchAudit.audit(rulesets, options);
     if (json) io.out().println(JsonReport.render(Version.get(), names, diagnostics, findings));
     else io.out().print(TextReport.render(findings, sources));
-    return findings.stream().anyMatch(f -> f.severity().atLeast(threshold)) ? ExitCodes.FINDINGS : ExitCodes.CLEAN;
+    return findings.stream().anyMatch(f -> f.severity().atLeast(failOn)) ? ExitCodes.FINDINGS : ExitCodes.CLEAN;
   }
 
   private AuditOptions options() throws InputFile.InputException {
-    List<Endpoint> eps = new ArrayList<>();
-    for (String e : endpoints) eps.add(Endpoint.parse(e));
-    List<Cidr> lan = new ArrayList<>();
-    for (String c : allowLan) lan.add(cidr(c));
     Sysctl sysctl = Sysctl.empty();
     for (String f : sysctlFiles) sysctl = sysctl.merge(Sysctl.parse(InputFile.read(f, io.in()).text()));
-    return new AuditOptions(tunnels, eps, lan, sysctl);
-  }
-
-  private static Cidr cidr(String text) {
-    Family f = text.contains(":") ? Family.IPV6 : Family.IPV4;
-    try {
-      return ValueParsers.cidr(text.strip(), f);
-    } catch (BadValue e) {
-      throw new IllegalArgumentException("--allow-lan " + text + ": " + e.getMessage());
-    }
-  }
-
-  private int usage(String message) {
-    io.err().println("ksaudit check: " + message);
-    io.err().println("Try 'ksaudit check --help' for more information.");
-    return ExitCodes.INPUT;
+    return new AuditOptions(tunnels, endpoints, allowLan, sysctl);
   }
 }
