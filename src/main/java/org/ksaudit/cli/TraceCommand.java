@@ -130,9 +130,10 @@ public final class TraceCommand implements Callable<Integer> {
       diagnostics.addAll(l.result().diagnostics());
       rules.put(l.family(), l.result().ruleset());
     }
-    // the same stream as check: standard output, beside the verdicts
-    if (!json) for (Diagnostic d : diagnostics) io.out().print(DiagnosticPrinter.render(d));
     long errors = diagnostics.stream().filter(d -> d.severity() == Severity.ERROR).count();
+    // Rules that would be refused are the report, on standard output as check prints them; warnings of
+    // rules that load go to standard error, as standard output is one line per probe in the batch form
+    if (!json) for (Diagnostic d : diagnostics) (errors > 0 ? io.out() : io.err()).print(DiagnosticPrinter.render(d));
     if (errors > 0) {
       String message = "the rules have errors; iptables-restore would refuse them";
       if (json) {

@@ -112,6 +112,18 @@ class OutputIntegrityTest {
   }
 
   @Test
+  void warningsOfRulesThatLoadKeepTheBatchOutputOneLinePerProbe() throws IOException {
+    Path f = dir.resolve("icmp.v6");
+    Files.writeString(f, "*filter\n:OUTPUT DROP [0:0]\n-A OUTPUT -p icmp -j ACCEPT\nCOMMIT\n");
+    Path probes = dir.resolve("probes");
+    Files.writeString(probes, "udp 2001:db8::1 53 eth0\nicmp 2001:db8::1 - eth0\n");
+    CliRun r = CliRun.of("trace", "--ipv6", f.toString(), "--probes", probes.toString());
+    assertEquals(0, r.code(), r.both());
+    assertEquals(2, r.out().split("\n").length, r.out());
+    assertTrue(r.err().contains(f + ":3:14: warning:"), r.err());
+  }
+
+  @Test
   void traceJsonWithSyntaxErrorsCarriesTheDiagnosticsAndTheError() throws IOException {
     Path f = dir.resolve("broken.v4");
     Files.writeString(f, BROKEN);
