@@ -114,14 +114,12 @@ public final class ProbeCommand implements Callable<Integer> {
     List<RulesetLoader.Loaded> loaded = RulesetLoader.load(files, List.of(), List.of(), io.in());
     Sysctl sysctl = Sysctl.empty();
     for (String f : sysctlFiles) sysctl = sysctl.merge(Sysctl.parse(InputFile.read(f, io.in()).text()));
-    List<Endpoint> eps = endpoints;
-    List<Cidr> lans = allowLan;
     int errors = 0;
     for (RulesetLoader.Loaded l : loaded) {
       for (Diagnostic d : l.result().diagnostics()) {
         if (d.severity() == org.ksaudit.diagnostic.Severity.ERROR) {
-          // the same stream as check and trace: standard output
-          io.out().print(DiagnosticPrinter.render(d));
+          // on standard output as check and trace print them, unless that is reserved for a JSON document
+          (format == Format.JSON ? io.err() : io.out()).print(DiagnosticPrinter.render(d));
           errors++;
         }
       }
@@ -131,7 +129,7 @@ public final class ProbeCommand implements Callable<Integer> {
     Optional<RulesetLoader.Loaded> v4 = loaded.stream().filter(l -> l.family() == Family.IPV4).findFirst();
     Optional<RulesetLoader.Loaded> v6 = loaded.stream().filter(l -> l.family() == Family.IPV6).findFirst();
 
-    AuditOptions options = new AuditOptions(tunnel == null ? List.of() : List.of(tunnel), eps, lans, sysctl);
+    AuditOptions options = new AuditOptions(tunnel == null ? List.of() : List.of(tunnel), endpoints, allowLan, sysctl);
     List<LeakProber.WitnessRef> witnesses = new ArrayList<>();
     for (Finding f : KillswitchAudit.audit(rulesets, options)) {
       // the lab sends new connections without a mark; an open connection's or a marked packet's witness is not a probe
@@ -140,7 +138,7 @@ public final class ProbeCommand implements Callable<Integer> {
     }
     try {
       LabPlan plan = LabPlanner.plan(rulesets,
-          new LabPlanner.Declared(kind, eps.stream().findFirst(), lans, Optional.ofNullable(vpnDns), Optional.ofNullable(tunnel)),
+          new LabPlanner.Declared(kind, endpoints.stream().findFirst(), allowLan, Optional.ofNullable(vpnDns), Optional.ofNullable(tunnel)),
           witnesses.stream().map(LeakProber.WitnessRef::witness).toList());
       ProbeReport report = LeakProber.run(plan, v4.map(l -> l.input().text()), v6.map(l -> l.input().text()), sysctl, witnesses,
           selected, packets -> predict(v4.map(l -> l.input()), v6.map(l -> l.input()), packets), line -> io.err().println(line));

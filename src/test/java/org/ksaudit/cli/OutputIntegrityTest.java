@@ -62,6 +62,14 @@ class OutputIntegrityTest {
     return (Map<String, Object>) doc.get("error");
   }
 
+  private Path broken() {
+    try {
+      return Files.writeString(dir.resolve("broken.v4"), BROKEN);
+    } catch (IOException e) {
+      throw new AssertionError(e);
+    }
+  }
+
   @Test
   void usageAndInputErrorsStillWriteJson() {
     for (String[] args : List.of(
@@ -73,6 +81,7 @@ class OutputIntegrityTest {
         new String[] {"trace", "--format", "json", "--proto", "udp", "--dst", "198.51.100.1", "--dport", "53", "--out", "eth0"},
         new String[] {"trace", "--format", "json", RULES, "--proto", "udp", "--dst", "198.51.100.1", "--dport", "70000", "--out", "eth0"},
         new String[] {"probe", "--format", "json", "--lab", dir.resolve("missing.v4").toString()},
+        new String[] {"probe", "--format", "json", "--lab", broken().toString()},
         new String[] {"explain", "--format", "json", "KS999"})) {
       CliRun r = CliRun.of(args);
       assertEquals(2, r.code(), String.join(" ", args));
