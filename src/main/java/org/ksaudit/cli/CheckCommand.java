@@ -6,8 +6,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import org.ksaudit.catalog.BadValue;
-import org.ksaudit.catalog.ValueParsers;
 import org.ksaudit.check.AuditOptions;
 import org.ksaudit.check.AuditResult;
 import org.ksaudit.check.Endpoint;
@@ -44,17 +42,18 @@ public final class CheckCommand implements Callable<Integer> {
 
   @Mixin RulesetFiles rules;
 
-  @Option(names = "--tunnel", paramLabel = "IFACE",
-      description = "A tunnel interface (repeatable; tun+ or tun* for a prefix). Default: tun*, tap*, wg* and "
-          + "the names the rules treat as the tunnel; never a name the rules reach the VPN server through")
+  @Option(names = "--tunnel", paramLabel = "IFACE", converter = Converters.Tunnel.class,
+      description = "A tunnel interface (repeatable; tun+ or tun* for a prefix). Default: tun*, tap*, wg*, ppp* and "
+          + "the names the rules treat as the tunnel")
   List<String> tunnels = new ArrayList<>();
 
-  @Option(names = "--endpoint", paramLabel = "ADDR:PORT/PROTO",
+  @Option(names = "--endpoint", paramLabel = "ADDR:PORT/PROTO", converter = Converters.VpnEndpoint.class,
       description = "The VPN server, e.g. 198.51.100.1:1194/udp or [2001:db8::1]:51820/udp (repeatable)")
-  List<String> endpoints = new ArrayList<>();
+  List<Endpoint> endpoints = new ArrayList<>();
 
-  @Option(names = "--allow-lan", paramLabel = "CIDR", description = "A LAN range meant to stay reachable in clear (repeatable)")
-  List<String> allowLan = new ArrayList<>();
+  @Option(names = "--allow-lan", paramLabel = "CIDR", converter = Converters.LanRange.class,
+      description = "A LAN range meant to stay reachable in clear (repeatable)")
+  List<Cidr> allowLan = new ArrayList<>();
 
   @Option(names = "--sysctl", paramLabel = "FILE",
       description = "A sysctl file (repeatable, later ones win): credits disable_ipv6, weighs ip_forward")
@@ -66,44 +65,27 @@ public final class CheckCommand implements Callable<Integer> {
   @Option(names = "--no-ipv6", description = "The host has no IPv6 (as disable_ipv6 in --sysctl): a missing IPv6 ruleset is no leak")
   boolean noIpv6;
 
-  @Option(names = "--fail-on", paramLabel = "SEVERITY", defaultValue = "error",
-      description = "Exit 1 when a finding has this severity or worse: error, warning or info (default: ${DEFAULT-VALUE})")
-  String failOn;
+  @Option(names = "--fail-on", paramLabel = "SEVERITY", defaultValue = "error", converter = Converters.FailOn.class,
+      description = "Exit 1 when a finding has this severity or worse: error, warning or info (default: error)")
+  Severity failOn;
 
-  @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
+  @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text", converter = Converters.OutputFormat.class,
       description = "text (default) or json")
-  String format;
+  Format format;
 
   public CheckCommand(Streams io) {
     this.io = io;
   }
 
   @Override
-  public Integer call() {
-    if (rules.none()) return usage("no ruleset given");
-    if (!format.equals("text") && !format.equals("json")) return usage("--format must be text or json, not '" + format + "'");
-    Severity threshold;
-    AuditOptions options;
-    try {
-      threshold = Severity.parse(failOn);
-      options = options();
-    } catch (IllegalArgumentException e) {
-      return usage(e.getMessage());
-    } catch (InputFile.InputException e) {
-      io.err().println("ksaudit: " + e.getMessage());
-      return ExitCodes.INPUT;
-    }
-    List<RulesetLoader.Loaded> loaded;
-    try {
-      loaded = rules.load(io.in());
-    } catch (InputFile.InputException e) {
-      io.err().println("ksaudit: " + e.getMessage());
-      return ExitCodes.INPUT;
-    }
+  public Integer call() throws Failure, InputFile.InputException {
+    if (rules.none()) throw Failure.usage("no ruleset given");
+    AuditOptions options = options();
+    List<RulesetLoader.Loaded> loaded = rules.load(io.in());
     for (RulesetLoader.Loaded l : loaded) {
       if (options.absent(l.family())) {
         String fam = l.family() == Family.IPV4 ? "IPv4" : "IPv6";
-        return usage("--no-" + l.family().label() + " says the host has no " + fam + ", but " + l.input().name()
+        throw Failure.usage("--no-" + l.family().label() + " says the host has no " + fam + ", but " + l.input().name()
             + " is an " + fam + " ruleset");
       }
     }
@@ -117,7 +99,7 @@ public final class CheckCommand implements Callable<Integer> {
     }
     long errors = diagnostics.stream().filter(d -> d.severity() == Severity.ERROR).count();
     long warnings = diagnostics.stream().filter(d -> d.severity() == Severity.WARNING).count();
-    boolean json = format.equals("json");
+    boolean json = format == Format.JSON;
     if (!json) for (Diagnostic d : diagnostics) io.out().print(DiagnosticPrinter.render(d));
     if (errors > 0) {
       if (json) {
@@ -138,7 +120,7 @@ public final class CheckCommand implements Callable<Integer> {
       for (String line : audit.tunnels().describe()) io.out().println(line);
       io.out().print(TextReport.render(findings, sources));
     }
-    return findings.stream().anyMatch(f -> f.severity().atLeast(threshold)) ? ExitCodes.FINDINGS : ExitCodes.CLEAN;
+    return findings.stream().anyMatch(f -> f.severity().atLeast(failOn)) ? ExitCodes.FINDINGS : ExitCodes.CLEAN;
   }
 
   /** A note of the audit, which knows positions only, with the line it points at. */
@@ -146,32 +128,13 @@ public final class CheckCommand implements Callable<Integer> {
     return new Diagnostic(d.severity(), d.pos(), d.length(), d.message(), d.hint(), sources.line(d.pos().file(), d.pos().line()));
   }
 
-  private AuditOptions options() throws InputFile.InputException {
-    List<Endpoint> eps = new ArrayList<>();
-    for (String e : endpoints) eps.add(Endpoint.parse(e));
-    List<Cidr> lan = new ArrayList<>();
-    for (String c : allowLan) lan.add(cidr(c));
+  private AuditOptions options() throws Failure, InputFile.InputException {
     Sysctl sysctl = Sysctl.empty();
     for (String f : sysctlFiles) sysctl = sysctl.merge(Sysctl.parse(InputFile.read(f, io.in()).text()));
-    if (noIpv4 && noIpv6) throw new IllegalArgumentException("--no-ipv4 and --no-ipv6 together leave nothing to audit");
+    if (noIpv4 && noIpv6) throw Failure.usage("--no-ipv4 and --no-ipv6 together leave nothing to audit");
     Set<Family> absent = EnumSet.noneOf(Family.class);
     if (noIpv4) absent.add(Family.IPV4);
     if (noIpv6) absent.add(Family.IPV6);
-    return new AuditOptions(tunnels, eps, lan, sysctl, absent);
-  }
-
-  private static Cidr cidr(String text) {
-    Family f = text.contains(":") ? Family.IPV6 : Family.IPV4;
-    try {
-      return ValueParsers.cidr(text.strip(), f);
-    } catch (BadValue e) {
-      throw new IllegalArgumentException("--allow-lan " + text + ": " + e.getMessage());
-    }
-  }
-
-  private int usage(String message) {
-    io.err().println("ksaudit check: " + message);
-    io.err().println("Try 'ksaudit check --help' for more information.");
-    return ExitCodes.INPUT;
+    return new AuditOptions(tunnels, endpoints, allowLan, sysctl, absent);
   }
 }

@@ -29,16 +29,13 @@ public final class ExplainCommand implements Callable<Integer> {
   }
 
   @Override
-  public Integer call() {
+  public Integer call() throws Failure {
     if (id == null) {
       io.out().print(ExplainReport.list(KillswitchAudit.checks().stream().map(Check::info).toList()));
       return ExitCodes.CLEAN;
     }
     Optional<Check> c = KillswitchAudit.check(id.strip());
-    if (c.isEmpty()) {
-      io.err().println("ksaudit explain: no check '" + id + "'; 'ksaudit explain' lists them all");
-      return ExitCodes.INPUT;
-    }
+    if (c.isEmpty()) throw Failure.input("no check '" + id + "'; 'ksaudit explain' lists them all");
     io.out().print(ExplainReport.render(c.get().info()));
     return ExitCodes.CLEAN;
   }

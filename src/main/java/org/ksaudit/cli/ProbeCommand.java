@@ -10,8 +10,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.EnumSet;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import org.ksaudit.check.AuditOptions;
 import org.ksaudit.check.Endpoint;
@@ -72,87 +74,62 @@ public final class ProbeCommand implements Callable<Integer> {
   @Option(names = "--sysctl", paramLabel = "FILE", description = "Apply this sysctl file's network settings in the client (repeatable)")
   List<String> sysctlFiles = new ArrayList<>();
 
-  @Option(names = "--endpoint", paramLabel = "ADDR:PORT/PROTO", description = "The VPN server (repeatable; the lab runs the first)")
-  List<String> endpoints = new ArrayList<>();
+  @Option(names = "--endpoint", paramLabel = "ADDR:PORT/PROTO", converter = Converters.VpnEndpoint.class,
+      description = "The VPN server (repeatable; the lab runs the first)")
+  List<Endpoint> endpoints = new ArrayList<>();
 
-  @Option(names = "--allow-lan", paramLabel = "CIDR", description = "A LAN range meant to stay reachable in clear (repeatable)")
-  List<String> allowLan = new ArrayList<>();
+  @Option(names = "--allow-lan", paramLabel = "CIDR", converter = Converters.LabRange.class,
+      description = "A LAN range meant to stay reachable in clear (repeatable)")
+  List<Cidr> allowLan = new ArrayList<>();
 
-  @Option(names = "--vpn-dns", paramLabel = "ADDR", description = "The resolver inside the VPN (default: from the rules)")
+  @Option(names = "--vpn-dns", paramLabel = "ADDR", converter = Converters.LabDns.class,
+      description = "The resolver inside the VPN (default: from the rules)")
   String vpnDns;
 
-  @Option(names = "--tunnel", paramLabel = "IFACE", description = "The tunnel interface's name (default: from the rules)")
+  @Option(names = "--tunnel", paramLabel = "IFACE", converter = Converters.Interface.class,
+      description = "The tunnel interface's name (default: from the rules)")
   String tunnel;
 
-  @Option(names = "--tunnel-kind", paramLabel = "KIND", description = "openvpn (default) or wireguard")
-  String tunnelKind = "openvpn";
+  @Option(names = "--tunnel-kind", paramLabel = "KIND", defaultValue = "openvpn", converter = Converters.Kind.class,
+      description = "openvpn (default) or wireguard")
+  TunnelKind kind;
 
-  @Option(names = "--format", paramLabel = "FMT", description = "text (default) or json")
-  String format = "text";
+  @Option(names = "--format", paramLabel = "FMT", defaultValue = "text", converter = Converters.OutputFormat.class,
+      description = "text (default) or json")
+  Format format;
 
-  @Option(names = "--scenario", paramLabel = "NAME",
+  @Option(names = "--scenario", paramLabel = "NAME", converter = Converters.ScenarioName.class,
       description = "Run only this scenario (repeatable): baseline, tunnel-down, server-unreachable, localnet")
-  List<String> scenarios = new ArrayList<>();
+  List<Scenario> scenarios = new ArrayList<>();
 
   public ProbeCommand(Streams io) {
     this.io = io;
   }
 
   @Override
-  public Integer call() {
+  public Integer call() throws Failure, InputFile.InputException {
     if (cleanup) return cleanup();
-    if (!lab || files.isEmpty()) {
-      io.err().println("ksaudit probe: give --lab and one or two ruleset files, or --cleanup");
-      io.err().println("Try 'ksaudit probe --help' for more information.");
-      return ExitCodes.INPUT;
-    }
-    if (!format.equals("text") && !format.equals("json")) return usage("--format must be text or json");
-    TunnelKind kind;
-    switch (tunnelKind) {
-      case "openvpn" -> kind = TunnelKind.OPENVPN;
-      case "wireguard" -> kind = TunnelKind.WIREGUARD;
-      default -> {
-        return usage("--tunnel-kind must be openvpn or wireguard");
-      }
-    }
-    java.util.Set<Scenario> selected = java.util.EnumSet.noneOf(Scenario.class);
-    for (String name : scenarios) {
-      Optional<Scenario> s = java.util.Arrays.stream(Scenario.values()).filter(x -> x.label().equals(name)).findFirst();
-      if (s.isEmpty()) return usage("unknown scenario '" + name + "' (baseline, tunnel-down, server-unreachable, localnet)");
-      selected.add(s.get());
-    }
-    if (selected.isEmpty()) selected = java.util.EnumSet.allOf(Scenario.class);
-    List<RulesetLoader.Loaded> loaded;
+    if (!lab || files.isEmpty()) throw Failure.usage("give --lab and one or two ruleset files, or --cleanup");
+    Set<Scenario> selected = scenarios.isEmpty() ? EnumSet.allOf(Scenario.class) : EnumSet.copyOf(scenarios);
+    List<RulesetLoader.Loaded> loaded = RulesetLoader.load(files, List.of(), List.of(), io.in());
     Sysctl sysctl = Sysctl.empty();
-    List<Endpoint> eps = new ArrayList<>();
-    List<Cidr> lans = new ArrayList<>();
-    try {
-      loaded = RulesetLoader.load(files, List.of(), List.of(), io.in());
-      for (String f : sysctlFiles) sysctl = sysctl.merge(Sysctl.parse(InputFile.read(f, io.in()).text()));
-      for (String e : endpoints) eps.add(Endpoint.parse(e));
-      for (String l : allowLan) lans.add(LabPlanner.parseCidr(l));
-      if (vpnDns != null) LabAddress.parse(vpnDns);
-    } catch (InputFile.InputException | IllegalArgumentException e) {
-      return usage(e.getMessage());
-    }
+    for (String f : sysctlFiles) sysctl = sysctl.merge(Sysctl.parse(InputFile.read(f, io.in()).text()));
     int errors = 0;
     for (RulesetLoader.Loaded l : loaded) {
       for (Diagnostic d : l.result().diagnostics()) {
         if (d.severity() == org.ksaudit.diagnostic.Severity.ERROR) {
-          io.err().print(DiagnosticPrinter.render(d));
+          // on standard output as check and trace print them, unless that is reserved for a JSON document
+          (format == Format.JSON ? io.err() : io.out()).print(DiagnosticPrinter.render(d));
           errors++;
         }
       }
     }
-    if (errors > 0) {
-      io.err().println("ksaudit probe: the rules have errors; iptables-restore would refuse them");
-      return ExitCodes.INPUT;
-    }
+    if (errors > 0) throw Failure.input("the rules have errors; iptables-restore would refuse them");
     List<Ruleset> rulesets = loaded.stream().map(l -> l.result().ruleset()).toList();
     Optional<RulesetLoader.Loaded> v4 = loaded.stream().filter(l -> l.family() == Family.IPV4).findFirst();
     Optional<RulesetLoader.Loaded> v6 = loaded.stream().filter(l -> l.family() == Family.IPV6).findFirst();
 
-    AuditOptions options = new AuditOptions(tunnel == null ? List.of() : List.of(tunnel), eps, lans, sysctl);
+    AuditOptions options = new AuditOptions(tunnel == null ? List.of() : List.of(tunnel), endpoints, allowLan, sysctl);
     List<LeakProber.WitnessRef> witnesses = new ArrayList<>();
     for (Finding f : KillswitchAudit.audit(rulesets, options)) {
       // the lab sends new connections without a mark; an open connection's or a marked packet's witness is not a probe
@@ -161,37 +138,29 @@ public final class ProbeCommand implements Callable<Integer> {
     }
     try {
       LabPlan plan = LabPlanner.plan(rulesets,
-          new LabPlanner.Declared(kind, eps.stream().findFirst(), lans, Optional.ofNullable(vpnDns), Optional.ofNullable(tunnel)),
+          new LabPlanner.Declared(kind, endpoints.stream().findFirst(), allowLan, Optional.ofNullable(vpnDns), Optional.ofNullable(tunnel)),
           witnesses.stream().map(LeakProber.WitnessRef::witness).toList());
       ProbeReport report = LeakProber.run(plan, v4.map(l -> l.input().text()), v6.map(l -> l.input().text()), sysctl, witnesses,
           selected, packets -> predict(v4.map(l -> l.input()), v6.map(l -> l.input()), packets), line -> io.err().println(line));
-      io.out().print(format.equals("json") ? ProbeReportPrinter.json(report) : ProbeReportPrinter.text(report));
+      io.out().print(format == Format.JSON ? ProbeReportPrinter.json(report) : ProbeReportPrinter.text(report));
       if (report.leaks() > 0 || !report.baselineWorks()) return ExitCodes.FINDINGS;
       return report.disagreements() > 0 ? ExitCodes.INTERNAL : ExitCodes.CLEAN;
     } catch (RulesRefusedException e) {
-      io.err().println("ksaudit probe: " + e.getMessage());
-      return ExitCodes.INPUT;
+      throw Failure.input(e.getMessage());
     } catch (LabException e) {
-      io.err().println("ksaudit probe: " + e.getMessage());
-      return ExitCodes.LAB;
+      throw Failure.lab(e.getMessage());
     }
   }
 
-  private int cleanup() {
+  private int cleanup() throws Failure {
     try {
       List<String> removed = LabCleanup.run();
       for (String r : removed) io.out().println("removed " + r);
       io.out().println(removed.isEmpty() ? "nothing to clean up" : removed.size() + " leftovers removed");
       return ExitCodes.CLEAN;
     } catch (LabException e) {
-      io.err().println("ksaudit probe: " + e.getMessage());
-      return ExitCodes.LAB;
+      throw Failure.lab(e.getMessage());
     }
-  }
-
-  private int usage(String message) {
-    io.err().println("ksaudit probe: " + message);
-    return ExitCodes.INPUT;
   }
 
   /** A trace line's packet with its address in canonical form, as the lab writes addresses. */

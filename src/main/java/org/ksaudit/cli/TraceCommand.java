@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -21,7 +20,6 @@ import org.ksaudit.input.InputFile;
 import org.ksaudit.input.RulesetLoader;
 import org.ksaudit.model.Family;
 import org.ksaudit.model.Ruleset;
-import org.ksaudit.model.value.IpText;
 import org.ksaudit.report.TraceReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -65,98 +63,97 @@ public final class TraceCommand implements Callable<Integer> {
   @Option(names = "--probes", paramLabel = "FILE", description = "Trace every line of FILE: PROTO DST DPORT OIF [IIF]")
   String probes;
 
-  @Option(names = "--proto", paramLabel = "PROTO", description = "tcp, udp or icmp")
+  @Option(names = "--proto", paramLabel = "PROTO", converter = Converters.Proto.class, description = "tcp, udp or icmp")
   String proto;
 
-  @Option(names = "--dst", paramLabel = "ADDR", description = "Destination address")
+  @Option(names = "--dst", paramLabel = "ADDR", converter = Converters.Address.class, description = "Destination address")
   String dst;
 
-  @Option(names = "--dport", paramLabel = "PORT", description = "Destination port (tcp, udp)")
+  @Option(names = "--dport", paramLabel = "PORT", converter = Converters.Port.class, description = "Destination port (tcp, udp)")
   Integer dport;
 
-  @Option(names = "--out", paramLabel = "IFACE", description = "Output interface")
+  @Option(names = "--out", paramLabel = "IFACE", converter = Converters.Interface.class, description = "Output interface")
   String out;
 
-  @Option(names = "--in", paramLabel = "IFACE",
+  @Option(names = "--in", paramLabel = "IFACE", converter = Converters.Interface.class,
       description = "Input interface: the packet is forwarded (FORWARD path), not locally generated")
   String in;
 
-  @Option(names = "--src", paramLabel = "ADDR",
+  @Option(names = "--src", paramLabel = "ADDR", converter = Converters.Address.class,
       description = "Source address (default 198.18.0.1 / 2001:2::1; forwarded: 192.0.2.100 / 2001:db8::100)")
   String src;
 
-  @Option(names = "--sport", paramLabel = "PORT", defaultValue = "40000", description = "Source port (default 40000)")
+  @Option(names = "--sport", paramLabel = "PORT", defaultValue = "40000", converter = Converters.Port.class,
+      description = "Source port (default 40000)")
   int sport;
 
-  @Option(names = "--state", paramLabel = "STATE", defaultValue = "NEW",
+  @Option(names = "--state", paramLabel = "STATE", defaultValue = "NEW", converter = Converters.State.class,
       description = "Conntrack state: NEW (default), ESTABLISHED, RELATED, INVALID")
-  String state;
+  ConnState state;
 
-  @Option(names = "--uid", paramLabel = "UID", description = "Owner uid of a local packet (default 0)")
+  @Option(names = "--uid", paramLabel = "UID", converter = Converters.Owner.class,
+      description = "Owner uid of a local packet, 0-4294967294 (default 0)")
   Long uid;
 
-  @Option(names = "--gid", paramLabel = "GID", description = "Owner gid of a local packet (default 0)")
+  @Option(names = "--gid", paramLabel = "GID", converter = Converters.Owner.class,
+      description = "Owner gid of a local packet, 0-4294967294 (default 0)")
   Long gid;
 
-  @Option(names = "--mark", paramLabel = "MARK", defaultValue = "0", description = "Packet mark, decimal or 0x hex (default 0)")
-  String mark;
+  @Option(names = "--mark", paramLabel = "MARK", defaultValue = "0", converter = Converters.Mark.class,
+      description = "Packet mark, decimal or 0x hex (default 0)")
+  long mark;
 
-  @Option(names = "--icmp-type", paramLabel = "TYPE[/CODE]",
+  @Option(names = "--icmp-type", paramLabel = "TYPE[/CODE]", converter = Converters.IcmpType.class,
       description = "ICMP type and code (default: echo request, 8 for IPv4, 128 for IPv6)")
-  String icmpType;
+  int[] icmpType;
 
-  @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text", description = "text (default) or json")
-  String format;
+  @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text", converter = Converters.OutputFormat.class,
+      description = "text (default) or json")
+  Format format;
 
   public TraceCommand(Streams io) {
     this.io = io;
   }
 
   @Override
-  public Integer call() {
-    if (!format.equals("text") && !format.equals("json")) return usage("--format must be text or json, not '" + format + "'");
-    if ((probes == null) == (dst == null)) return usage("give either --probes FILE or one packet (--proto, --dst, --out)");
-    List<RulesetLoader.Loaded> loaded;
-    try {
-      loaded = rules.load(io.in());
-    } catch (InputFile.InputException e) {
-      io.err().println("ksaudit: " + e.getMessage());
-      return ExitCodes.INPUT;
-    }
+  public Integer call() throws Failure, InputFile.InputException {
+    if (rules.none()) throw Failure.usage("no ruleset given: a packet is traced through rules");
+    if ((probes == null) == (dst == null)) throw Failure.usage("give either --probes FILE or one packet (--proto, --dst, --out)");
+    if (probes == null && (proto == null || out == null)) throw Failure.usage("a single packet needs --proto, --dst and --out");
+    if (in != null && (uid != null || gid != null))
+      throw Failure.usage("--uid and --gid are a local process's: a forwarded packet (--in) has no owner");
+    List<RulesetLoader.Loaded> loaded = rules.load(io.in());
+    boolean json = format == Format.JSON;
     Map<Family, Ruleset> rules = new EnumMap<>(Family.class);
-    int errors = 0;
+    List<Diagnostic> diagnostics = new ArrayList<>();
     for (RulesetLoader.Loaded l : loaded) {
-      for (Diagnostic d : l.result().diagnostics()) {
-        io.err().print(DiagnosticPrinter.render(d));
-        if (d.severity() == Severity.ERROR) errors++;
-      }
+      diagnostics.addAll(l.result().diagnostics());
       rules.put(l.family(), l.result().ruleset());
     }
+    long errors = diagnostics.stream().filter(d -> d.severity() == Severity.ERROR).count();
+    // Rules that would be refused are the report, on standard output as check prints them; warnings of
+    // rules that load go to standard error, as standard output is one line per probe in the batch form
+    if (!json) for (Diagnostic d : diagnostics) (errors > 0 ? io.out() : io.err()).print(DiagnosticPrinter.render(d));
     if (errors > 0) {
-      io.err().println("ksaudit trace: the rules have errors; iptables-restore would refuse them");
+      String message = "the rules have errors; iptables-restore would refuse them";
+      if (json) {
+        List<String> files = loaded.stream().map(l -> l.input().name()).toList();
+        io.out().println(TraceReport.jsonRefused(Version.get(), files, diagnostics, message, ExitCodes.INPUT));
+      } else {
+        io.out().println(errors + (errors == 1 ? " error" : " errors") + ": " + message);
+      }
       return ExitCodes.INPUT;
     }
     List<ProbeLine> lines = new ArrayList<>();
-    try {
-      if (probes != null) {
-        String text = InputFile.read(probes, io.in()).text();
-        String[] raw = text.split("\n");
-        for (int i = 0; i < raw.length; i++) {
-          String l = raw[i].strip();
-          if (l.isEmpty() || l.startsWith("#")) continue;
-          lines.add(parseLine(l, probes + ":" + (i + 1)));
-        }
-      } else {
-        if (proto == null || out == null) return usage("a single packet needs --proto, --dst and --out");
-        if (in != null && (uid != null || gid != null))
-          return usage("--uid and --gid are a local process's: a forwarded packet (--in) has no owner");
-        lines.add(single());
+    if (probes != null) {
+      String[] raw = InputFile.read(probes, io.in()).text().split("\n");
+      for (int i = 0; i < raw.length; i++) {
+        String l = raw[i].strip();
+        if (l.isEmpty() || l.startsWith("#")) continue;
+        lines.add(parseLine(l, probes + ":" + (i + 1)));
       }
-    } catch (InputFile.InputException e) {
-      io.err().println("ksaudit: " + e.getMessage());
-      return ExitCodes.INPUT;
-    } catch (IllegalArgumentException e) {
-      return usage(e.getMessage());
+    } else {
+      lines.add(single());
     }
     Map<Family, Tracer> tracers = new EnumMap<>(Family.class);
     for (Family f : Family.values()) {
@@ -168,7 +165,6 @@ public final class TraceCommand implements Callable<Integer> {
       }
       tracers.put(f, new Tracer(Optional.ofNullable(rules.get(f)), names));
     }
-    boolean json = format.equals("json");
     List<String> results = new ArrayList<>();
     for (ProbeLine p : lines) {
       Tracer.Traced t = tracers.get(p.packet.family()).trace(p.packet);
@@ -183,103 +179,60 @@ public final class TraceCommand implements Callable<Integer> {
   /** A probe as written and as a packet. */
   private record ProbeLine(String text, String proto, Packet packet) {}
 
-  private ProbeLine parseLine(String line, String where) {
+  private ProbeLine parseLine(String line, String where) throws Failure {
     String[] f = line.split("\\s+");
-    if (f.length != 4 && f.length != 5)
-      throw new IllegalArgumentException(where + ": expected 'PROTO DST DPORT OIF [IIF]', got '" + line + "'");
-    String p = f[0].toLowerCase(Locale.ROOT);
-    Family fam = family(f[1], where);
-    int port;
-    if (p.equals("icmp")) {
-      if (!f[2].equals("-")) throw new IllegalArgumentException(where + ": icmp takes '-' as DPORT");
-      port = -1;
-    } else {
-      port = port(f[2], where);
+    if (f.length != 4 && f.length != 5) throw Failure.input(where + ": expected 'PROTO DST DPORT OIF [IIF]', got '" + line + "'");
+    try {
+      String p = PacketValues.proto(f[0]);
+      int port;
+      if (p.equals("icmp")) {
+        if (!f[2].equals("-")) throw new IllegalArgumentException("icmp takes '-' as DPORT");
+        port = -1;
+      } else {
+        port = PacketValues.port(f[2]);
+      }
+      String oif = PacketValues.interfaceName(f[3]);
+      String iif = f.length == 5 ? (f[4].equals("-") ? "" : PacketValues.interfaceName(f[4])) : in == null ? "" : in;
+      Packet packet = packet(p, f[1], port, oif, iif);
+      return new ProbeLine(p + " " + f[1] + " " + f[2] + " " + f[3] + (f.length == 5 ? " " + f[4] : ""), p, packet);
+    } catch (IllegalArgumentException e) {
+      throw Failure.input(where + ": " + e.getMessage());
     }
-    String iif = f.length == 5 ? (f[4].equals("-") ? "" : f[4]) : in == null ? "" : in;
-    Packet packet = packet(p, fam, f[1], port, f[3], iif, where);
-    return new ProbeLine(p + " " + f[1] + " " + f[2] + " " + f[3] + (f.length == 5 ? " " + f[4] : ""), p, packet);
   }
 
-  private ProbeLine single() {
-    String p = proto.toLowerCase(Locale.ROOT);
-    Family fam = family(dst, "--dst");
-    if (!p.equals("icmp") && dport == null) throw new IllegalArgumentException("--dport is needed for " + p);
-    int port = p.equals("icmp") ? -1 : dport;
-    Packet packet = packet(p, fam, dst, port, out, in == null ? "" : in, "");
-    String text = p + " " + dst + " " + (port < 0 ? "-" : port) + " " + out + (in == null ? "" : " " + in);
-    return new ProbeLine(text, p, packet);
+  private ProbeLine single() throws Failure {
+    if (!proto.equals("icmp") && dport == null) throw Failure.usage("--dport is needed for " + proto);
+    int port = proto.equals("icmp") ? -1 : dport;
+    try {
+      Packet packet = packet(proto, dst, port, out, in == null ? "" : in);
+      String text = proto + " " + dst + " " + (port < 0 ? "-" : port) + " " + out + (in == null ? "" : " " + in);
+      return new ProbeLine(text, proto, packet);
+    } catch (IllegalArgumentException e) {
+      throw Failure.usage(e.getMessage());
+    }
   }
 
-  /** A local packet when {@code iif} is empty, else a forwarded one. */
-  private Packet packet(String p, Family fam, String dstText, int port, String oif, String iif, String where) {
-    if (!p.equals("tcp") && !p.equals("udp") && !p.equals("icmp"))
-      throw new IllegalArgumentException(prefix(where) + "protocol must be tcp, udp or icmp, not '" + p + "'");
-    if (!iif.isEmpty()) interfaceName(iif, where);
+  /**
+   * A local packet when {@code iif} is empty, else a forwarded one; every value has passed
+   * {@link PacketValues} already, only the families of the addresses remain to agree.
+   */
+  private Packet packet(String p, String dstText, int port, String oif, String iif) {
+    Family fam = PacketValues.family(dstText);
     boolean forwarded = !iif.isEmpty();
-    BigInteger d = IpText.parse(fam, dstText).orElseThrow();
+    BigInteger d = PacketValues.address(dstText, fam);
     String defaultSrc = forwarded ? (fam == Family.IPV4 ? FORWARD_SOURCE_V4 : FORWARD_SOURCE_V6)
         : (fam == Family.IPV4 ? "198.18.0.1" : "2001:2::1");
-    BigInteger s = src == null ? IpText.parse(fam, defaultSrc).orElseThrow()
-        : IpText.parse(fam, src).orElseThrow(() -> new IllegalArgumentException("--src " + src + " is not an "
-            + fam.label() + " address like --dst"));
-    if (sport < 0 || sport > 65535) throw new IllegalArgumentException("--sport must be 0-65535");
+    BigInteger s;
+    try {
+      s = PacketValues.address(src == null ? defaultSrc : src, fam);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--src " + src + " is not an " + fam.label() + " address like the destination "
+          + dstText);
+    }
     Packet pk = forwarded ? Forwarded.packet(fam, p, s, d, sport, Math.max(port, 0), iif, oif)
         : Packet.outgoing(fam, p, s, d, sport, Math.max(port, 0), oif).withOwner(uid == null ? 0 : uid, gid == null ? 0 : gid);
-    ConnState st = ConnState.byName(state).filter(x -> x != ConnState.UNTRACKED)
-        .orElseThrow(() -> new IllegalArgumentException("--state must be NEW, ESTABLISHED, RELATED or INVALID"));
-    pk = pk.withState(st).withMark(number(mark, "--mark"));
-    if (icmpType != null && p.equals("icmp")) {
-      String[] tc = icmpType.split("/", 2);
-      int type = (int) number(tc[0], "--icmp-type");
-      int code = tc.length > 1 ? (int) number(tc[1], "--icmp-type") : 0;
-      if (type > 255 || code > 255) throw new IllegalArgumentException("--icmp-type: type and code are 0-255");
-      pk = pk.withIcmp(type, code);
-    }
+    pk = pk.withState(state).withMark(mark);
+    if (icmpType != null && p.equals("icmp")) pk = pk.withIcmp(icmpType[0], icmpType[1]);
     return pk;
-  }
-
-  /** A name the kernel could give a device: 1-15 characters, no '/', no blanks (dev_valid_name). */
-  private static void interfaceName(String name, String where) {
-    boolean ok = !name.isEmpty() && name.length() <= 15 && !name.equals(".") && !name.equals("..")
-        && name.chars().noneMatch(c -> c == '/' || c == ':' || Character.isWhitespace(c));
-    if (!ok) throw new IllegalArgumentException(prefix(where) + "the input interface '" + name + "' is not a device name (1-15 characters, no '/', ':' or blanks)");
-  }
-
-  private static String prefix(String where) {
-    return where.isEmpty() ? "" : where + ": ";
-  }
-
-  private static Family family(String addr, String where) {
-    if (IpText.parseV4(addr).isPresent()) return Family.IPV4;
-    if (IpText.parseV6(addr).isPresent()) return Family.IPV6;
-    throw new IllegalArgumentException(prefix(where) + "'" + addr + "' is not a numeric IPv4 or IPv6 address");
-  }
-
-  private static int port(String s, String where) {
-    try {
-      int p = Integer.parseInt(s);
-      if (p >= 0 && p <= 65535) return p;
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    throw new IllegalArgumentException(prefix(where) + "port '" + s + "' must be a number 0-65535 (or '-' for icmp)");
-  }
-
-  private static long number(String s, String what) {
-    String t = s.strip().toLowerCase(Locale.ROOT);
-    try {
-      long v = t.startsWith("0x") ? Long.parseLong(t.substring(2), 16) : Long.parseLong(t);
-      if (v >= 0 && v <= 0xffffffffL) return v;
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    throw new IllegalArgumentException(what + " '" + s + "' must be a number (decimal or 0x hex)");
-  }
-
-  private int usage(String message) {
-    io.err().println("ksaudit trace: " + message);
-    io.err().println("Try 'ksaudit trace --help' for more information.");
-    return ExitCodes.INPUT;
   }
 }

@@ -9,32 +9,72 @@ package org.ksaudit.diagnostic;
  *                         ^~~~~~~~
  *   hint: did you mean "--ctstate"?
  * </pre>
+ *
+ * The source line is shown as {@link TerminalText} escapes it, and the caret sits under the
+ * column however wide the characters before it are (escapes, East Asian wide characters and
+ * emoji, combining marks, tabs). A line wider than {@link #WINDOW} columns is shown as a window
+ * around the column, cut with "..." on the side that goes on.
  */
 public final class DiagnosticPrinter {
+  /** The widest source excerpt shown, in terminal columns. */
+  static final int WINDOW = 160;
+  /** How much of a cut line stays visible before the column. */
+  static final int BEFORE = 60;
+  private static final String CUT = "...";
+
   private DiagnosticPrinter() {}
 
   public static String render(Diagnostic d) {
     StringBuilder sb = new StringBuilder();
-    sb.append(d.pos()).append(": ").append(d.severity().label()).append(": ").append(d.message()).append('\n');
+    sb.append(TerminalText.line(d.pos() + ": " + d.severity().label() + ": " + d.message())).append('\n');
     appendSourceAndCaret(sb, d.sourceLine(), d.pos().column(), d.length());
-    d.hint().ifPresent(h -> sb.append("  hint: ").append(h).append('\n'));
+    d.hint().ifPresent(h -> sb.append("  hint: ").append(TerminalText.line(h)).append('\n'));
     return sb.toString();
   }
 
-  /** Appends the source line and a caret line under columns [column, column+length). */
+  /**
+   * Appends the source line and a caret line under code points [column, column+length) (columns
+   * count code points from 1, as the lexer does).
+   */
   public static void appendSourceAndCaret(StringBuilder sb, String sourceLine, int column, int length) {
     if (sourceLine.isEmpty()) return;
-    String shown = visible(sourceLine);
-    sb.append("  ").append(shown).append('\n');
+    int[] cps = sourceLine.codePoints().toArray();
+    int at = Math.max(0, Math.min(column - 1, cps.length));
+    int end = Math.min(cps.length, at + Math.max(1, length));
+    int from = 0;
+    int to = cps.length;
+    if (width(cps, 0, cps.length) > WINDOW) {
+      from = at;
+      int w = 0;
+      while (from > 0 && w + TerminalText.width(cps[from - 1]) <= BEFORE) w += TerminalText.width(cps[--from]);
+      to = at;
+      while (to < cps.length && w + TerminalText.width(cps[to]) <= WINDOW) w += TerminalText.width(cps[to++]);
+    }
+    StringBuilder shown = new StringBuilder("  ");
     StringBuilder caret = new StringBuilder("  ");
-    for (int i = 0; i < column - 1 && i < shown.length(); i++) caret.append(shown.charAt(i) == '\t' ? '\t' : ' ');
-    caret.append('^');
-    for (int i = 1; i < length && column - 1 + i < shown.length(); i++) caret.append('~');
-    sb.append(caret).append('\n');
+    if (from > 0) {
+      shown.append(CUT);
+      caret.append(" ".repeat(CUT.length()));
+    }
+    for (int i = from; i < to; i++) {
+      int cp = cps[i];
+      if (cp == '\t') shown.append('\t');
+      else if (TerminalText.unsafe(cp) || cp == '\n') shown.append(TerminalText.escape(cp));
+      else shown.appendCodePoint(cp);
+    }
+    if (to < cps.length) shown.append(CUT);
+    for (int i = from; i < at; i++) {
+      if (cps[i] == '\t') caret.append('\t');
+      else caret.append(" ".repeat(TerminalText.width(cps[i])));
+    }
+    int underline = Math.max(1, width(cps, at, Math.min(end, Math.max(to, at))));
+    caret.append('^').append("~".repeat(underline - 1));
+    sb.append(shown).append('\n').append(caret).append('\n');
   }
 
-  /** Control characters (a CR from a CRLF file) would garble the terminal: show them escaped. */
-  private static String visible(String line) {
-    return line.replace("\r", "\\r");
+  private static int width(int[] cps, int from, int to) {
+    int w = 0;
+    for (int i = from; i < to; i++) w += TerminalText.width(cps[i]);
+    return w;
   }
 }

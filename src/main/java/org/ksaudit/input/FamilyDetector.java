@@ -130,16 +130,20 @@ public final class FamilyDetector {
     return e;
   }
 
+  /**
+   * Every IPv6 address is written with at least two colons; one colon is IPv4 with a port, as in
+   * {@code --to-destination 198.51.100.53:5353}.
+   */
   private static boolean looksV6(String a) {
     String s = a.startsWith("[") ? a.substring(1) : a;
-    int colon = s.indexOf(':');
-    if (colon < 0) return false;
+    int colons = 0;
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
       if (c == '/' || c == ']' || c == ',') break;
-      if (!(Character.digit(c, 16) >= 0 && c < 128 || c == ':' || c == '.')) return false;
+      if (c == ':') colons++;
+      else if (!(Character.digit(c, 16) >= 0 && c < 128 || c == '.')) return false;
     }
-    return true;
+    return colons >= 2;
   }
 
   private static boolean looksDottedQuad(String a) {

@@ -1,10 +1,18 @@
 package org.ksaudit.report;
 
+import org.ksaudit.diagnostic.TerminalText;
+
 /** The little JSON ksaudit writes: strings escaped per RFC 8259, numbers, null, and appending helpers. */
 public final class Json {
   private final StringBuilder sb = new StringBuilder();
 
-  /** A JSON string literal for {@code s}; shared by every JSON writer in ksaudit. */
+  /**
+   * A JSON string literal for {@code s}; shared by every JSON writer in ksaudit. Besides what
+   * RFC 8259 requires (quote, backslash, C0 controls), every character {@link TerminalText}
+   * escapes for a terminal (DEL, C1 controls, bidi and zero-width characters, line separators,
+   * unpaired surrogates) is written as a {@code \\u} escape, so a JSON report shown on a terminal
+   * cannot drive it either.
+   */
   public static String quote(String s) {
     StringBuilder b = new StringBuilder(s.length() + 2).append('"');
     for (int i = 0; i < s.length(); i++) {
@@ -16,8 +24,14 @@ public final class Json {
         case '\r' -> b.append("\\r");
         case '\t' -> b.append("\\t");
         default -> {
-          if (c < 0x20) b.append(String.format("\\u%04x", (int) c));
-          else b.append(c);
+          int cp = Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))
+              ? Character.toCodePoint(c, s.charAt(i + 1)) : c;
+          if (TerminalText.unsafe(cp)) {
+            for (char u : Character.toChars(cp)) b.append(String.format("\\u%04x", (int) u));
+          } else {
+            b.appendCodePoint(cp);
+          }
+          i += Character.charCount(cp) - 1;
         }
       }
     }

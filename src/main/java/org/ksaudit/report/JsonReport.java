@@ -16,7 +16,8 @@ import org.ksaudit.model.SourcePos;
  * "certainty","file","line","column","message","witness":{"family","proto","dst","dport","oif"[,"state"][,"mark"]},
  * "trace":[{"file","line","chain","target"}]}],"tunnel":{"taken":[{"name","source","file","line"}],
  * "refused":[{"name","reason","file","line"}]},"summary":{"error":n,"warning":n,"info":n}}}.
- * Syntax diagnostics, when there are any, come in a "diagnostics" array beside the findings.
+ * Syntax diagnostics, when there are any, come in a "diagnostics" array beside the findings;
+ * the summary counts diagnostics and findings together.
  */
 public final class JsonReport {
   private JsonReport() {}
@@ -34,18 +35,7 @@ public final class JsonReport {
       j.str(files.get(i));
     }
     j.raw("]");
-    if (!diagnostics.isEmpty()) {
-      j.comma().key("diagnostics").raw("[");
-      for (int i = 0; i < diagnostics.size(); i++) {
-        if (i > 0) j.comma();
-        Diagnostic d = diagnostics.get(i);
-        j.raw("{").key("file").str(d.pos().file()).comma().key("line").num(d.pos().line()).comma().key("column")
-            .num(d.pos().column()).comma().key("severity").str(d.severity().label()).comma().key("message").str(d.message());
-        if (d.hint().isPresent()) j.comma().key("hint").str(d.hint().get());
-        j.raw("}");
-      }
-      j.raw("]");
-    }
+    if (!diagnostics.isEmpty()) diagnostics(j.comma(), diagnostics);
     j.comma().key("findings").raw("[");
     for (int i = 0; i < findings.size(); i++) {
       if (i > 0) j.comma();
@@ -53,10 +43,29 @@ public final class JsonReport {
     }
     j.raw("]");
     tunnels.ifPresent(t -> tunnel(j, t));
-    j.comma().key("summary").raw("{").key("error").num(TextReport.count(findings, Severity.ERROR)).comma()
-        .key("warning").num(TextReport.count(findings, Severity.WARNING)).comma().key("info")
-        .num(TextReport.count(findings, Severity.INFO)).raw("}}");
+    j.comma().key("summary").raw("{").key("error").num(count(diagnostics, findings, Severity.ERROR)).comma()
+        .key("warning").num(count(diagnostics, findings, Severity.WARNING)).comma().key("info")
+        .num(count(diagnostics, findings, Severity.INFO)).raw("}}");
     return j.toString();
+  }
+
+  /** The summary counts both: a syntax error is as much an error of the run as a leak. */
+  private static long count(List<Diagnostic> diagnostics, List<Finding> findings, Severity s) {
+    return diagnostics.stream().filter(d -> d.severity() == s).count() + TextReport.count(findings, s);
+  }
+
+  /** {@code "diagnostics":[{"file","line","column","severity","message"[,"hint"]}]} */
+  static void diagnostics(Json j, List<Diagnostic> diagnostics) {
+    j.key("diagnostics").raw("[");
+    for (int i = 0; i < diagnostics.size(); i++) {
+      if (i > 0) j.comma();
+      Diagnostic d = diagnostics.get(i);
+      j.raw("{").key("file").str(d.pos().file()).comma().key("line").num(d.pos().line()).comma().key("column")
+          .num(d.pos().column()).comma().key("severity").str(d.severity().label()).comma().key("message").str(d.message());
+      if (d.hint().isPresent()) j.comma().key("hint").str(d.hint().get());
+      j.raw("}");
+    }
+    j.raw("]");
   }
 
   private static void finding(Json j, Finding f) {

@@ -6,6 +6,7 @@ import org.ksaudit.check.Finding;
 import org.ksaudit.check.Location;
 import org.ksaudit.diagnostic.DiagnosticPrinter;
 import org.ksaudit.diagnostic.Severity;
+import org.ksaudit.diagnostic.TerminalText;
 
 /**
  * Findings as a compiler prints diagnostics: position, severity, category, message, ID and
@@ -33,16 +34,16 @@ public final class TextReport {
   public static String render(Finding f, Sources sources) {
     StringBuilder sb = new StringBuilder();
     String where = f.location().map(l -> l.pos().toString()).orElse(f.file().isEmpty() ? "ksaudit" : f.file());
-    sb.append(where).append(": ").append(f.severity().label()).append(": ").append(f.category().jsonName()).append(": ")
-        .append(f.message()).append(" [").append(f.id()).append(", ").append(f.certainty().label()).append("]\n");
+    sb.append(TerminalText.line(where + ": " + f.severity().label() + ": " + f.category().jsonName() + ": " + f.message()
+        + " [" + f.id() + ", " + f.certainty().label() + "]")).append('\n');
     if (f.location().isPresent()) {
       Location l = f.location().get();
       String line = l.sourceLine().isEmpty() ? sources.line(l.pos().file(), l.pos().line()) : l.sourceLine();
       int length = l.sourceLine().isEmpty() ? wordLength(line, l.pos().column()) : l.length();
       DiagnosticPrinter.appendSourceAndCaret(sb, line, l.pos().column(), length);
     }
-    f.witness().ifPresent(w -> sb.append("  witness: ").append(w.describe()).append('\n'));
-    for (TraceStep s : f.trace()) sb.append("  trace: ").append(s.describe()).append('\n');
+    f.witness().ifPresent(w -> sb.append("  witness: ").append(TerminalText.line(w.describe())).append('\n'));
+    for (TraceStep s : f.trace()) sb.append("  trace: ").append(TerminalText.line(s.describe())).append('\n');
     return sb.toString();
   }
 

@@ -8,9 +8,14 @@ import org.ksaudit.analysis.Path;
 import org.ksaudit.analysis.TraceStep;
 import org.ksaudit.analysis.Tracer;
 import org.ksaudit.analysis.Verdict;
+import org.ksaudit.diagnostic.Diagnostic;
+import org.ksaudit.diagnostic.TerminalText;
 import org.ksaudit.model.value.IpText;
 
-/** What {@code ksaudit trace} prints: one packet's path in full, or one line per probe. */
+/**
+ * What {@code ksaudit trace} prints: one packet's path in full, or one line per probe. Every
+ * line is one line however the names in it (chains, interfaces, files) are spelt.
+ */
 public final class TraceReport {
   private TraceReport() {}
 
@@ -21,14 +26,15 @@ public final class TraceReport {
   public static String text(Tracer.Traced t) {
     StringBuilder sb = new StringBuilder();
     Packet p = t.packet();
-    sb.append("packet: ").append(p.family().label()).append(' ').append(p.describe()).append('\n');
+    sb.append("packet: ").append(p.family().label()).append(' ').append(TerminalText.line(p.describe())).append('\n');
     if (t.path() == Path.FORWARD) {
-      sb.append("path: FORWARD (routed through this host: in ").append(p.iif()).append(", out ").append(p.oif())
+      sb.append("path: FORWARD (routed through this host: in ").append(TerminalText.line(p.iif())).append(", out ")
+          .append(TerminalText.line(p.oif()))
           .append("; raw, mangle, nat PREROUTING, mangle, filter, security FORWARD, mangle, nat POSTROUTING)\n");
     }
     if (t.steps().isEmpty()) sb.append("  (no rule and no policy applies: nothing filters this packet)\n");
-    for (TraceStep s : t.steps()) sb.append("  ").append(s.describe()).append('\n');
-    rewrittenBeforeRouting(t).ifPresent(r -> sb.append(r).append('\n'));
+    for (TraceStep s : t.steps()) sb.append("  ").append(TerminalText.line(s.describe())).append('\n');
+    rewrittenBeforeRouting(t).ifPresent(r -> sb.append(TerminalText.line(r)).append('\n'));
     sb.append("verdict: ").append(t.verdict());
     if (!t.certain()) sb.append(" (uncertain: ").append(alternatives(t)).append(')');
     return sb.append('\n').toString();
@@ -38,7 +44,7 @@ public final class TraceReport {
   public static String line(String probeLine, Tracer.Traced t) {
     String trace = t.steps().isEmpty() ? "no rules" : t.steps().stream().map(TraceStep::describe).collect(Collectors.joining("; "));
     if (!t.certain()) trace += "; uncertain: " + alternatives(t);
-    return probeLine + " " + t.verdict() + " # " + trace;
+    return TerminalText.line(probeLine + " " + t.verdict() + " # " + trace);
   }
 
   /**
@@ -78,6 +84,23 @@ public final class TraceReport {
     j.raw("]").comma().key("trace").raw("[");
     JsonReport.trace(j, t.steps());
     return j.raw("]}").toString();
+  }
+
+  /**
+   * The rules could not be loaded, so no packet was traced: the files, their diagnostics, no
+   * results, and the error with its exit code, as {@link ErrorReport} writes it.
+   */
+  public static String jsonRefused(String version, List<String> files, List<Diagnostic> diagnostics, String message,
+      int exitCode) {
+    Json j = new Json().raw("{").key("tool").str("ksaudit").comma().key("version").str(version).comma().key("files").raw("[");
+    for (int i = 0; i < files.size(); i++) {
+      if (i > 0) j.comma();
+      j.str(files.get(i));
+    }
+    j.raw("]").comma();
+    JsonReport.diagnostics(j, diagnostics);
+    return j.comma().key("results").raw("[]").comma().key("error").raw("{").key("message").str(message).comma()
+        .key("exitCode").num(exitCode).raw("}}").toString();
   }
 
   public static String jsonDocument(String version, List<String> results) {

@@ -8,9 +8,18 @@ import java.nio.charset.StandardCharsets;
 /** Runs the CLI in-process and keeps what it printed. */
 record CliRun(int code, String out, String err) {
   static CliRun of(String... args) {
+    return withStdin(new byte[0], args);
+  }
+
+  static CliRun withStdin(byte[] stdin, String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = Main.run(args, new ByteArrayInputStream(new byte[0]), new PrintStream(out, true), new PrintStream(err, true));
+    int code = Main.run(args, new ByteArrayInputStream(stdin), new PrintStream(out, true), new PrintStream(err, true));
     return new CliRun(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  /** Both streams, for assertions about everything the user sees. */
+  String both() {
+    return out + err;
   }
 }

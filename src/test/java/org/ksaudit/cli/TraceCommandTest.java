@@ -155,6 +155,6 @@ class TraceCommandTest {
     Files.writeString(probes, "udp 198.51.100.99 53 eth0 a/b\n");
     CliRun bad = CliRun.of("trace", "testdata/seed/article.v4", "--probes", probes.toString());
     assertEquals(2, bad.code());
-    assertTrue(bad.err().contains(":1: the input interface 'a/b' is not a device name"), bad.err());
+    assertTrue(bad.err().contains(":1: 'a/b' is not an interface name"), bad.err());
   }
 }

@@ -94,4 +94,13 @@ class FamilyDetectionTest {
       assertTrue(e.getMessage().contains("cannot tell whether"), e.getMessage());
     }
   }
+
+  @Test
+  void anIpv4AddressWithAPortIsNoIpv6Content() throws Exception {
+    // a stated rule: every IPv6 address has two colons or more; 198.51.100.53:5353 is IPv4 and a port
+    String text = "*nat\n:OUTPUT ACCEPT [0:0]\n-A OUTPUT -p udp -m udp --dport 53 -j DNAT --to-destination 198.51.100.53:5353\nCOMMIT\n";
+    RulesetLoader.Loaded l = load("rules.v4", text, List.of(), List.of());
+    assertEquals(Family.IPV4, l.family());
+    assertTrue(warnings(l).isEmpty(), warnings(l).toString());
+  }
 }

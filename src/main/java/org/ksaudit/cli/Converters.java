@@ -1,0 +1,173 @@
+package org.ksaudit.cli;
+
+import java.util.Arrays;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.ksaudit.analysis.ConnState;
+import org.ksaudit.catalog.BadValue;
+import org.ksaudit.catalog.ValueParsers;
+import org.ksaudit.check.Endpoint;
+import org.ksaudit.diagnostic.Severity;
+import org.ksaudit.lab.LabAddress;
+import org.ksaudit.lab.LabPlanner;
+import org.ksaudit.lab.Scenario;
+import org.ksaudit.lab.TunnelKind;
+import org.ksaudit.model.Family;
+import org.ksaudit.model.value.Cidr;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
+
+/**
+ * picocli converters for every option that takes a value with rules: a refused value stops the
+ * run before any work with picocli's "Invalid value for option" line and exit code 2. The
+ * packet values delegate to {@link PacketValues}, which {@code --probes} lines use too.
+ */
+final class Converters {
+  private Converters() {}
+
+  /** Runs a validator and turns its refusal into picocli's conversion error. */
+  private static <T> T convert(String text, Function<String, T> validator) {
+    try {
+      return validator.apply(text);
+    } catch (IllegalArgumentException e) {
+      throw new TypeConversionException(e.getMessage());
+    }
+  }
+
+  static final class Proto implements ITypeConverter<String> {
+    @Override
+    public String convert(String v) {
+      return Converters.convert(v, PacketValues::proto);
+    }
+  }
+
+  static final class Port implements ITypeConverter<Integer> {
+    @Override
+    public Integer convert(String v) {
+      return Converters.convert(v, PacketValues::port);
+    }
+  }
+
+  static final class Owner implements ITypeConverter<Long> {
+    @Override
+    public Long convert(String v) {
+      return Converters.convert(v, PacketValues::owner);
+    }
+  }
+
+  static final class Mark implements ITypeConverter<Long> {
+    @Override
+    public Long convert(String v) {
+      return Converters.convert(v, PacketValues::mark);
+    }
+  }
+
+  static final class State implements ITypeConverter<ConnState> {
+    @Override
+    public ConnState convert(String v) {
+      return Converters.convert(v, PacketValues::state);
+    }
+  }
+
+  /** A numeric address of either family, kept as written: its family is read where it is used. */
+  static final class Address implements ITypeConverter<String> {
+    @Override
+    public String convert(String v) {
+      return Converters.convert(v, a -> {
+        PacketValues.family(a);
+        return a;
+      });
+    }
+  }
+
+  static final class IcmpType implements ITypeConverter<int[]> {
+    @Override
+    public int[] convert(String v) {
+      return Converters.convert(v, PacketValues::icmpType);
+    }
+  }
+
+  static final class Interface implements ITypeConverter<String> {
+    @Override
+    public String convert(String v) {
+      return Converters.convert(v, PacketValues::interfaceName);
+    }
+  }
+
+  static final class Tunnel implements ITypeConverter<String> {
+    @Override
+    public String convert(String v) {
+      return Converters.convert(v, PacketValues::tunnelPattern);
+    }
+  }
+
+  static final class OutputFormat implements ITypeConverter<Format> {
+    @Override
+    public Format convert(String v) {
+      return Converters.convert(v, Format::parse);
+    }
+  }
+
+  static final class FailOn implements ITypeConverter<Severity> {
+    @Override
+    public Severity convert(String v) {
+      return Converters.convert(v, Severity::parse);
+    }
+  }
+
+  static final class VpnEndpoint implements ITypeConverter<Endpoint> {
+    @Override
+    public Endpoint convert(String v) {
+      return Converters.convert(v, Endpoint::parse);
+    }
+  }
+
+  /** A LAN range as iptables reads an address (a host part is allowed and masked off). */
+  static final class LanRange implements ITypeConverter<Cidr> {
+    @Override
+    public Cidr convert(String v) {
+      return Converters.convert(v, text -> {
+        try {
+          return ValueParsers.cidr(text.strip(), text.contains(":") ? Family.IPV6 : Family.IPV4);
+        } catch (BadValue e) {
+          throw new IllegalArgumentException(e.getMessage());
+        }
+      });
+    }
+  }
+
+  /** A LAN range for the lab, whose addresses are assigned to real interfaces. */
+  static final class LabRange implements ITypeConverter<Cidr> {
+    @Override
+    public Cidr convert(String v) {
+      return Converters.convert(v, LabPlanner::parseCidr);
+    }
+  }
+
+  static final class LabDns implements ITypeConverter<String> {
+    @Override
+    public String convert(String v) {
+      return Converters.convert(v, a -> {
+        LabAddress.parse(a);
+        return a;
+      });
+    }
+  }
+
+  static final class Kind implements ITypeConverter<TunnelKind> {
+    @Override
+    public TunnelKind convert(String v) {
+      return Converters.convert(v, text -> Arrays.stream(TunnelKind.values()).filter(k -> k.label().equals(text)).findFirst()
+          .orElseThrow(() -> new IllegalArgumentException("'" + text + "' must be openvpn or wireguard")));
+    }
+  }
+
+  static final class ScenarioName implements ITypeConverter<Scenario> {
+    @Override
+    public Scenario convert(String v) {
+      return Converters.convert(v, text -> Arrays.stream(Scenario.values()).filter(s -> s.label().equals(text)).findFirst()
+          .orElseThrow(() -> new IllegalArgumentException("unknown scenario '" + text + "' ("
+              + Arrays.stream(Scenario.values()).map(Scenario::label).collect(Collectors.joining(", ")) + ")")));
+    }
+  }
+}
