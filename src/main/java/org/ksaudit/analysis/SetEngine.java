@@ -35,7 +35,7 @@ public final class SetEngine {
    * that grows exponentially with the depth (three jumps per level over 15 levels, which
    * both backends load, are 14 million paths); the kernel, following one packet, never pays
    * for that, the set engine would. The largest real rulesets stay far below (a 100,000-line
-   * kube-proxy dump visits about 150,000 rules per walk).
+   * kube-proxy dump visits about 100,000 rules per walk).
    */
   public static final long MAX_VISITS = 2_000_000;
 

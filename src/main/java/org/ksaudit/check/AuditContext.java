@@ -14,7 +14,6 @@ import org.ksaudit.analysis.RulesetAnalysis;
 import org.ksaudit.model.Family;
 import org.ksaudit.model.Ruleset;
 import org.ksaudit.model.value.Cidr;
-import org.ksaudit.model.value.InterfaceName;
 
 /**
  * The input of every check: the rulesets (at most one per family), the user's options, the
@@ -45,11 +44,6 @@ public final class AuditContext {
 
   public AuditOptions options() {
     return options;
-  }
-
-  /** The tunnel patterns taken. */
-  public List<InterfaceName> tunnels() {
-    return tunnels.patterns();
   }
 
   /** Which names were taken as the tunnel and which refused, and why. */
