@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 /** A small JSON reader for tests of the probe report: objects, arrays, strings, numbers, booleans, null. */
-final class MiniJson {
+public final class MiniJson {
   private final String s;
   private int i;
 
@@ -14,7 +14,7 @@ final class MiniJson {
     this.s = s;
   }
 
-  static Object parse(String text) {
+  public static Object parse(String text) {
     MiniJson p = new MiniJson(text);
     Object v = p.value();
     p.ws();
@@ -23,12 +23,12 @@ final class MiniJson {
   }
 
   @SuppressWarnings("unchecked")
-  static Map<String, Object> obj(Object o) {
+  public static Map<String, Object> obj(Object o) {
     return (Map<String, Object>) o;
   }
 
   @SuppressWarnings("unchecked")
-  static List<Object> arr(Object o) {
+  public static List<Object> arr(Object o) {
     return (List<Object>) o;
   }
 
