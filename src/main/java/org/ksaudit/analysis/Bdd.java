@@ -50,6 +50,9 @@ public final class Bdd {
   private final Memo memo = new Memo();
   /** Memo of {@link #replace}'s own walk, which calls quantification (and so {@link #memo}) inside it. */
   private final Memo outer = new Memo();
+  /** {@link #complementOf}'s results by field (by identity: a field's set is one object), valid for {@link #complementsVars} variables. */
+  private final java.util.IdentityHashMap<VarSet, VarSet> complements = new java.util.IdentityHashMap<>();
+  private int complementsVars = -1;
 
   public Bdd() {
     int cap = 1 << 16;
@@ -385,9 +388,28 @@ public final class Bdd {
 
   /** Only the variables of {@code kept} (any number of sets) of {@code a}: every other one quantified away, in one walk. */
   public int keepOnly(int a, VarSet... kept) {
-    int[] others = java.util.stream.IntStream.range(0, vars)
-        .filter(v -> java.util.Arrays.stream(kept).noneMatch(k -> k.contains(v))).toArray();
-    return exists(a, VarSet.of(others));
+    return exists(a, kept.length == 1 ? complementOf(kept[0]) : complement(kept));
+  }
+
+  /**
+   * The variables outside one field's set, made once per field while no variable is added (a
+   * projection onto one field runs for every witness and every finding's text).
+   */
+  private VarSet complementOf(VarSet kept) {
+    if (complementsVars != vars) {
+      complements.clear();
+      complementsVars = vars;
+    }
+    return complements.computeIfAbsent(kept, k -> complement(new VarSet[] {k}));
+  }
+
+  private VarSet complement(VarSet[] kept) {
+    boolean[] keep = new boolean[vars];
+    for (VarSet k : kept) for (int v = Math.max(k.min(), 0); v <= k.max() && v < vars; v++) keep[v] |= k.in()[v - k.min()];
+    int[] others = new int[vars];
+    int n = 0;
+    for (int v = 0; v < vars; v++) if (!keep[v]) others[n++] = v;
+    return VarSet.of(Arrays.copyOf(others, n));
   }
 
   /** Existential quantification: the packets that match {@code a} for some value of the variables. */

@@ -157,6 +157,22 @@ class PacketSetAlgebraTest {
     }
   }
 
+  @Test
+  void projectionForgetsEveryOtherField() {
+    List<BitField> fields = List.of(s.dst, s.dport, s.proto, s.mark, s.oif, s.state, s.uid);
+    for (int i = 0; i < ROUNDS / 4; i++) {
+      int x = randomSet(3);
+      BitField a = fields.get(rnd.nextInt(fields.size()));
+      BitField c = fields.get(rnd.nextInt(fields.size()));
+      int expected = x;
+      for (int v = 0; v < b.varCount(); v++) {
+        if (!a.varSet().contains(v) && !c.varSet().contains(v)) expected = b.exists(expected, Bdd.VarSet.of(new int[] {v}));
+      }
+      assertEquals(expected, s.project(x, a, c), "projection onto " + a + " and " + c);
+      assertEquals(a.project(x), a.project(a.project(x)), "projection is idempotent");
+    }
+  }
+
   private static int[] varsOf(BitField f) {
     int[] v = new int[f.bits()];
     for (int i = 0; i < v.length; i++) v[i] = f.var(i);

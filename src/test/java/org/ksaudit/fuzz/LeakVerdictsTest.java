@@ -1,0 +1,73 @@
+package org.ksaudit.fuzz;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.ksaudit.lab.Probe;
+import org.ksaudit.model.Family;
+
+/** The fuzz judge's reading of the partition rule (README, KS102-KS106), on hand-made reports. */
+class LeakVerdictsTest {
+  private static final String RULES = "*filter\n:OUTPUT DROP [0:0]\n-A OUTPUT -o eth0 -d 198.51.100.1/32 -p udp -m udp --dport 1194 -j ACCEPT\n"
+      + "-A OUTPUT -p udp --dport 53 -j ACCEPT\nCOMMIT\n";
+
+  @Test
+  void aProbeFallsInTheCategoriesTheRuleGivesIt() {
+    LeakVerdicts.Intended in = LeakVerdicts.intended(Family.IPV4, List.of(), Optional.of(RULES));
+    assertEquals(Set.of("dns-leak"), LeakVerdicts.categories(probe("udp", "203.0.113.53", 53), in));
+    assertEquals(Set.of("vpn-endpoint-too-broad", "dns-leak"), LeakVerdicts.categories(probe("udp", "198.51.100.1", 53), in));
+    assertEquals(Set.of("vpn-endpoint-too-broad", "direct-leak"), LeakVerdicts.categories(probe("udp", "203.0.113.9", 1194), in));
+    assertEquals(Set.of("lan-exemption", "direct-leak"), LeakVerdicts.categories(probe("tcp", "192.168.1.7", 443), in));
+    assertEquals(Set.of("direct-leak"), LeakVerdicts.categories(probe("icmp", "203.0.113.9", -1), in));
+    assertEquals(Set.of("ipv6-leak"), LeakVerdicts.categories(new Probe(Family.IPV6, "tcp", "2001:db8::9", 443, "eth0"), in));
+    assertTrue(in.isEndpoint(probe("udp", "198.51.100.1", 1194)), "the rule naming one host, protocol and port is the server");
+    assertFalse(in.isEndpoint(probe("tcp", "198.51.100.1", 1194)));
+  }
+
+  @Test
+  void aLeakIsCoveredOnlyByAnErrorAboutNewConnectionsOfItsFamilyAndCategory() {
+    LeakVerdicts.Intended in = LeakVerdicts.intended(Family.IPV4, List.of("--allow-lan", "192.168.1.0/24"), Optional.of(RULES));
+    Probe dns = probe("udp", "203.0.113.53", 53);
+    assertTrue(LeakVerdicts.covering(dns, in, List.of()).isEmpty());
+    assertTrue(LeakVerdicts.covering(dns, in, List.of(finding("direct-leak", "error", Family.IPV4, true))).isEmpty());
+    assertTrue(LeakVerdicts.covering(dns, in, List.of(finding("dns-leak", "warning", Family.IPV4, true))).isEmpty());
+    assertTrue(LeakVerdicts.covering(dns, in, List.of(finding("dns-leak", "error", Family.IPV6, true))).isEmpty());
+    assertTrue(LeakVerdicts.covering(dns, in, List.of(finding("dns-leak", "error", Family.IPV4, false))).isEmpty(),
+        "a finding about open connections does not report a new connection's leak");
+    assertTrue(LeakVerdicts.covering(dns, in, List.of(finding("dns-leak", "error", Family.IPV4, true))).isPresent());
+    Probe lan = probe("tcp", "192.168.1.7", 443);
+    assertTrue(LeakVerdicts.covering(lan, in, List.of(finding("lan-exemption", "info", Family.IPV4, true))).isPresent(),
+        "a declared LAN is reported as info");
+    assertTrue(LeakVerdicts.covering(lan, in, List.of(finding("direct-leak", "error", Family.IPV4, true))).isEmpty());
+  }
+
+  @Test
+  void findingsAreReadFromTheJsonReport() {
+    String json = "{\"findings\":[{\"id\":\"KS103\",\"category\":\"ipv6-leak\",\"severity\":\"error\",\"certainty\":\"definite\","
+        + "\"file\":null,\"message\":\"m\",\"witness\":{\"family\":\"ipv6\",\"proto\":\"udp\",\"dst\":\"2001:db8::53\",\"dport\":53,"
+        + "\"oif\":\"eth0\"}},{\"id\":\"KS106\",\"category\":\"direct-leak\",\"severity\":\"warning\",\"certainty\":\"definite\","
+        + "\"file\":\"r.v4\",\"message\":\"m\",\"witness\":{\"family\":\"ipv4\",\"proto\":\"tcp\",\"dst\":\"203.0.113.10\",\"dport\":443,"
+        + "\"oif\":\"eth0\",\"state\":\"ESTABLISHED\"}}]}";
+    List<LeakVerdicts.Reported> f = LeakVerdicts.findings(json, Map.of("r.v4", Family.IPV4));
+    assertEquals(2, f.size());
+    assertTrue(f.get(0).wholeFamily());
+    assertEquals(Optional.of(Family.IPV6), f.get(0).family());
+    assertTrue(f.get(0).newConnection());
+    assertEquals(Optional.of(Family.IPV4), f.get(1).family());
+    assertFalse(f.get(1).newConnection());
+  }
+
+  private static Probe probe(String proto, String dst, int dport) {
+    return new Probe(Family.IPV4, proto, dst, dport, "eth0");
+  }
+
+  private static LeakVerdicts.Reported finding(String category, String severity, Family f, boolean fresh) {
+    return new LeakVerdicts.Reported("KS1xx", category, severity, "definite", Optional.of(f), Optional.empty(), fresh, false, category);
+  }
+}
