@@ -1,9 +1,13 @@
 package org.ksaudit.lab;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /** The host programs the lab runs, and the Debian package of each for the error message. */
@@ -22,14 +26,26 @@ public final class LabTools {
       Map.entry("wireguard-go", "wireguard-go"),
       Map.entry("wg", "wireguard-tools"));
 
-  /** Throws a LabException naming what is missing (root, programs) and the apt-get line that installs it. */
+  /** {@link #require(List, ToolPath)} with this process's PATH. */
   public static void require(List<String> programs) throws LabException {
+    require(programs, ToolPath.fromEnvironment());
+  }
+
+  /**
+   * Throws a LabException naming what is missing (root, programs), the Debian package of each
+   * program and the apt-get line that installs them, before anything of the lab exists.
+   */
+  public static void require(List<String> programs, ToolPath path) throws LabException {
     List<String> missing = new ArrayList<>();
     Set<String> packages = new LinkedHashSet<>();
+    List<String> notOnPath = new ArrayList<>();
     for (String p : programs) {
-      if (!Exec.onPath(p)) {
-        missing.add(p);
-        packages.add(PACKAGE.getOrDefault(p, p));
+      if (path.find(p).isEmpty()) {
+        String pkg = PACKAGE.getOrDefault(p, p);
+        missing.add(p + " (package " + pkg + ")");
+        packages.add(pkg);
+        Optional<Path> elsewhere = path.outsidePath(p);
+        elsewhere.ifPresent(f -> notOnPath.add(f + " exists but " + f.getParent() + " is not on PATH"));
       }
     }
     boolean root = isRoot();
@@ -39,12 +55,18 @@ public final class LabTools {
     if (!missing.isEmpty()) {
       m.append(" missing ").append(String.join(", ", missing))
           .append("; install with: apt-get install -y ").append(String.join(" ", packages));
+      if (!notOnPath.isEmpty()) m.append(" (or put them on PATH: ").append(String.join("; ", notOnPath)).append(')');
     }
     throw new LabException(m.toString());
   }
 
+  /** The effective user id from /proc, so the answer does not depend on a program on PATH. */
   static boolean isRoot() {
-    Exec.Result r = Exec.run("id", "-u");
-    return r.ok() && r.stdout().strip().equals("0");
+    try {
+      return Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("Uid:"))
+          .map(l -> l.split("\\s+")).anyMatch(f -> f.length > 2 && f[2].equals("0"));
+    } catch (IOException e) {
+      return false;
+    }
   }
 }

@@ -111,7 +111,11 @@ public final class LeakProber {
     Optional<String> shows = web.flatMap(ProbeOutcome::answer);
     boolean webOk = shows.map(plan.exit4()::equals).orElse(false);
     Optional<String> problem = Optional.empty();
-    if (!up) {
+    // checked after the probes: a VPN that died while they ran makes them say nothing about the rules
+    Optional<String> died = lab.vpn().failure();
+    if (died.isPresent()) {
+      problem = Optional.of("the VPN stopped " + (up ? "while the baseline ran" : "before it came up") + ": " + died.get());
+    } else if (!up) {
       String why = Wiring.blocked(lab.vpn().clientLogTail())
           ? "the killswitch blocks the VPN's own packets to " + plan.server() + ":" + plan.port() + "/" + plan.proto()
           : "no handshake within " + VPN_UP_MILLIS / 1000 + " s";
@@ -138,11 +142,12 @@ public final class LeakProber {
   private void serverUnreachable(List<ScenarioResult> out) throws LabException {
     step(Scenario.SERVER_UNREACHABLE, "restarting the VPN, then blackholing the path to the server");
     boolean up = startVpn(vpnTimeout());
+    List<String> notes = new ArrayList<>(List.of("route to " + plan.server() + " blackholed at the router; " + plan.tunnelInterface() + " stays"
+        + (up ? "" : " (the tunnel had not come up)")));
+    lab.vpn().failure().ifPresent(notes::add);
     lab.blackholeServer(true);
     try {
-      out.add(measure(Scenario.SERVER_UNREACHABLE, up,
-          List.of("route to " + plan.server() + " blackholed at the router; " + plan.tunnelInterface() + " stays"
-              + (up ? "" : " (the tunnel had not come up)")), List.of(), FAILURE_TIMEOUT));
+      out.add(measure(Scenario.SERVER_UNREACHABLE, up, notes, List.of(), FAILURE_TIMEOUT));
     } finally {
       lab.blackholeServer(false);
       stopVpn();
@@ -159,9 +164,11 @@ public final class LeakProber {
     if (lab.clientIpv6()) {
       extra.add(service("LocalNet: web on a remote host inside the IPv6 LAN range", "http", plan.localnetRemote6(), 80));
     }
+    List<String> notes = new ArrayList<>(List.of("remote hosts " + plan.localnetRemote4() + " and " + plan.localnetRemote6()
+        + " sit inside the LAN ranges " + plan.lan4() + " / " + plan.lan6()));
+    lab.vpn().failure().ifPresent(notes::add);
     try {
-      out.add(measure(Scenario.LOCALNET, up, List.of("remote hosts " + plan.localnetRemote4() + " and " + plan.localnetRemote6()
-          + " sit inside the LAN ranges " + plan.lan4() + " / " + plan.lan6()), extra, FAILURE_TIMEOUT));
+      out.add(measure(Scenario.LOCALNET, up, notes, extra, FAILURE_TIMEOUT));
     } finally {
       stopVpn();
     }

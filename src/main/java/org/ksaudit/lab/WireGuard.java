@@ -3,6 +3,7 @@ package org.ksaudit.lab;
 import java.nio.file.Files;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -78,7 +79,9 @@ final class WireGuard implements Vpn {
         .append("echo READY $pid\nwait $pid\n");
     client = lab.start("wireguard-client-" + (++clientRuns), lab.client(), List.of("sh", "-c", s.toString()));
     if (!client.awaitLog(l -> READY.matcher(l).find(), 10_000)) {
-      throw new LabException("the WireGuard client did not start: " + client.logTail(5));
+      // a client that ended is a VPN that failed, told by failure(); one still setting up after 10 s is a stuck lab
+      if (!client.alive()) return false;
+      throw new LabException("the WireGuard client did not start within 10 s: " + client.logTail(5));
     }
     Matcher m = READY.matcher(client.logText());
     clientDaemon = m.find() ? Long.parseLong(m.group(1)) : -1;
@@ -89,13 +92,15 @@ final class WireGuard implements Vpn {
   private static String daemon(String dev) {
     return "set -e\nmount -t tmpfs -o mode=0755 tmpfs /run\nmkdir -p /run/wireguard\n"
         + "LOG_LEVEL=verbose WG_PROCESS_FOREGROUND=1 wireguard-go -f " + dev + " &\npid=$!\n"
-        + "i=0; while [ ! -S /run/wireguard/" + dev + ".sock ]; do i=$((i+1)); [ $i -gt 400 ] && exit 1; sleep 0.025; done\n";
+        // until its socket is there; a daemon that ended ends the script with its status (set -e)
+        + "i=0; while [ ! -S /run/wireguard/" + dev + ".sock ]; do kill -0 $pid 2>/dev/null || wait $pid;"
+        + " i=$((i+1)); [ $i -gt 400 ] && exit 1; sleep 0.025; done\n";
   }
 
   @Override
   public void killClient() throws LabException {
     if (client == null) return;
-    if (clientDaemon > 0) Exec.run("kill", "-9", Long.toString(clientDaemon));
+    killDaemon();
     Wiring.awaitGone(lab.client(), lab.plan().tunnelInterface());
     client.kill();
     client = null;
@@ -110,6 +115,24 @@ final class WireGuard implements Vpn {
   @Override
   public String clientLogTail() {
     return client == null ? "" : client.logTail(8);
+  }
+
+  /**
+   * The client's shell waits for its wireguard-go and ends with its status, so a dead daemon
+   * shows as a dead shell a moment later.
+   */
+  @Override
+  public Optional<String> failure() throws LabException {
+    if (client == null) return Optional.empty();
+    boolean daemonGone = clientDaemon > 0 && !ProcessHandle.of(clientDaemon).map(ProcessHandle::isAlive).orElse(false);
+    if (daemonGone) client.awaitEnd(1_000);
+    Optional<String> d = client.death("the WireGuard client");
+    if (daemonGone) d = d.map(x -> "its wireguard-go (pid " + clientDaemon + ") is gone: " + x);
+    return d.or(() -> server.death("the WireGuard server"));
+  }
+
+  private void killDaemon() {
+    if (clientDaemon > 0) ProcessHandle.of(clientDaemon).ifPresent(ProcessHandle::destroyForcibly);
   }
 
   private String key(String name) {
@@ -133,7 +156,7 @@ final class WireGuard implements Vpn {
 
   @Override
   public void close() {
-    if (clientDaemon > 0) Exec.run("kill", "-9", Long.toString(clientDaemon));
+    killDaemon();
     if (client != null) client.close();
     if (server != null) server.close();
   }
