@@ -23,11 +23,13 @@ import org.ksaudit.diagnostic.Diagnostic;
 import org.ksaudit.diagnostic.DiagnosticPrinter;
 import org.ksaudit.input.InputFile;
 import org.ksaudit.input.RulesetLoader;
+import org.ksaudit.lab.Lab;
 import org.ksaudit.lab.LabAddress;
 import org.ksaudit.lab.LabCleanup;
 import org.ksaudit.lab.LabException;
 import org.ksaudit.lab.LabPlan;
 import org.ksaudit.lab.LabPlanner;
+import org.ksaudit.lab.LabTools;
 import org.ksaudit.lab.LeakProber;
 import org.ksaudit.lab.Probe;
 import org.ksaudit.lab.ProbeReport;
@@ -148,6 +150,13 @@ public final class ProbeCommand implements Callable<Integer> {
     if (errors > 0) {
       io.err().println("ksaudit probe: the rules have errors; iptables-restore would refuse them");
       return ExitCodes.INPUT;
+    }
+    try {
+      // before the static audit, which takes seconds: a host without the lab's programs is told at once
+      LabTools.require(Lab.requiredTools(kind));
+    } catch (LabException e) {
+      io.err().println("ksaudit probe: " + e.getMessage());
+      return ExitCodes.LAB;
     }
     List<Ruleset> rulesets = loaded.stream().map(l -> l.result().ruleset()).toList();
     Optional<RulesetLoader.Loaded> v4 = loaded.stream().filter(l -> l.family() == Family.IPV4).findFirst();

@@ -70,9 +70,13 @@ public final class LabProcess implements AutoCloseable {
    */
   public Optional<String> ended() {
     if (process.isAlive()) return Optional.empty();
-    int status = process.exitValue();
+    return Optional.of(endedWith(process.exitValue()));
+  }
+
+  /** "ended with status N", with the signal for a status above 128. */
+  static String endedWith(int status) {
     String signal = status > 128 ? " (killed by signal " + (status - 128) + signalName(status - 128) + ")" : "";
-    return Optional.of("ended with status " + status + signal);
+    return "ended with status " + status + signal;
   }
 
   private static String signalName(int signal) {
@@ -102,7 +106,9 @@ public final class LabProcess implements AutoCloseable {
    * ended, its last log lines.
    */
   public Optional<String> death(String what) {
-    return ended().map(how -> what + " " + name + " (pid " + pid() + ") " + how + "; its last log lines:\n" + logTail(6).indent(4).stripTrailing());
+    String tail = logTail(6);
+    return ended().map(how -> what + " " + name + " (pid " + pid() + ") " + how
+        + (tail.isBlank() ? "; its log is empty" : "; its last log lines:\n" + tail.indent(4).stripTrailing()));
   }
 
   public String logText() {

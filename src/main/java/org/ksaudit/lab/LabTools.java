@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 
 /** The host programs the lab runs, and the Debian package of each for the error message. */
@@ -38,14 +37,13 @@ public final class LabTools {
   public static void require(List<String> programs, ToolPath path) throws LabException {
     List<String> missing = new ArrayList<>();
     Set<String> packages = new LinkedHashSet<>();
-    List<String> notOnPath = new ArrayList<>();
+    Map<Path, List<String>> outsidePath = new java.util.TreeMap<>();
     for (String p : programs) {
       if (path.find(p).isEmpty()) {
         String pkg = PACKAGE.getOrDefault(p, p);
         missing.add(p + " (package " + pkg + ")");
         packages.add(pkg);
-        Optional<Path> elsewhere = path.outsidePath(p);
-        elsewhere.ifPresent(f -> notOnPath.add(f + " exists but " + f.getParent() + " is not on PATH"));
+        path.outsidePath(p).ifPresent(f -> outsidePath.computeIfAbsent(f.getParent(), d -> new ArrayList<>()).add(p));
       }
     }
     boolean root = isRoot();
@@ -55,7 +53,8 @@ public final class LabTools {
     if (!missing.isEmpty()) {
       m.append(" missing ").append(String.join(", ", missing))
           .append("; install with: apt-get install -y ").append(String.join(" ", packages));
-      if (!notOnPath.isEmpty()) m.append(" (or put them on PATH: ").append(String.join("; ", notOnPath)).append(')');
+      outsidePath.forEach((dir, found) -> m.append("; ").append(dir).append(", which is not on PATH, has ")
+          .append(String.join(", ", found)).append(": add it to PATH instead"));
     }
     throw new LabException(m.toString());
   }

@@ -21,11 +21,12 @@ final class WireGuard implements Vpn {
   static final int FWMARK = 51820;
   private static final String HANDSHAKE = "Received handshake response";
   private static final String SERVER_DEV = "wgs0";
-  private static final Pattern READY = Pattern.compile("READY (\\d+)");
+  private static final Pattern READY = Pattern.compile("(?m)^READY$");
+  private static final Pattern DAEMON = Pattern.compile("(?m)^wireguard-go pid (\\d+)$");
+  private static final Pattern DAEMON_END = Pattern.compile("(?m)^wireguard-go ended with status (\\d+)$");
   private final Lab lab;
   private LabProcess server;
   private LabProcess client;
-  private long clientDaemon = -1;
   private int clientRuns;
   private String serverPublic;
   private String clientPublic;
@@ -48,7 +49,7 @@ final class WireGuard implements Vpn {
         + "ip link set " + SERVER_DEV + " up\n"
         + "ip route add " + LabPlan.TUNNEL_CLIENT4 + "/32 dev " + SERVER_DEV + "\n"
         + "ip route add " + LabPlan.TUNNEL_CLIENT6 + "/128 dev " + SERVER_DEV + "\n"
-        + "echo READY $pid\nwait $pid\n";
+        + "echo READY\nwait $pid\n";
     server = lab.start("wireguard-server", lab.internet(), List.of("sh", "-c", script));
     if (!server.awaitLog(l -> READY.matcher(l).find(), 10_000)) {
       throw new LabException("the WireGuard server did not start: " + server.logTail(5));
@@ -76,22 +77,22 @@ final class WireGuard implements Vpn {
           .append("ip ").append(fam).append(" rule add table main suppress_prefixlength 0\n");
     }
     s.append("echo 1 > /proc/sys/net/ipv4/conf/all/src_valid_mark\n")
-        .append("echo READY $pid\nwait $pid\n");
+        .append("echo READY\nwait $pid\n");
     client = lab.start("wireguard-client-" + (++clientRuns), lab.client(), List.of("sh", "-c", s.toString()));
     if (!client.awaitLog(l -> READY.matcher(l).find(), 10_000)) {
       // a client that ended is a VPN that failed, told by failure(); one still setting up after 10 s is a stuck lab
       if (!client.alive()) return false;
       throw new LabException("the WireGuard client did not start within 10 s: " + client.logTail(5));
     }
-    Matcher m = READY.matcher(client.logText());
-    clientDaemon = m.find() ? Long.parseLong(m.group(1)) : -1;
     return client.awaitLog(l -> l.contains(HANDSHAKE) || Wiring.blocked(l), timeoutMillis) && client.logText().contains(HANDSHAKE);
   }
 
   /** Starts wireguard-go for {@code dev} in the foreground under a private /run; $pid is its process. */
   private static String daemon(String dev) {
     return "set -e\nmount -t tmpfs -o mode=0755 tmpfs /run\nmkdir -p /run/wireguard\n"
-        + "LOG_LEVEL=verbose WG_PROCESS_FOREGROUND=1 wireguard-go -f " + dev + " &\npid=$!\n"
+        + "LOG_LEVEL=verbose WG_PROCESS_FOREGROUND=1 wireguard-go -f " + dev + " &\npid=$!\necho wireguard-go pid $pid\n"
+        // however the script ends, a daemon that has ended leaves its status in the log
+        + "trap 'kill -0 $pid 2>/dev/null || { wait $pid && s=0 || s=$?; echo \"wireguard-go ended with status $s\"; }' EXIT\n"
         // until its socket is there; a daemon that ended ends the script with its status (set -e)
         + "i=0; while [ ! -S /run/wireguard/" + dev + ".sock ]; do kill -0 $pid 2>/dev/null || wait $pid;"
         + " i=$((i+1)); [ $i -gt 400 ] && exit 1; sleep 0.025; done\n";
@@ -104,7 +105,6 @@ final class WireGuard implements Vpn {
     Wiring.awaitGone(lab.client(), lab.plan().tunnelInterface());
     client.kill();
     client = null;
-    clientDaemon = -1;
   }
 
   @Override
@@ -124,15 +124,26 @@ final class WireGuard implements Vpn {
   @Override
   public Optional<String> failure() throws LabException {
     if (client == null) return Optional.empty();
-    boolean daemonGone = clientDaemon > 0 && !ProcessHandle.of(clientDaemon).map(ProcessHandle::isAlive).orElse(false);
-    if (daemonGone) client.awaitEnd(1_000);
-    Optional<String> d = client.death("the WireGuard client");
-    if (daemonGone) d = d.map(x -> "its wireguard-go (pid " + clientDaemon + ") is gone: " + x);
-    return d.or(() -> server.death("the WireGuard server"));
+    long daemon = clientDaemon();
+    boolean daemonGone = daemon > 0 && !ProcessHandle.of(daemon).map(ProcessHandle::isAlive).orElse(false);
+    if (!daemonGone) return client.death("the WireGuard client").or(() -> server.death("the WireGuard server"));
+    client.awaitEnd(1_000);
+    Matcher end = DAEMON_END.matcher(client.logText());
+    String how = end.find() ? LabProcess.endedWith(Integer.parseInt(end.group(1))) : "is gone";
+    return client.death("the WireGuard client's wireguard-go (pid " + daemon + ") " + how + "; its script")
+        .or(() -> server.death("the WireGuard server"));
   }
 
   private void killDaemon() {
-    if (clientDaemon > 0) ProcessHandle.of(clientDaemon).ifPresent(ProcessHandle::destroyForcibly);
+    long daemon = clientDaemon();
+    if (daemon > 0) ProcessHandle.of(daemon).ifPresent(ProcessHandle::destroyForcibly);
+  }
+
+  /** The client's wireguard-go as its script announced it at start; -1 before that. */
+  private long clientDaemon() {
+    if (client == null) return -1;
+    Matcher m = DAEMON.matcher(client.logText());
+    return m.find() ? Long.parseLong(m.group(1)) : -1;
   }
 
   private String key(String name) {
