@@ -112,9 +112,16 @@ final class KsauditProcess implements AutoCloseable {
     }
   }
 
+  /** SIGTERM, so a run a failed test leaves behind cleans its lab up with its shutdown hooks; SIGKILL after 30 s. */
   @Override
   public void close() throws IOException {
-    process.destroyForcibly();
+    process.destroy();
+    try {
+      if (!process.waitFor(30, TimeUnit.SECONDS)) process.destroyForcibly();
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+    }
     Files.deleteIfExists(stdout);
   }
 }

@@ -165,8 +165,10 @@ class LabFaultTest {
       long vpn = awaitProcess(run, "client", command, 20_000)
           .orElseThrow(() -> new AssertionError("no " + command + " in the client namespace:\n" + run.stderr()));
       if (kind.equals("wireguard")) {
-        // the daemon's socket is in its own /run, not the host's
-        assertTrue(Files.exists(Path.of("/proc/" + vpn + "/root/run/wireguard/wg0.sock")), "wg0.sock in the daemon's /run");
+        // the daemon's socket is in its own /run (seen through /proc/PID/root), not the host's
+        Path socket = Path.of("/proc/" + vpn + "/root/run/wireguard/wg0.sock");
+        for (int i = 0; i < 200 && !Files.exists(socket); i++) Thread.sleep(25);
+        assertTrue(Files.exists(socket), "wg0.sock in the daemon's /run");
         assertFalse(Files.exists(HostState.WIREGUARD_SOCKETS.resolve("wg0.sock")), "wg0.sock in the host's /run/wireguard");
       }
       namespaces = namespacesOf(run.pid());
