@@ -8,6 +8,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /** The host programs the lab runs, and the Debian package of each for the error message. */
 public final class LabTools {
@@ -37,7 +38,7 @@ public final class LabTools {
   public static void require(List<String> programs, ToolPath path) throws LabException {
     List<String> missing = new ArrayList<>();
     Set<String> packages = new LinkedHashSet<>();
-    Map<Path, List<String>> outsidePath = new java.util.TreeMap<>();
+    Map<Path, List<String>> outsidePath = new TreeMap<>();
     for (String p : programs) {
       if (path.find(p).isEmpty()) {
         String pkg = PACKAGE.getOrDefault(p, p);
