@@ -91,8 +91,10 @@ final class WireGuard implements Vpn {
   private static String daemon(String dev) {
     return "set -e\nmount -t tmpfs -o mode=0755 tmpfs /run\nmkdir -p /run/wireguard\n"
         + "LOG_LEVEL=verbose WG_PROCESS_FOREGROUND=1 wireguard-go -f " + dev + " &\npid=$!\necho wireguard-go pid $pid\n"
-        // however the script ends, a daemon that has ended leaves its status in the log
-        + "trap 'kill -0 $pid 2>/dev/null || { wait $pid && s=0 || s=$?; echo \"wireguard-go ended with status $s\"; }' EXIT\n"
+        // however the script ends, a daemon that has ended leaves its status in the log; a killed
+        // daemon may still be a zombie here, which kill -0 would take for alive: its state says
+        + "trap 'st=gone; { read -r _ _ st _ < /proc/$pid/stat; } 2>/dev/null || :;"
+        + " if [ \"$st\" = gone ] || [ \"$st\" = Z ]; then wait $pid && s=0 || s=$?; echo \"wireguard-go ended with status $s\"; fi' EXIT\n"
         // until its socket is there; a daemon that ended ends the script with its status (set -e)
         + "i=0; while [ ! -S /run/wireguard/" + dev + ".sock ]; do kill -0 $pid 2>/dev/null || wait $pid;"
         + " i=$((i+1)); [ $i -gt 400 ] && exit 1; sleep 0.025; done\n";
