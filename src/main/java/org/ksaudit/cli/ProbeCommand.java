@@ -25,17 +25,20 @@ import org.ksaudit.diagnostic.Diagnostic;
 import org.ksaudit.diagnostic.DiagnosticPrinter;
 import org.ksaudit.input.InputFile;
 import org.ksaudit.input.RulesetLoader;
+import org.ksaudit.lab.Lab;
 import org.ksaudit.lab.LabAddress;
 import org.ksaudit.lab.LabCleanup;
 import org.ksaudit.lab.LabException;
 import org.ksaudit.lab.LabPlan;
 import org.ksaudit.lab.LabPlanner;
+import org.ksaudit.lab.LabTools;
 import org.ksaudit.lab.LeakProber;
 import org.ksaudit.lab.Probe;
 import org.ksaudit.lab.ProbeReport;
 import org.ksaudit.lab.ProbeReportPrinter;
 import org.ksaudit.lab.RulesRefusedException;
 import org.ksaudit.lab.Scenario;
+import org.ksaudit.lab.ScratchDir;
 import org.ksaudit.lab.TunnelKind;
 import org.ksaudit.model.Family;
 import org.ksaudit.model.Ruleset;
@@ -125,6 +128,12 @@ public final class ProbeCommand implements Callable<Integer> {
       }
     }
     if (errors > 0) throw Failure.input("the rules have errors; iptables-restore would refuse them");
+    try {
+      // before the static audit, which takes seconds: a host without the lab's programs is told at once
+      LabTools.require(Lab.requiredTools(kind));
+    } catch (LabException e) {
+      throw Failure.lab(e.getMessage());
+    }
     List<Ruleset> rulesets = loaded.stream().map(l -> l.result().ruleset()).toList();
     Optional<RulesetLoader.Loaded> v4 = loaded.stream().filter(l -> l.family() == Family.IPV4).findFirst();
     Optional<RulesetLoader.Loaded> v6 = loaded.stream().filter(l -> l.family() == Family.IPV6).findFirst();
@@ -154,10 +163,11 @@ public final class ProbeCommand implements Callable<Integer> {
 
   private int cleanup() throws Failure {
     try {
-      List<String> removed = LabCleanup.run();
-      for (String r : removed) io.out().println("removed " + r);
-      io.out().println(removed.isEmpty() ? "nothing to clean up" : removed.size() + " leftovers removed");
-      return ExitCodes.CLEAN;
+      LabCleanup.Result r = LabCleanup.run();
+      for (String x : r.removed()) io.out().println("removed " + x);
+      for (String x : r.stuck()) io.err().println("ksaudit probe: could not remove " + x);
+      io.out().println(r.removed().isEmpty() ? "nothing to clean up" : r.removed().size() + " leftovers removed");
+      return r.stuck().isEmpty() ? ExitCodes.CLEAN : ExitCodes.LAB;
     } catch (LabException e) {
       throw Failure.lab(e.getMessage());
     }
@@ -182,9 +192,9 @@ public final class ProbeCommand implements Callable<Integer> {
       else out.put(p, "ACCEPT");
     }
     if (asked.isEmpty()) return out;
-    Path dir = null;
-    try {
-      dir = Files.createTempDirectory("ksaudit-predict-");
+    // a scratch directory of the lab's kind: removed on every exit, and by probe --cleanup after a SIGKILL
+    try (ScratchDir scratch = ScratchDir.create()) {
+      Path dir = scratch.path();
       List<String> args = new ArrayList<>(List.of("trace"));
       if (v4.isPresent()) args.add(Files.writeString(dir.resolve("rules.v4"), v4.get().text()).toString());
       if (v6.isPresent()) args.add(Files.writeString(dir.resolve("rules.v6"), v6.get().text()).toString());
@@ -218,14 +228,6 @@ public final class ProbeCommand implements Callable<Integer> {
       return out;
     } catch (IOException ex) {
       throw new LabException("cannot write the trace input: " + ex.getMessage());
-    } finally {
-      if (dir != null) {
-        try (var fs = Files.walk(dir)) {
-          for (Path f : fs.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(f);
-        } catch (IOException ex) {
-          // a temp directory left behind is harmless and found by the OS's tmp cleaning
-        }
-      }
     }
   }
 }

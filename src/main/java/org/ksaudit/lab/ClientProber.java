@@ -52,6 +52,9 @@ public final class ClientProber {
       String[] f = line.strip().split("\\s+");
       if (f.length == 4) requests.add(new Request(f[0], f[1], f[2], Integer.parseInt(f[3])));
     }
+    // dnsjava's first query loads and initialises dozens of classes: seconds on a loaded machine,
+    // done before the deadline starts so that it never cuts off a query that was not yet sent
+    new Message(Message.newQuery(Record.newRecord(Name.fromString(queryName("warmup")), Type.A, DClass.IN)).toWire());
     ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, requests.size()), r -> {
       Thread t = new Thread(r, "probe");
       t.setDaemon(true);

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -28,6 +27,9 @@ public final class Exec {
     }
   }
 
+  /** How long the rest of an exited command's output may take to be read (it is already in the pipe). */
+  private static final long OUTPUT_GRACE_MILLIS = 1_000;
+
   public static Result run(List<String> command, String stdin, long timeoutMillis) {
     ProcessBuilder pb = new ProcessBuilder(command);
     Process p;
@@ -40,11 +42,7 @@ public final class Exec {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     Thread to = pump(p.getInputStream(), out);
     Thread te = pump(p.getErrorStream(), err);
-    try (OutputStream in = p.getOutputStream()) {
-      if (stdin != null) in.write(stdin.getBytes(StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      // the command may exit before reading its input (e.g. a usage error); its output tells why
-    }
+    feed(p.getOutputStream(), stdin);
     try {
       if (!p.waitFor(timeoutMillis, TimeUnit.MILLISECONDS)) {
         p.destroyForcibly();
@@ -53,8 +51,10 @@ public final class Exec {
         te.join(1000);
         return new Result(-1, out.toString(StandardCharsets.UTF_8), "timed out after " + timeoutMillis + " ms: " + String.join(" ", command));
       }
-      to.join();
-      te.join();
+      // a background child that inherited the pipes keeps them open after the command exits:
+      // its output is not waited for
+      to.join(OUTPUT_GRACE_MILLIS);
+      te.join(OUTPUT_GRACE_MILLIS);
     } catch (InterruptedException e) {
       p.destroyForcibly();
       Thread.currentThread().interrupt();
@@ -67,14 +67,22 @@ public final class Exec {
     return run(List.of(command), null, 30_000);
   }
 
-  /** True when {@code name} is an executable on PATH (or an absolute executable path). */
+  /** True when {@code name} is an executable on this process's PATH (or an absolute executable path). */
   public static boolean onPath(String name) {
-    if (name.startsWith("/")) return new java.io.File(name).canExecute();
-    String path = System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
-    List<String> dirs = new ArrayList<>(List.of(path.split(":")));
-    dirs.addAll(List.of("/usr/sbin", "/sbin"));
-    for (String d : dirs) if (new java.io.File(d, name).canExecute()) return true;
-    return false;
+    return ToolPath.fromEnvironment().find(name).isPresent();
+  }
+
+  /** Writes the input from its own thread: a command that stops reading must not stall the wait for its end. */
+  private static void feed(OutputStream in, String stdin) {
+    Thread t = new Thread(() -> {
+      try (in) {
+        if (stdin != null) in.write(stdin.getBytes(StandardCharsets.UTF_8));
+      } catch (IOException e) {
+        // the command may exit before reading its input (e.g. a usage error); its output tells why
+      }
+    }, "exec-feed");
+    t.setDaemon(true);
+    t.start();
   }
 
   private static Thread pump(InputStream in, ByteArrayOutputStream sink) {

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -61,6 +62,53 @@ public final class LabProcess implements AutoCloseable {
 
   public boolean alive() {
     return process.isAlive();
+  }
+
+  /**
+   * How the process ended, once it has: its exit status and, for a status above 128 (how Java
+   * and sh report a death by signal), the signal.
+   */
+  public Optional<String> ended() {
+    if (process.isAlive()) return Optional.empty();
+    return Optional.of(endedWith(process.exitValue()));
+  }
+
+  /** "ended with status N", with the signal for a status above 128. */
+  static String endedWith(int status) {
+    String signal = status > 128 ? " (killed by signal " + (status - 128) + signalName(status - 128) + ")" : "";
+    return "ended with status " + status + signal;
+  }
+
+  private static String signalName(int signal) {
+    return switch (signal) {
+      case 1 -> ", SIGHUP";
+      case 2 -> ", SIGINT";
+      case 6 -> ", SIGABRT";
+      case 9 -> ", SIGKILL";
+      case 11 -> ", SIGSEGV";
+      case 15 -> ", SIGTERM";
+      default -> "";
+    };
+  }
+
+  /** Waits up to {@code millis} for the process to end; true if it has. */
+  public boolean awaitEnd(long millis) throws LabException {
+    try {
+      return process.waitFor(millis, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new LabException("interrupted");
+    }
+  }
+
+  /**
+   * What a report says about a process of the lab that ended on its own: which one, how it
+   * ended, its last log lines.
+   */
+  public Optional<String> death(String what) {
+    String tail = logTail(6);
+    return ended().map(how -> what + " " + name + " (pid " + pid() + ") " + how
+        + (tail.isBlank() ? "; its log is empty" : "; its last log lines:\n" + tail.indent(4).stripTrailing()));
   }
 
   public String logText() {

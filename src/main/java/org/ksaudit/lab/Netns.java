@@ -111,37 +111,48 @@ public final class Netns implements AutoCloseable {
 
   private static void delete(String n) {
     if (!LIVE.remove(n)) return;
-    // processes started inside must be gone first, or the namespace lingers as a mount; twice,
-    // for one that was being started while the first round ran
+    remove(n);
+  }
+
+  /**
+   * Kills every process inside, deletes the name and its /etc/netns directory; true once the
+   * name is gone. Bounded: about 3 s when a killed process is slow to go.
+   */
+  private static boolean remove(String n) {
+    // processes started inside must be gone first, or the namespace lingers as a mount; twice
+    // while shutting down, for one that was being started while the first round ran
     killAll(n);
     if (shuttingDown) {
-      try {
-        Thread.sleep(100);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+      pause(100);
       killAll(n);
     }
     Exec.run("ip", "netns", "delete", n);
     // a process killed a moment ago may still pin the name (its mount namespace holds the
     // bind mount until it is reaped): try again until the name is gone
     for (int i = 0; i < 30 && Files.exists(RUN_NETNS.resolve(n)); i++) {
-      try {
-        Thread.sleep(100);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
-      }
+      pause(100);
       killAll(n);
       Exec.run("ip", "netns", "delete", n);
     }
     deleteEtc(n);
+    return !Files.exists(RUN_NETNS.resolve(n));
   }
 
+  private static void pause(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** SIGKILL to every process in the namespace, sent directly: no kill(1) needed on PATH. */
   private static void killAll(String n) {
     Exec.Result pids = Exec.run("ip", "netns", "pids", n);
     if (!pids.ok()) return;
-    for (String pid : pids.stdout().split("\\s+")) if (!pid.isBlank()) Exec.run("kill", "-9", pid.strip());
+    for (String pid : pids.stdout().split("\\s+")) {
+      if (pid.matches("[0-9]+")) ProcessHandle.of(Long.parseLong(pid)).ifPresent(ProcessHandle::destroyForcibly);
+    }
   }
 
   /** True once the JVM is shutting down (Ctrl-C, SIGTERM, exit): the lab starts nothing new. */
@@ -159,12 +170,14 @@ public final class Netns implements AutoCloseable {
     }
   }
 
-  /** True for a name of ours whose creating process is no longer alive. */
+  /** True for a name of ours ({@code ksa-<pid>-…}) whose creating process is no longer alive. */
   private static boolean ownerGone(String n) {
+    if (!n.startsWith(PREFIX)) return false;
     try {
       long pid = Long.parseLong(n.substring(PREFIX.length()).split("-")[0]);
       return !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
     } catch (NumberFormatException e) {
+      // not one of ours after all: a foreign name that happens to share the prefix is left alone
       return false;
     }
   }
@@ -173,41 +186,35 @@ public final class Netns implements AutoCloseable {
     for (String n : List.copyOf(LIVE)) delete(n);
   }
 
-  /** Deletes namespaces left by ksaudit runs that were killed (their owner pid is gone). */
-  public static List<String> deleteLeftovers() {
-    List<String> removed = new ArrayList<>();
+  /**
+   * Deletes namespaces left by ksaudit runs that were killed (their owner pid is gone), with
+   * every process inside and their /etc/netns directories; what could not be removed goes to
+   * {@code stuck}. Namespaces of live ksaudit processes and foreign names are left alone.
+   */
+  static void deleteLeftovers(List<String> removed, List<String> stuck) {
     Exec.Result r = Exec.run("ip", "netns", "list");
-    if (!r.ok()) return removed;
+    if (!r.ok()) {
+      stuck.add("the namespace list (ip netns list: " + r.firstLine() + ")");
+      return;
+    }
     for (String line : r.stdout().split("\n")) {
       String n = line.strip().split("\\s+")[0];
-      if (!n.startsWith(PREFIX)) continue;
-      String[] parts = n.substring(PREFIX.length()).split("-");
-      boolean ownerAlive = false;
-      try {
-        ownerAlive = ProcessHandle.of(Long.parseLong(parts[0])).map(ProcessHandle::isAlive).orElse(false);
-      } catch (NumberFormatException e) {
-        // not one of ours after all: a foreign name that happens to share the prefix is left alone
-        continue;
-      }
-      if (ownerAlive) continue;
-      killAll(n);
-      if (Exec.run("ip", "netns", "delete", n).ok()) removed.add(n);
-      deleteEtc(n);
+      if (!ownerGone(n)) continue;
+      (remove(n) ? removed : stuck).add(n);
     }
     // resolv.conf directories of namespaces that are already gone
     if (Files.isDirectory(ETC_NETNS)) {
       try (var dirs = Files.list(ETC_NETNS)) {
         for (Path d : dirs.toList()) {
           String n = d.getFileName().toString();
-          if (n.startsWith(PREFIX) && ownerGone(n) && !Files.exists(RUN_NETNS.resolve(n))) {
+          if (ownerGone(n) && !Files.exists(RUN_NETNS.resolve(n))) {
             deleteEtc(n);
-            removed.add(ETC_NETNS.resolve(n).toString());
+            (Files.exists(d) ? stuck : removed).add(d.toString());
           }
         }
       } catch (IOException e) {
-        // unreadable /etc/netns: nothing of ours can be listed there
+        stuck.add(ETC_NETNS + " (" + e.getMessage() + ")");
       }
     }
-    return removed;
   }
 }

@@ -2,6 +2,7 @@ package org.ksaudit.lab;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Real OpenVPN (Debian's openvpn): TLS with self-signed certificates pinned by
@@ -93,6 +94,12 @@ final class OpenVpn implements Vpn {
   @Override
   public String clientLogTail() {
     return client == null ? "" : client.logTail(8);
+  }
+
+  @Override
+  public Optional<String> failure() {
+    if (client == null) return Optional.empty();
+    return client.death("the OpenVPN client").or(() -> server.death("the OpenVPN server"));
   }
 
   /** A self-signed P-256 certificate and key in the scratch directory; returns its SHA-256 fingerprint. */

@@ -74,7 +74,8 @@ final class RawSender {
           .append(pr.oif()).append(' ')
           .append(p.sourcePort()).append('\n');
     }
-    long timeout = 10_000 + 5L * packets.size();
+    // a bound for a stuck sender, not a speed target: python3's start alone takes seconds on a loaded machine
+    long timeout = 30_000 + 5L * packets.size();
     Exec.Result r = ns.exec(in.toString(), timeout, "python3", "-c", PROGRAM);
     if (!r.ok()) throw new LabException("sending probes in " + ns.name() + " failed: " + r.firstLine());
     Map<String, String> out = new LinkedHashMap<>();

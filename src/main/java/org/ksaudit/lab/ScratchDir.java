@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
@@ -76,9 +75,8 @@ public final class ScratchDir implements AutoCloseable {
     }
   }
 
-  /** Deletes scratch directories whose owner process is gone; returns what was removed. */
-  static List<Path> deleteLeftovers() {
-    List<Path> removed = new ArrayList<>();
+  /** Deletes scratch directories whose owner process is gone; what could not be removed goes to {@code stuck}. */
+  static void deleteLeftovers(List<String> removed, List<String> stuck) {
     Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
     try (var entries = Files.list(tmp)) {
       for (Path p : entries.toList()) {
@@ -92,11 +90,10 @@ public final class ScratchDir implements AutoCloseable {
           continue;
         }
         deleteTree(p);
-        removed.add(p);
+        (Files.exists(p) ? stuck : removed).add(p.toString());
       }
     } catch (IOException e) {
-      // an unreadable temp directory holds nothing of ours we could remove
+      stuck.add(tmp + " (" + e.getMessage() + ")");
     }
-    return removed;
   }
 }

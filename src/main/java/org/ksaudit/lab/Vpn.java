@@ -1,5 +1,7 @@
 package org.ksaudit.lab;
 
+import java.util.Optional;
+
 /** The lab's VPN: a server in the internet namespace and a client in the client namespace. */
 sealed interface Vpn extends AutoCloseable permits OpenVpn, WireGuard {
   void startServer() throws LabException;
@@ -15,6 +17,12 @@ sealed interface Vpn extends AutoCloseable permits OpenVpn, WireGuard {
 
   /** The end of the client's log, to explain a tunnel that did not come up. */
   String clientLogTail();
+
+  /**
+   * When a VPN process started for the running client (client or server) has ended without
+   * being told to: which process, its exit status, its last log lines.
+   */
+  Optional<String> failure() throws LabException;
 
   @Override
   void close();

@@ -3,6 +3,7 @@ package org.ksaudit.lab;
 import java.nio.file.Files;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -20,11 +21,12 @@ final class WireGuard implements Vpn {
   static final int FWMARK = 51820;
   private static final String HANDSHAKE = "Received handshake response";
   private static final String SERVER_DEV = "wgs0";
-  private static final Pattern READY = Pattern.compile("READY (\\d+)");
+  private static final Pattern READY = Pattern.compile("(?m)^READY$");
+  private static final Pattern DAEMON = Pattern.compile("(?m)^wireguard-go pid (\\d+)$");
+  private static final Pattern DAEMON_END = Pattern.compile("(?m)^wireguard-go ended with status (\\d+)$");
   private final Lab lab;
   private LabProcess server;
   private LabProcess client;
-  private long clientDaemon = -1;
   private int clientRuns;
   private String serverPublic;
   private String clientPublic;
@@ -47,7 +49,7 @@ final class WireGuard implements Vpn {
         + "ip link set " + SERVER_DEV + " up\n"
         + "ip route add " + LabPlan.TUNNEL_CLIENT4 + "/32 dev " + SERVER_DEV + "\n"
         + "ip route add " + LabPlan.TUNNEL_CLIENT6 + "/128 dev " + SERVER_DEV + "\n"
-        + "echo READY $pid\nwait $pid\n";
+        + "echo READY\nwait $pid\n";
     server = lab.start("wireguard-server", lab.internet(), List.of("sh", "-c", script));
     if (!server.awaitLog(l -> READY.matcher(l).find(), 10_000)) {
       throw new LabException("the WireGuard server did not start: " + server.logTail(5));
@@ -75,31 +77,36 @@ final class WireGuard implements Vpn {
           .append("ip ").append(fam).append(" rule add table main suppress_prefixlength 0\n");
     }
     s.append("echo 1 > /proc/sys/net/ipv4/conf/all/src_valid_mark\n")
-        .append("echo READY $pid\nwait $pid\n");
+        .append("echo READY\nwait $pid\n");
     client = lab.start("wireguard-client-" + (++clientRuns), lab.client(), List.of("sh", "-c", s.toString()));
     if (!client.awaitLog(l -> READY.matcher(l).find(), 10_000)) {
-      throw new LabException("the WireGuard client did not start: " + client.logTail(5));
+      // a client that ended is a VPN that failed, told by failure(); one still setting up after 10 s is a stuck lab
+      if (!client.alive()) return false;
+      throw new LabException("the WireGuard client did not start within 10 s: " + client.logTail(5));
     }
-    Matcher m = READY.matcher(client.logText());
-    clientDaemon = m.find() ? Long.parseLong(m.group(1)) : -1;
     return client.awaitLog(l -> l.contains(HANDSHAKE) || Wiring.blocked(l), timeoutMillis) && client.logText().contains(HANDSHAKE);
   }
 
   /** Starts wireguard-go for {@code dev} in the foreground under a private /run; $pid is its process. */
   private static String daemon(String dev) {
     return "set -e\nmount -t tmpfs -o mode=0755 tmpfs /run\nmkdir -p /run/wireguard\n"
-        + "LOG_LEVEL=verbose WG_PROCESS_FOREGROUND=1 wireguard-go -f " + dev + " &\npid=$!\n"
-        + "i=0; while [ ! -S /run/wireguard/" + dev + ".sock ]; do i=$((i+1)); [ $i -gt 400 ] && exit 1; sleep 0.025; done\n";
+        + "LOG_LEVEL=verbose WG_PROCESS_FOREGROUND=1 wireguard-go -f " + dev + " &\npid=$!\necho wireguard-go pid $pid\n"
+        // however the script ends, a daemon that has ended leaves its status in the log; a killed
+        // daemon may still be a zombie here, which kill -0 would take for alive: its state says
+        + "trap 'st=gone; { read -r _ _ st _ < /proc/$pid/stat; } 2>/dev/null || :;"
+        + " if [ \"$st\" = gone ] || [ \"$st\" = Z ]; then wait $pid && s=0 || s=$?; echo \"wireguard-go ended with status $s\"; fi' EXIT\n"
+        // until its socket is there; a daemon that ended ends the script with its status (set -e)
+        + "i=0; while [ ! -S /run/wireguard/" + dev + ".sock ]; do kill -0 $pid 2>/dev/null || wait $pid;"
+        + " i=$((i+1)); [ $i -gt 400 ] && exit 1; sleep 0.025; done\n";
   }
 
   @Override
   public void killClient() throws LabException {
     if (client == null) return;
-    if (clientDaemon > 0) Exec.run("kill", "-9", Long.toString(clientDaemon));
+    killDaemon();
     Wiring.awaitGone(lab.client(), lab.plan().tunnelInterface());
     client.kill();
     client = null;
-    clientDaemon = -1;
   }
 
   @Override
@@ -110,6 +117,35 @@ final class WireGuard implements Vpn {
   @Override
   public String clientLogTail() {
     return client == null ? "" : client.logTail(8);
+  }
+
+  /**
+   * The client's shell waits for its wireguard-go and ends with its status, so a dead daemon
+   * shows as a dead shell a moment later.
+   */
+  @Override
+  public Optional<String> failure() throws LabException {
+    if (client == null) return Optional.empty();
+    long daemon = clientDaemon();
+    boolean daemonGone = daemon > 0 && !ProcessHandle.of(daemon).map(ProcessHandle::isAlive).orElse(false);
+    if (!daemonGone) return client.death("the WireGuard client").or(() -> server.death("the WireGuard server"));
+    client.awaitEnd(1_000);
+    Matcher end = DAEMON_END.matcher(client.logText());
+    String how = end.find() ? LabProcess.endedWith(Integer.parseInt(end.group(1))) : "is gone";
+    return client.death("the WireGuard client's wireguard-go (pid " + daemon + ") " + how + "; its script")
+        .or(() -> server.death("the WireGuard server"));
+  }
+
+  private void killDaemon() {
+    long daemon = clientDaemon();
+    if (daemon > 0) ProcessHandle.of(daemon).ifPresent(ProcessHandle::destroyForcibly);
+  }
+
+  /** The client's wireguard-go as its script announced it at start; -1 before that. */
+  private long clientDaemon() {
+    if (client == null) return -1;
+    Matcher m = DAEMON.matcher(client.logText());
+    return m.find() ? Long.parseLong(m.group(1)) : -1;
   }
 
   private String key(String name) {
@@ -133,7 +169,7 @@ final class WireGuard implements Vpn {
 
   @Override
   public void close() {
-    if (clientDaemon > 0) Exec.run("kill", "-9", Long.toString(clientDaemon));
+    killDaemon();
     if (client != null) client.close();
     if (server != null) server.close();
   }

@@ -193,7 +193,7 @@ class ProbeLabTest {
     assertTrue(String.valueOf(r.baseline().get("problem")).contains("blocks the VPN's own packets"), "problem: " + r.baseline().get("problem"));
   }
 
-  private static void assertNoLeakAndWorkingBaseline(Run r) {
+  static void assertNoLeakAndWorkingBaseline(Run r) {
     assertEquals(true, r.baseline().get("works"), "baseline: " + r.baseline() + "\n" + r.stderr());
     assertEquals(r.baseline().get("exit"), r.baseline().get("webShows"));
     for (String s : List.of("baseline", "tunnel-down", "server-unreachable", "localnet")) {
