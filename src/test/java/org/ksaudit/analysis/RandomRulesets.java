@@ -103,7 +103,12 @@ public final class RandomRulesets {
     for (int i = 0; i < extra; i++) {
       switch (kinds.get(i)) {
         case 0 -> r.append(rnd.nextInt(3) == 0 ? " !" : "").append(" -o ").append(pick(List.of("eth0", "tun0", "tun+", "wlan0", "e+")));
-        case 1 -> r.append(rnd.nextInt(3) == 0 ? " !" : "").append(" -d ").append(pick(family == Family.IPV4 ? V4 : V6));
+        case 1 -> {
+          boolean negated = rnd.nextInt(3) == 0;
+          String dst = pick(family == Family.IPV4 ? V4 : V6);
+          // iptables-nft 1.8.9 refuses a negated /0 ("RULE_APPEND failed (Invalid argument)"), legacy loads it
+          r.append(negated && !dst.endsWith("/0") ? " !" : "").append(" -d ").append(dst);
+        }
         case 2 -> r.append(" -m iprange").append(rnd.nextInt(3) == 0 ? " !" : "").append(" --dst-range ")
             .append(pick(family == Family.IPV4 ? RANGES4 : RANGES6));
         case 3 -> r.append(" -m mark").append(rnd.nextInt(3) == 0 ? " !" : "").append(" --mark ").append(pick(MARKS));
