@@ -9,9 +9,8 @@ import java.util.Random;
  * bits, bytes inserted, deleted or overwritten (printable, high, invalid UTF-8, tab, CR, ESC),
  * a block repeated, cut out or moved, two files spliced, the file cut short, line ends
  * rewritten, one long line.
- *
- * <p>Never produced: the NUL byte. iptables-restore ends a line at NUL, which ksaudit does
- * not model yet; helper branch {@code load} owns that (re-enable NUL here after merging it).
+ * The NUL byte is among the odd bytes: iptables-restore ends a line at NUL, and ksaudit must
+ * read it the same way.
  */
 final class ByteMutator {
   private final Random rnd;
@@ -23,7 +22,7 @@ final class ByteMutator {
   /** What was done, for the failure message, and the bytes. */
   record Mutated(String what, byte[] bytes) {}
 
-  private static final byte[] ODD = {'\t', '\r', '\n', 0x1b, 0x07, (byte) 0xff, (byte) 0xc3, (byte) 0x80, (byte) 0xe2, '!', '-', '*', ':', '"', '\'', '\\', ' '};
+  private static final byte[] ODD = {0, '\t', '\r', '\n', 0x1b, 0x07, (byte) 0xff, (byte) 0xc3, (byte) 0x80, (byte) 0xe2, '!', '-', '*', ':', '"', '\'', '\\', ' '};
 
   Mutated mutate(byte[] in, byte[] other) {
     int edits = 1 + (rnd.nextInt(4) == 0 ? rnd.nextInt(8) : 0);
@@ -34,7 +33,7 @@ final class ByteMutator {
       b = apply(kind, b, other);
       what.append(i == 0 ? "" : "+").append(NAMES[kind]);
     }
-    return new Mutated(what.toString(), noNul(b));
+    return new Mutated(what.toString(), b);
   }
 
   private static final String[] NAMES = {"flip-bit", "insert-byte", "delete-byte", "overwrite-byte", "repeat-block", "cut-block",
@@ -100,12 +99,6 @@ final class ByteMutator {
   private byte oddOrRandom() {
     if (rnd.nextBoolean()) return ODD[rnd.nextInt(ODD.length)];
     return (byte) (1 + rnd.nextInt(255));
-  }
-
-  private static byte[] noNul(byte[] b) {
-    byte[] c = b.clone();
-    for (int i = 0; i < c.length; i++) if (c[i] == 0) c[i] = '0';
-    return c;
   }
 
   private static byte[] concat(byte[]... parts) {

@@ -18,10 +18,11 @@ import org.ksaudit.model.Family;
  * how often the loose ones are taken varies per ruleset, so clean and leaking rulesets both
  * come often. Every ruleset is meant to load with both backends.
  *
- * <p>Never generated, because another helper owns the input class right now: an IPv6 file
- * without an IPv4 file (branch {@code audit}: a missing IPv4 file is not reported yet),
- * uplink names matching the default tunnel patterns such as {@code pppoe-wan} (branch
- * {@code audit}), a table declared twice and ICMPv6 in an IPv4 file (branch {@code load}).
+ * <p>Not generated here, each covered by tests of its own with the kernel as the judge: an
+ * IPv6 file without an IPv4 file ({@code MissingFamilyTest}), uplink names that look like
+ * tunnels such as {@code pppoe-wan} ({@code OpenWrtUplinkTest}, {@code OpenWrtKernelTest}), a
+ * table declared twice ({@code LoadedTablesKernelTest}) and ICMPv6 in an IPv4 file
+ * ({@code FamilyDetectionTest}, the oracle's {@code family.v4.cases}).
  */
 final class KillswitchGenerator {
   private final Random rnd;
