@@ -850,6 +850,10 @@ final class RuleInterpreter {
         valueError(word, e.getMessage(), hint);
         v = new Unparsed(word.text());
       }
+      if (o.negated() && v instanceof AddressList list && list.cidrs().size() == 1 && list.cidrs().get(0).prefix() == 0)
+        // measured with iptables 1.8.9: nf_tables refuses the rule (the whole restore fails), legacy loads a rule that matches nothing
+        valueError(word, "iptables-nft-restore refuses a negated catch-all address (RULE_APPEND failed: Invalid argument)",
+            "\"! " + (name.equals("--source") ? "-s" : "-d") + " " + word.text() + "\" matches no packet; remove the rule or the negation");
       core.put(name, new Option(name, o.negated(), v, o.pos()));
     }
 
