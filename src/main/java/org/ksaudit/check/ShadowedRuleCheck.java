@@ -45,7 +45,7 @@ public final class ShadowedRuleCheck implements Check {
         String mine = d.rule().target().map(t -> t.name()).orElse("no target");
         String msg = "this rule (" + mine + ") never takes effect: the rule at line " + d.by().get().pos().line()
             + " takes all its packets first and does something else with them (" + by + ")";
-        out.add(new Finding(INFO.id(), INFO.category(), Severity.WARNING, Certainty.DEFINITE, rs.file(),
+        out.add(new Finding(INFO.id(), INFO.category(), FindingKind.RULESET, Severity.WARNING, Certainty.DEFINITE, rs.file(),
             Optional.of(Locations.ofRule(d.rule(), List.of())), msg, Optional.empty(), List.of()));
       }
     }

@@ -51,7 +51,7 @@ public final class UnreachableRuleCheck implements Check {
         } else {
           msg = "this rule never matches: no packet that reaches chain " + d.chain().name() + " matches it";
         }
-        out.add(new Finding(INFO.id(), INFO.category(), Severity.INFO, Certainty.DEFINITE, rs.file(),
+        out.add(new Finding(INFO.id(), INFO.category(), FindingKind.RULESET, Severity.INFO, Certainty.DEFINITE, rs.file(),
             Optional.of(Locations.ofRule(d.rule(), List.of())), msg, Optional.empty(), List.of()));
       }
     }

@@ -51,7 +51,7 @@ class OpenConnectionKernelTest {
 
       Fixtures.Pair pair = Fixtures.pairs().stream().filter(p -> p.name().equals(name)).findFirst().orElseThrow();
       List<Finding> open = KillswitchAudit.audit(List.of(pair.rulesets().get(0)), pair.options()).stream()
-          .filter(f -> f.message().contains("open when the tunnel went down")).toList();
+          .filter(f -> f.kind() == FindingKind.OPEN_CONNECTION).toList();
       Packet p = Packet.outgoing(Family.IPV4, "udp", IpText.parse(Family.IPV4, CLIENT).orElseThrow(),
           IpText.parse(Family.IPV4, SERVICE).orElseThrow(), SPORT, DPORT, "eth0").withState(ConnState.ESTABLISHED);
       Tracer.Traced t = new Tracer(Optional.of(pair.rulesets().get(0)), List.of("eth0")).trace(p);
