@@ -166,6 +166,11 @@ public record Packet(
         uid, gid, socket, fragment, srcType, dstType, shape);
   }
 
+  public Packet withTcpFlags(int f) {
+    return new Packet(family, proto, src, dst, sport, dport, icmpType, icmpCode, f, iif, oif, state, mark, ctmark,
+        uid, gid, socket, fragment, srcType, dstType, shape);
+  }
+
   public Packet withShape(Optional<Shape> s) {
     return new Packet(family, proto, src, dst, sport, dport, icmpType, icmpCode, tcpFlags, iif, oif, state, mark, ctmark,
         uid, gid, socket, fragment, srcType, dstType, s);
@@ -189,6 +194,7 @@ public record Packet(
     String d = IpText.format(family, dst);
     String ports = hasPorts() ? s + ":" + sport + " -> " + d + ":" + dport : s + " -> " + d;
     if (isIcmp()) ports += " type " + icmpType + "/" + icmpCode;
+    if (proto == TCP && tcpFlags != SYN) ports += " flags " + TcpFlags.format(tcpFlags);
     return p + " " + ports + " out " + (oif.isEmpty() ? "-" : oif) + (iif.isEmpty() ? "" : " in " + iif) + " " + state
         + (mark != 0 ? " mark 0x" + Long.toHexString(mark) : "") + (uid != 0 ? " uid " + uid : "");
   }

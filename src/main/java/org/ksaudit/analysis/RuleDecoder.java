@@ -167,33 +167,10 @@ public final class RuleDecoder {
   static Optional<int[]> tcpFlags(String text) {
     String[] parts = text.trim().split("\\s+");
     if (parts.length != 2) return Optional.empty();
-    Optional<Integer> mask = flagList(parts[0]);
-    Optional<Integer> comp = flagList(parts[1]);
+    Optional<Integer> mask = TcpFlags.parse(parts[0]);
+    Optional<Integer> comp = TcpFlags.parse(parts[1]);
     if (mask.isEmpty() || comp.isEmpty()) return Optional.empty();
     return Optional.of(new int[] {mask.get(), comp.get()});
-  }
-
-  private static Optional<Integer> flagList(String list) {
-    int v = 0;
-    for (String f : list.split(",")) {
-      switch (f.toUpperCase(Locale.ROOT)) {
-        case "" -> {}
-        case "FIN" -> v |= 0x01;
-        case "SYN" -> v |= 0x02;
-        case "RST" -> v |= 0x04;
-        case "PSH" -> v |= 0x08;
-        case "ACK" -> v |= 0x10;
-        case "URG" -> v |= 0x20;
-        case "ECE" -> v |= 0x40;
-        case "CWR" -> v |= 0x80;
-        case "ALL" -> v |= 0x3f;
-        case "NONE" -> {}
-        default -> {
-          return Optional.empty();
-        }
-      }
-    }
-    return Optional.of(v);
   }
 
   private void icmp(Rule r, int index, Match m, List<Condition> out) {

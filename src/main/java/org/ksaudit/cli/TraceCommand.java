@@ -3,6 +3,7 @@ package org.ksaudit.cli;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -13,6 +14,7 @@ import java.util.concurrent.Callable;
 import org.ksaudit.analysis.ConnState;
 import org.ksaudit.analysis.Forwarded;
 import org.ksaudit.analysis.Packet;
+import org.ksaudit.analysis.TcpFlags;
 import org.ksaudit.analysis.Tracer;
 import org.ksaudit.diagnostic.Diagnostic;
 import org.ksaudit.diagnostic.DiagnosticPrinter;
@@ -43,10 +45,13 @@ import picocli.CommandLine.Option;
       "--in may be lo or the same as --out: the kernel forwards such packets through the same chains.",
       "One packet:  ksaudit trace RULES... --proto udp --dst 198.51.100.99 --dport 1194 --out eth0",
       "Forwarded:   ksaudit trace RULES... --in docker0 --proto udp --dst 203.0.113.9 --dport 53 --out eth0",
-      "Many:        ksaudit trace RULES... --probes FILE   (lines: PROTO DST DPORT OIF [IIF]; DPORT '-' for",
-      "             icmp; IIF makes the line a forwarded packet, '-' a local one; --in is the IIF of",
-      "             lines without one) prints per line: the probe as written, VERDICT # trace",
-      "Packets are the first of a new connection (state NEW), without mark, from port 40000. Local",
+      "Many:        ksaudit trace RULES... --probes FILE   (lines: PROTO DST DPORT OIF [IIF] [state=STATE]",
+      "             [flags=FLAGS]; DPORT '-' for icmp; IIF makes the line a forwarded packet, '-' a local one;",
+      "             --in, --state and --tcp-flags apply to lines without their own) prints per line: the",
+      "             probe as written, VERDICT # trace",
+      "Packets are the first of a new connection (state NEW; TCP: a SYN), without mark, from port 40000.",
+      "--state ESTABLISHED makes a packet of an open connection (TCP: an ACK); --tcp-flags gives other",
+      "TCP flags (e.g. ACK, SYN,ACK, RST). Local",
       "packets: uid 0, from 198.18.0.1 (IPv6: 2001:2::1); forwarded packets have no owner and come from",
       "192.0.2.100 (IPv6: 2001:db8::100) unless --src says otherwise. IPv6 destinations use the IPv6",
       "ruleset; a family without a ruleset filters nothing (verdict ACCEPT)."
@@ -91,6 +96,10 @@ public final class TraceCommand implements Callable<Integer> {
   @Option(names = "--state", paramLabel = "STATE", defaultValue = "NEW",
       description = "Conntrack state: NEW (default), ESTABLISHED, RELATED, INVALID")
   String state;
+
+  @Option(names = "--tcp-flags", paramLabel = "FLAGS",
+      description = "TCP flags, comma-separated: SYN ACK FIN RST PSH URG ECE CWR, or NONE (default SYN; ACK with --state ESTABLISHED)")
+  String tcpFlags;
 
   @Option(names = "--uid", paramLabel = "UID", description = "Owner uid of a local packet (default 0)")
   Long uid;
@@ -184,21 +193,36 @@ public final class TraceCommand implements Callable<Integer> {
   private record ProbeLine(String text, String proto, Packet packet) {}
 
   private ProbeLine parseLine(String line, String where) {
-    String[] f = line.split("\\s+");
-    if (f.length != 4 && f.length != 5)
-      throw new IllegalArgumentException(where + ": expected 'PROTO DST DPORT OIF [IIF]', got '" + line + "'");
-    String p = f[0].toLowerCase(Locale.ROOT);
-    Family fam = family(f[1], where);
+    List<String> f = new ArrayList<>();
+    Map<String, String> extra = new LinkedHashMap<>();
+    for (String w : line.split("\\s+")) {
+      int eq = w.indexOf('=');
+      if (eq < 0) {
+        f.add(w);
+        continue;
+      }
+      String key = w.substring(0, eq);
+      if (!key.equals("state") && !key.equals("flags"))
+        throw new IllegalArgumentException(where + ": unknown field '" + key + "' (known: state=STATE, flags=FLAGS)");
+      if (extra.put(key, w.substring(eq + 1)) != null) throw new IllegalArgumentException(where + ": " + key + "= given twice");
+    }
+    if (f.size() != 4 && f.size() != 5)
+      throw new IllegalArgumentException(where + ": expected 'PROTO DST DPORT OIF [IIF] [state=STATE] [flags=FLAGS]', got '" + line + "'");
+    String p = f.get(0).toLowerCase(Locale.ROOT);
+    Family fam = family(f.get(1), where);
     int port;
     if (p.equals("icmp")) {
-      if (!f[2].equals("-")) throw new IllegalArgumentException(where + ": icmp takes '-' as DPORT");
+      if (!f.get(2).equals("-")) throw new IllegalArgumentException(where + ": icmp takes '-' as DPORT");
       port = -1;
     } else {
-      port = port(f[2], where);
+      port = port(f.get(2), where);
     }
-    String iif = f.length == 5 ? (f[4].equals("-") ? "" : f[4]) : in == null ? "" : in;
-    Packet packet = packet(p, fam, f[1], port, f[3], iif, where);
-    return new ProbeLine(p + " " + f[1] + " " + f[2] + " " + f[3] + (f.length == 5 ? " " + f[4] : ""), p, packet);
+    String iif = f.size() == 5 ? (f.get(4).equals("-") ? "" : f.get(4)) : in == null ? "" : in;
+    Packet packet = packet(p, fam, f.get(1), port, f.get(3), iif, extra.getOrDefault("state", state),
+        Optional.ofNullable(extra.getOrDefault("flags", tcpFlags)), where);
+    StringBuilder text = new StringBuilder(p + " " + String.join(" ", f.subList(1, f.size())));
+    extra.forEach((k, v) -> text.append(' ').append(k).append('=').append(v));
+    return new ProbeLine(text.toString(), p, packet);
   }
 
   private ProbeLine single() {
@@ -206,13 +230,14 @@ public final class TraceCommand implements Callable<Integer> {
     Family fam = family(dst, "--dst");
     if (!p.equals("icmp") && dport == null) throw new IllegalArgumentException("--dport is needed for " + p);
     int port = p.equals("icmp") ? -1 : dport;
-    Packet packet = packet(p, fam, dst, port, out, in == null ? "" : in, "");
+    Packet packet = packet(p, fam, dst, port, out, in == null ? "" : in, state, Optional.ofNullable(tcpFlags), "");
     String text = p + " " + dst + " " + (port < 0 ? "-" : port) + " " + out + (in == null ? "" : " " + in);
     return new ProbeLine(text, p, packet);
   }
 
   /** A local packet when {@code iif} is empty, else a forwarded one. */
-  private Packet packet(String p, Family fam, String dstText, int port, String oif, String iif, String where) {
+  private Packet packet(String p, Family fam, String dstText, int port, String oif, String iif, String stateText,
+      Optional<String> flagsText, String where) {
     if (!p.equals("tcp") && !p.equals("udp") && !p.equals("icmp"))
       throw new IllegalArgumentException(prefix(where) + "protocol must be tcp, udp or icmp, not '" + p + "'");
     if (!iif.isEmpty()) interfaceName(iif, where);
@@ -226,9 +251,18 @@ public final class TraceCommand implements Callable<Integer> {
     if (sport < 0 || sport > 65535) throw new IllegalArgumentException("--sport must be 0-65535");
     Packet pk = forwarded ? Forwarded.packet(fam, p, s, d, sport, Math.max(port, 0), iif, oif)
         : Packet.outgoing(fam, p, s, d, sport, Math.max(port, 0), oif).withOwner(uid == null ? 0 : uid, gid == null ? 0 : gid);
-    ConnState st = ConnState.byName(state).filter(x -> x != ConnState.UNTRACKED)
-        .orElseThrow(() -> new IllegalArgumentException("--state must be NEW, ESTABLISHED, RELATED or INVALID"));
+    ConnState st = ConnState.byName(stateText).filter(x -> x != ConnState.UNTRACKED)
+        .orElseThrow(() -> new IllegalArgumentException(prefix(where) + "the state must be NEW, ESTABLISHED, RELATED or INVALID, not '"
+            + stateText + "'"));
     pk = pk.withState(st).withMark(number(mark, "--mark"));
+    boolean tcp = p.equals("tcp");
+    if (flagsText.isPresent() && !tcp) throw new IllegalArgumentException(prefix(where) + "TCP flags are for tcp packets, not " + p);
+    int flags = flagsText.map(x -> TcpFlags.parse(x).orElseThrow(() -> new IllegalArgumentException(prefix(where)
+            + "TCP flags '" + x + "' must be a comma list of SYN, ACK, FIN, RST, PSH, URG, ECE, CWR (or NONE)")))
+        .orElse(st == ConnState.ESTABLISHED ? Packet.ACK : Packet.SYN);
+    if (tcp) pk = pk.withTcpFlags(flags);
+    // only a connection's first packet as the prober sends it (TCP: the SYN of connect()) has a known length, TTL and options
+    if (st != ConnState.NEW || (tcp && flags != Packet.SYN)) pk = pk.withShape(Optional.empty());
     if (icmpType != null && p.equals("icmp")) {
       String[] tc = icmpType.split("/", 2);
       int type = (int) number(tc[0], "--icmp-type");
