@@ -14,7 +14,7 @@ final class RawSender {
 
   /**
    * One packet: {@code token} is put in the payload (UDP, ICMP), padded to the 16 bytes every
-   * probe carries ({@link org.ksaudit.analysis.Packet.Shape#PAYLOAD}), so counters can
+   * probe carries (what trace assumes of a probe: Packet.Shape.PAYLOAD), so counters can
    * recognise it and {@code -m length} sees the same length for every probe.
    */
   record Packet(String token, Probe probe, int sourcePort) {}
