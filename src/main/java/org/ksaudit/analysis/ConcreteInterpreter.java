@@ -127,7 +127,7 @@ public final class ConcreteInterpreter {
   private static Packet withIif(Packet p, String iif) {
     return new Packet(p.family(), p.proto(), p.src(), p.dst(), p.sport(), p.dport(), p.icmpType(), p.icmpCode(),
         p.tcpFlags(), iif, p.oif(), p.state(), p.mark(), p.ctmark(), p.uid(), p.gid(), p.socket(), p.fragment(),
-        p.srcType(), p.dstType());
+        p.srcType(), p.dstType(), p.shape());
   }
 
   private static TraceStep step(Table table, Chain chain, Rule r) {

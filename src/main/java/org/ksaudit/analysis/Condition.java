@@ -181,6 +181,118 @@ public sealed interface Condition {
     }
   }
 
+  /**
+   * {@code -m pkttype}. Every packet that can leave the host has the link-layer type "host"
+   * (libxt_pkttype's unicast and host): a locally generated one whatever its destination
+   * (measured in OUTPUT and POSTROUTING for unicast, broadcast and multicast destinations),
+   * and a forwarded one because the kernel forwards nothing else (ip_forward drops other
+   * types). Before routing (no output device yet: PREROUTING, INPUT) a received packet may be
+   * broadcast, multicast or for another host: there the oracle decides.
+   */
+  record PacketTypeIs(boolean host, boolean negated, UnknownKey received) implements Condition {
+    @Override
+    public boolean test(Packet p, UnknownOracle o) {
+      if (p.oif().isEmpty()) return o.test(received);
+      return host ^ negated;
+    }
+  }
+
+  /** Whether conntrack has an entry for the packet when a rule sees it: not in raw, not for INVALID or UNTRACKED. */
+  private static boolean hasConntrackEntry(Packet p, boolean raw) {
+    return !raw && p.state() != ConnState.INVALID && p.state() != ConnState.UNTRACKED;
+  }
+
+  /**
+   * {@code -m conntrack --ctdir}. Without a conntrack entry xt_conntrack stops before the
+   * direction test and matches exactly when the same match tests a state
+   * ({@code stateTested}; the state test itself is a {@link StateIn} beside this). The first
+   * packet of a new connection travels in the original direction (measured); a packet of an
+   * existing connection may travel either way: the oracle decides.
+   */
+  record CtDirIs(boolean original, boolean stateTested, boolean raw, UnknownKey existing) implements Condition {
+    @Override
+    public boolean test(Packet p, UnknownOracle o) {
+      if (!hasConntrackEntry(p, raw)) return stateTested;
+      if (p.state() == ConnState.NEW) return original;
+      return o.test(existing);
+    }
+  }
+
+  /**
+   * {@code -m connbytes}: the connection's counters as conntrack left them, which counts a
+   * packet before mangle, nat and filter see it. Without a conntrack entry it never matches,
+   * negated or not. For the first packet of a new connection the counters hold that packet
+   * alone: one packet of its length in the original direction, none in reply (all measured).
+   * {@code from} and {@code to} are unsigned, as the kernel stores them: a negated range is
+   * stored swapped and tested as "below to or above from", except that a swapped range of one
+   * value still tests equality (xt_connbytes compares to >= from first).
+   */
+  record ConnBytesIn(Counter counter, Direction direction, long from, long to, boolean negated, boolean raw,
+      UnknownKey undecided) implements Condition {
+    public enum Counter { PACKETS, BYTES, AVGPKT }
+
+    public enum Direction { ORIGINAL, REPLY, BOTH }
+
+    /** The counter's value for the first packet of a new connection of this length, if it does not depend on the length. */
+    Optional<Long> firstPacketValue(Optional<Integer> length) {
+      if (direction == Direction.REPLY) return Optional.of(0L);
+      if (counter == Counter.PACKETS) return Optional.of(1L);
+      return length.map(Long::valueOf);
+    }
+
+    /** xt_connbytes' comparison, with the range as the kernel stores it. */
+    boolean holds(long what) {
+      long lo = negated ? to : from;
+      long hi = negated ? from : to;
+      if (Long.compareUnsigned(hi, lo) >= 0) return Long.compareUnsigned(what, lo) >= 0 && Long.compareUnsigned(what, hi) <= 0;
+      return Long.compareUnsigned(what, hi) < 0 || Long.compareUnsigned(what, lo) > 0;
+    }
+
+    @Override
+    public boolean test(Packet p, UnknownOracle o) {
+      if (!hasConntrackEntry(p, raw)) return false;
+      if (p.state() != ConnState.NEW) return o.test(undecided);
+      Optional<Long> what = firstPacketValue(p.shape().map(Packet.Shape::length));
+      return what.isPresent() ? holds(what.get()) : o.test(undecided);
+    }
+  }
+
+  /** {@code -m length}: the total length, known for a packet whose shape is known (a probe); else the oracle decides. */
+  record LengthIn(NumberRange range, boolean negated, UnknownKey undecided) implements Condition {
+    @Override
+    public boolean test(Packet p, UnknownOracle o) {
+      if (p.shape().isEmpty()) return o.test(undecided);
+      return range.contains(p.shape().get().length()) ^ negated;
+    }
+  }
+
+  /** {@code -m ttl} / {@code -m hl}: compared with the TTL or hop limit of a packet whose shape is known. */
+  record TtlIs(Comparison comparison, int value, UnknownKey undecided) implements Condition {
+    public enum Comparison { EQ, NE, LT, GT }
+
+    @Override
+    public boolean test(Packet p, UnknownOracle o) {
+      if (p.shape().isEmpty()) return o.test(undecided);
+      int ttl = p.shape().get().ttl();
+      return switch (comparison) {
+        case EQ -> ttl == value;
+        case NE -> ttl != value;
+        case LT -> ttl < value;
+        case GT -> ttl > value;
+      };
+    }
+  }
+
+  /** {@code --tcp-option}: whether a TCP packet of known shape carries an option of this kind; never a non-first fragment. */
+  record TcpOptionIs(int kind, boolean negated, UnknownKey undecided) implements Condition {
+    @Override
+    public boolean test(Packet p, UnknownOracle o) {
+      if (p.fragment()) return false;
+      if (p.shape().isEmpty()) return o.test(undecided);
+      return p.shape().get().tcpOptions().contains(kind) ^ negated;
+    }
+  }
+
   /** A match the engine cannot decide: the oracle (or, symbolically, a free variable) does. */
   record Unknown(UnknownKey key) implements Condition {
     @Override

@@ -1,6 +1,7 @@
 package org.ksaudit.analysis;
 
 import java.math.BigInteger;
+import java.util.Optional;
 import org.ksaudit.model.Family;
 
 /**
@@ -18,7 +19,7 @@ public final class Forwarded {
     Packet p = Packet.outgoing(family, proto, src, dst, sport, dport, oif);
     return new Packet(family, p.proto(), src, dst, p.sport(), p.dport(), p.icmpType(), p.icmpCode(), p.tcpFlags(), iif,
         oif, ConnState.NEW, 0, 0, 0, 0, false, false, AddrType.classify(family, src, SymbolicCompiler.NO_ADDRESS),
-        AddrType.classify(family, dst, SymbolicCompiler.NO_ADDRESS));
+        AddrType.classify(family, dst, SymbolicCompiler.NO_ADDRESS), Optional.empty());
   }
 
   /** The path a packet takes: forwarded when it arrived on an interface, else locally generated. */

@@ -6,6 +6,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.ksaudit.model.Family;
 import org.ksaudit.model.value.Cidr;
@@ -345,7 +346,7 @@ public final class PacketSpace {
         interfaces.representative((int) iif.readLong(a)), interfaces.representative((int) oif.readLong(a)),
         ConnState.values()[(int) state.readLong(a)], mark.readLong(a), ctmark.readLong(a), uid.readLong(a),
         gid.readLong(a), socket.readLong(a) == 1, fragment.readLong(a) == 1,
-        AddrType.values()[(int) srcType.readLong(a)], AddrType.values()[(int) dstType.readLong(a)]);
+        AddrType.values()[(int) srcType.readLong(a)], AddrType.values()[(int) dstType.readLong(a)], Optional.empty());
   }
 
   /** The outcome of every unknown in an assignment. */

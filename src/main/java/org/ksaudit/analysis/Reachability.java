@@ -1,7 +1,9 @@
 package org.ksaudit.analysis;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -13,16 +15,20 @@ import org.ksaudit.model.Table;
 /**
  * Rules that never take a packet. Each built-in chain is explored with every packet its hook
  * can see (the nat table only the first packet of a connection); a rule that matched nothing
- * is dead, and the first earlier rule that takes packets it would match is named as the cause.
+ * is dead, and the rule that really takes the packets it would match is named as the cause:
+ * the packets are followed from the start of its chain, into the chains earlier rules jump
+ * to, to the first rule that keeps them (a verdict, a RETURN or goto that leaves the chain).
  */
 public final class Reachability {
   /**
-   * A rule that never matches: {@code by} is the earlier rule of its chain that takes its
-   * packets (absent when no packet reaching the chain matches it at all); {@code sameEffect}
+   * A rule that never matches: {@code by} is the rule that takes its packets before they reach
+   * it, in its own chain or in a chain an earlier rule jumps to, and {@code byChain} that rule's
+   * chain (both absent when no packet reaching the chain matches it at all); {@code sameEffect}
    * says whether that rule does what this one would (redundant) or something else (shadowing).
    * {@code chainUnused} is set when no built-in chain ever reaches the rule's chain.
    */
-  public record Dead(Table table, Chain chain, Rule rule, Optional<Rule> by, boolean sameEffect, boolean chainUnused) {}
+  public record Dead(Table table, Chain chain, Rule rule, Optional<Rule> by, Optional<Chain> byChain, boolean sameEffect,
+      boolean chainUnused) {}
 
   private final List<Dead> dead;
   private final Set<Chain> policyReached;
@@ -91,7 +97,7 @@ public final class Reachability {
         if (beyond.contains(c)) continue;
         Integer in = entered.get(c);
         if (in == null) {
-          if (!c.rules().isEmpty()) out.add(new Dead(t, c, c.rules().get(0), Optional.empty(), false, true));
+          if (!c.rules().isEmpty()) out.add(new Dead(t, c, c.rules().get(0), Optional.empty(), Optional.empty(), false, true));
           continue;
         }
         List<Rule> rules = c.rules();
@@ -100,23 +106,12 @@ public final class Reachability {
           if (matched.contains(r)) continue;
           int wants = b.and(in, engine.conditionOf(t, r, both));
           if (wants == Bdd.FALSE) {
-            out.add(new Dead(t, c, r, Optional.empty(), false, false));
+            out.add(new Dead(t, c, r, Optional.empty(), Optional.empty(), false, false));
             continue;
           }
-          // rules that keep what they take are the likely cause; a -j whose chain may return comes second
-          Optional<Rule> by = Optional.empty();
-          for (boolean jumps : new boolean[] {false, true}) {
-            for (int k = 0; k < i && by.isEmpty(); k++) {
-              Rule q = rules.get(k);
-              TargetAction act = engine.decode(t, q).action();
-              if (act instanceof TargetAction.Continue) continue;
-              boolean isJump = act instanceof TargetAction.Jump j && !j.isGoto();
-              if (isJump != jumps) continue;
-              if (b.and(wants, engine.conditionOf(t, q, both)) != Bdd.FALSE) by = Optional.of(q);
-            }
-          }
-          boolean same = by.isPresent() && sameEffect(by.get(), r);
-          out.add(new Dead(t, c, r, by, same, false));
+          Optional<Taker> by = new Blame(engine, t).taker(c, i, wants);
+          boolean same = by.isPresent() && sameEffect(by.get().rule(), r);
+          out.add(new Dead(t, c, r, by.map(Taker::rule), by.map(Taker::chain), same, false));
         }
       }
     }
@@ -143,6 +138,99 @@ public final class Reachability {
       }
     }
     return out;
+  }
+
+  /** A rule that keeps packets, and its chain. */
+  private record Taker(Rule rule, Chain chain) {}
+
+  /**
+   * Follows the packets a dead rule would match from the start of its chain, as the kernel
+   * would (rule effects on marks aside), to the rules that keep them: a verdict anywhere below,
+   * or a RETURN or goto of the chain itself, which sends them back to its caller; a jump whose
+   * chain returns the packets keeps nothing. The one that keeps the largest share is named
+   * (a blanket ACCEPT rather than the loopback rule before it that keeps lo's share). Past a
+   * budget of rule visits (a huge chain tree) it falls back to the first earlier rule of the
+   * chain that takes any.
+   */
+  private static final class Blame {
+    private static final int BUDGET = 20_000;
+    private final SetEngine engine;
+    private final Table table;
+    private final Bdd b;
+    private final StageView both = new StageView(true, true);
+    private final Map<Rule, Taker> takers = new LinkedHashMap<>();
+    private final Map<Rule, Integer> kept = new IdentityHashMap<>();
+    private int visits;
+
+    Blame(SetEngine engine, Table table) {
+      this.engine = engine;
+      this.table = table;
+      this.b = engine.space().bdd();
+    }
+
+    Optional<Taker> taker(Chain chain, int dead, int wants) {
+      walk(chain, chain.rules().subList(0, dead), wants, 0, true);
+      if (!takers.isEmpty() && visits <= BUDGET) {
+        Taker best = null;
+        double most = -1;
+        for (Taker k : takers.values()) {
+          double share = share(kept.get(k.rule()), new HashMap<>());
+          if (share > most) {
+            best = k;
+            most = share;
+          }
+        }
+        return Optional.of(best);
+      }
+      for (Rule q : chain.rules().subList(0, dead)) {
+        if (b.and(wants, engine.conditionOf(table, q, both)) != Bdd.FALSE && !(engine.decode(table, q).action() instanceof TargetAction.Continue)) {
+          return Optional.of(new Taker(q, chain));
+        }
+      }
+      return Optional.empty();
+    }
+
+    /** Walks rules with packets; records the rules that keep some; returns what goes back to the caller of a called chain. */
+    private int walk(Chain chain, List<Rule> rules, int set, int depth, boolean top) {
+      int cur = set;
+      int back = Bdd.FALSE;
+      for (Rule q : rules) {
+        if (cur == Bdd.FALSE || ++visits > BUDGET) return Bdd.FALSE;
+        int m = b.and(cur, engine.conditionOf(table, q, both));
+        if (m == Bdd.FALSE) continue;
+        TargetAction a = engine.decode(table, q).action();
+        if (a instanceof TargetAction.Continue) continue;
+        cur = b.diff(cur, m);
+        Optional<Chain> target = a instanceof TargetAction.Jump j ? table.chain(j.chain()) : Optional.empty();
+        if (a instanceof TargetAction.Jump j && target.isPresent() && depth < SetEngine.MAX_DEPTH) {
+          int returned = walk(target.get(), target.get().rules(), m, depth + 1, false);
+          if (!j.isGoto()) cur = b.or(cur, returned);
+          else if (top && returned != Bdd.FALSE) keep(q, chain, returned);
+          else back = b.or(back, returned);
+        } else if (a instanceof TargetAction.Return && !top) {
+          back = b.or(back, m);
+        } else {
+          keep(q, chain, m);
+        }
+      }
+      return b.or(back, cur);
+    }
+
+    private void keep(Rule q, Chain chain, int set) {
+      takers.putIfAbsent(q, new Taker(q, chain));
+      kept.merge(q, set, b::or);
+    }
+
+    /** The fraction of all assignments a set holds: a measure of how many of the packets it is. */
+    private double share(int set, Map<Integer, Double> memo) {
+      if (set == Bdd.FALSE) return 0;
+      if (set == Bdd.TRUE) return 1;
+      Double known = memo.get(set);
+      if (known != null) return known;
+      double s = (share(b.low(set), memo) + share(b.high(set), memo)) / 2;
+      memo.put(set, s);
+      return s;
+    }
   }
 
   /** Two rules do the same thing when they have the same target with the same options. */

@@ -55,7 +55,9 @@ public final class RuleDecoder {
   }
 
   static boolean mentionsUnknown(Condition c) {
-    if (c instanceof Condition.Unknown) return true;
+    if (c instanceof Condition.Unknown || c instanceof Condition.PacketTypeIs || c instanceof Condition.CtDirIs
+        || c instanceof Condition.ConnBytesIn || c instanceof Condition.LengthIn || c instanceof Condition.TtlIs
+        || c instanceof Condition.TcpOptionIs) return true;
     if (c instanceof Condition.StateIn s) return s.virtualStates().isPresent();
     if (c instanceof Condition.OwnerIs o) return o.supplementaryGroups().isPresent();
     return false;
@@ -90,6 +92,10 @@ public final class RuleDecoder {
       case "owner" -> owner(rule, index, m, out);
       case "mark", "connmark" -> mark(rule, index, m, out, mod.equals("connmark"));
       case "addrtype" -> addrtype(rule, index, m, out);
+      case "pkttype" -> pkttype(rule, index, m, out);
+      case "connbytes" -> connbytes(rule, index, m, out, whole);
+      case "length" -> length(rule, index, m, out);
+      case "ttl", "hl" -> ttl(rule, index, m, out);
       case "comment" -> {}
       default -> out.add(new Condition.Unknown(whole));
     }
@@ -140,6 +146,13 @@ public final class RuleDecoder {
         }
         case "--syn" -> out.add(new Condition.TcpFlagsIs(Packet.FIN | Packet.SYN | Packet.RST | Packet.ACK, Packet.SYN,
             o.negated()));
+        case "--tcp-option" -> {
+          if (o.value() instanceof NumberRange n && n.from() == n.to()) {
+            out.add(new Condition.TcpOptionIs((int) n.from(), o.negated(), key(r, index, o, m.module())));
+          } else {
+            out.add(new Condition.Unknown(key(r, index, o, m.module())));
+          }
+        }
         case "--tcp-flags" -> {
           Optional<int[]> f = o.value() instanceof Text t ? tcpFlags(t.text()) : Optional.empty();
           if (f.isPresent()) out.add(new Condition.TcpFlagsIs(f.get()[0], f.get()[1], o.negated()));
@@ -154,33 +167,10 @@ public final class RuleDecoder {
   static Optional<int[]> tcpFlags(String text) {
     String[] parts = text.trim().split("\\s+");
     if (parts.length != 2) return Optional.empty();
-    Optional<Integer> mask = flagList(parts[0]);
-    Optional<Integer> comp = flagList(parts[1]);
+    Optional<Integer> mask = TcpFlags.parse(parts[0]);
+    Optional<Integer> comp = TcpFlags.parse(parts[1]);
     if (mask.isEmpty() || comp.isEmpty()) return Optional.empty();
     return Optional.of(new int[] {mask.get(), comp.get()});
-  }
-
-  private static Optional<Integer> flagList(String list) {
-    int v = 0;
-    for (String f : list.split(",")) {
-      switch (f.toUpperCase(Locale.ROOT)) {
-        case "" -> {}
-        case "FIN" -> v |= 0x01;
-        case "SYN" -> v |= 0x02;
-        case "RST" -> v |= 0x04;
-        case "PSH" -> v |= 0x08;
-        case "ACK" -> v |= 0x10;
-        case "URG" -> v |= 0x20;
-        case "ECE" -> v |= 0x40;
-        case "CWR" -> v |= 0x80;
-        case "ALL" -> v |= 0x3f;
-        case "NONE" -> {}
-        default -> {
-          return Optional.empty();
-        }
-      }
-    }
-    return Optional.of(v);
   }
 
   private void icmp(Rule r, int index, Match m, List<Condition> out) {
@@ -206,7 +196,13 @@ public final class RuleDecoder {
   }
 
   private void conntrack(Rule r, int index, Match m, List<Condition> out) {
+    boolean stateTested = m.option("--state").isPresent() || m.option("--ctstate").isPresent();
     for (Option o : m.options()) {
+      if (o.name().equals("--ctdir") && o.value() instanceof NameSet ns && ns.names().size() == 1) {
+        out.add(new Condition.CtDirIs(ns.names().get(0).equalsIgnoreCase("ORIGINAL"), stateTested, table.equals("raw"),
+            new UnknownKey(r.pos(), index, "--ctdir (the direction of a packet of an existing connection)")));
+        continue;
+      }
       if ((o.name().equals("--state") || o.name().equals("--ctstate")) && o.value() instanceof NameSet ns) {
         Set<ConnState> states = EnumSet.noneOf(ConnState.class);
         boolean virtual = false;
@@ -291,6 +287,63 @@ public final class RuleDecoder {
         out.add(new Condition.AddrTypeIn(o.name().equals("--src-type") ? Dir.SRC : Dir.DST, types, o.negated()));
       } else {
         out.add(new Condition.Unknown(key(r, index, o, "addrtype")));
+      }
+    }
+  }
+
+  private void pkttype(Rule r, int index, Match m, List<Condition> out) {
+    for (Option o : m.options()) {
+      if (o.name().equals("--pkt-type") && o.value() instanceof NameSet ns && ns.names().size() == 1) {
+        String type = ns.names().get(0).toLowerCase(Locale.ROOT);
+        out.add(new Condition.PacketTypeIs(type.equals("unicast") || type.equals("host"), o.negated(),
+            key(r, index, o, "pkttype")));
+      } else {
+        out.add(new Condition.Unknown(key(r, index, o, "pkttype")));
+      }
+    }
+  }
+
+  /** {@code -m connbytes}: one condition from its three options, which the catalogue requires together. */
+  private void connbytes(Rule r, int index, Match m, List<Condition> out, UnknownKey whole) {
+    Optional<Option> count = m.option("--connbytes");
+    Optional<String> dir = m.option("--connbytes-dir").flatMap(RuleDecoder::singleName);
+    Optional<String> mode = m.option("--connbytes-mode").flatMap(RuleDecoder::singleName);
+    if (count.isEmpty() || !(count.get().value() instanceof NumberRange n) || dir.isEmpty() || mode.isEmpty()) {
+      out.add(new Condition.Unknown(whole));
+      return;
+    }
+    Condition.ConnBytesIn.Direction d = Condition.ConnBytesIn.Direction.valueOf(dir.get().toUpperCase(Locale.ROOT));
+    Condition.ConnBytesIn.Counter c = Condition.ConnBytesIn.Counter.valueOf(mode.get().toUpperCase(Locale.ROOT));
+    out.add(new Condition.ConnBytesIn(c, d, n.from(), n.to(), count.get().negated(), table.equals("raw"),
+        new UnknownKey(r.pos(), index, "-m connbytes (the counters of an existing connection, or a packet's length)")));
+  }
+
+  private static Optional<String> singleName(Option o) {
+    return o.value() instanceof NameSet ns && ns.names().size() == 1 ? Optional.of(ns.names().get(0)) : Optional.empty();
+  }
+
+  private void length(Rule r, int index, Match m, List<Condition> out) {
+    for (Option o : m.options()) {
+      if (o.name().equals("--length") && o.value() instanceof NumberRange n) {
+        out.add(new Condition.LengthIn(n, o.negated(), key(r, index, o, "length")));
+      } else {
+        out.add(new Condition.Unknown(key(r, index, o, "length")));
+      }
+    }
+  }
+
+  /** {@code -m ttl --ttl-eq/-lt/-gt} and {@code -m hl --hl-eq/-lt/-gt}; a negated -eq is "not equal". */
+  private void ttl(Rule r, int index, Match m, List<Condition> out) {
+    for (Option o : m.options()) {
+      String name = o.name();
+      Optional<Condition.TtlIs.Comparison> cmp = name.endsWith("-eq")
+          ? Optional.of(o.negated() ? Condition.TtlIs.Comparison.NE : Condition.TtlIs.Comparison.EQ)
+          : name.endsWith("-lt") ? Optional.of(Condition.TtlIs.Comparison.LT)
+          : name.endsWith("-gt") ? Optional.of(Condition.TtlIs.Comparison.GT) : Optional.empty();
+      if (cmp.isPresent() && o.value() instanceof NumberRange n && n.from() == n.to()) {
+        out.add(new Condition.TtlIs(cmp.get(), (int) n.from(), key(r, index, o, m.module())));
+      } else {
+        out.add(new Condition.Unknown(key(r, index, o, m.module())));
       }
     }
   }

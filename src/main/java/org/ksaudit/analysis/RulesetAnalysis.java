@@ -48,8 +48,9 @@ public final class RulesetAnalysis {
     NEW_CONNECTIONS,
     /**
      * Packets of connections that were open when the tunnel went down: conntrack keeps their
-     * entries (state ESTABLISHED or RELATED) and the sockets keep sending. No mark, any
-     * connection mark (CONNMARK rules may have set one on an earlier packet).
+     * entries (state ESTABLISHED or RELATED) and the sockets keep sending. No mark; connection
+     * mark 0, or one the rules may have given the connection on its earlier packets (see
+     * {@link #openConnectionMarks}).
      */
     OPEN_CONNECTIONS,
     /**
@@ -182,7 +183,7 @@ public final class RulesetAnalysis {
     return switch (start) {
       case NEW_CONNECTIONS -> outputStart();
       case OPEN_CONNECTIONS -> buildOutputStart(space.stateIn(List.of(ConnState.ESTABLISHED, ConnState.RELATED)),
-          space.mark.eq(0), Bdd.TRUE);
+          space.mark.eq(0), openConnectionMarks());
       case MARKED_PACKETS -> buildOutputStart(space.stateIn(List.of(ConnState.NEW)),
           space.bdd().not(space.mark.masked(BigInteger.ZERO, BigInteger.valueOf(testedMarkBits()))), space.ctmark.eq(0));
       // a copy may lose its socket (owner matches then fail): either way
@@ -190,6 +191,54 @@ public final class RulesetAnalysis {
           space.stateIn(List.of(ConnState.UNTRACKED)), Bdd.TRUE, space.ctmark.eq(0))));
     };
   }
+
+  /**
+   * The connection marks an ordinary connection can carry: conntrack starts every entry at 0
+   * (a related one takes its master's), and only rules change it (CONNMARK), possibly from
+   * the packet mark (--save-mark), which an ordinary process's packets start without and only
+   * rules change (MARK, CONNMARK --restore-mark). The least fixed point of those rewrites over
+   * (packet mark, connection mark) pairs, each applied under its rule's own mark tests and
+   * nothing else (a rule's other matches and the chains leading to it may take fewer packets,
+   * so this holds at least every mark a connection can get), and with every later packet
+   * starting again without a packet mark. Without such rules it is 0: an ordinary connection
+   * does not satisfy {@code -m connmark --mark 0xe1f1} (measured with NordVPN-style rules). A
+   * mark a privileged process writes into the conntrack table (ctnetlink) is not an ordinary
+   * connection's.
+   */
+  int openConnectionMarks() {
+    Bdd b = space.bdd();
+    SymbolicCompiler compiler = new SymbolicCompiler(space);
+    StageView any = new StageView(true, true);
+    List<MarkWriter> writers = new ArrayList<>();
+    for (Table t : ruleset.tables()) {
+      for (Chain c : t.chains()) {
+        for (Rule r : c.rules()) {
+          RuleDecoder.Decoded d = decoding.decode(t, r);
+          if (!(d.action() instanceof TargetAction.Continue k)) continue;
+          List<TargetAction.Effect> marks = k.effects().stream()
+              .filter(e -> e instanceof TargetAction.MarkRewrite || e instanceof TargetAction.AnyMark).toList();
+          if (marks.isEmpty()) continue;
+          int when = Bdd.TRUE;
+          for (Condition cond : d.conditions()) if (cond instanceof Condition.MarkIs) when = b.and(when, compiler.condition(cond, any));
+          writers.add(new MarkWriter(when, marks));
+        }
+      }
+    }
+    int reached = b.and(space.mark.eq(0), space.ctmark.eq(0));
+    while (true) {
+      int next = b.or(reached, b.and(space.mark.forget(reached), space.mark.eq(0)));
+      for (MarkWriter w : writers) {
+        int after = b.and(reached, w.when());
+        for (TargetAction.Effect e : w.effects()) after = compiler.apply(after, e);
+        next = b.or(next, after);
+      }
+      if (next == reached) return space.mark.forget(reached);
+      reached = next;
+    }
+  }
+
+  /** A rule that rewrites a mark: its own mark tests, and its rewrites. */
+  private record MarkWriter(int when, List<TargetAction.Effect> effects) {}
 
   /** Headers a TEE rule copies: the union of what every TEE rule's own matches take. */
   private int teeCopied() {

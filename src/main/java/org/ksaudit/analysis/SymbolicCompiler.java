@@ -4,6 +4,7 @@ import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.ksaudit.model.Family;
 import org.ksaudit.model.value.Cidr;
@@ -81,6 +82,16 @@ final class SymbolicCompiler {
     }
     if (c instanceof Condition.FragmentIs f) return neg(s.fragment.eq(1), f.negated());
     if (c instanceof Condition.OwnerIs o) return owner(o);
+    if (c instanceof Condition.PacketTypeIs pt) {
+      if (!view.outputVisible()) return b.ithVar(s.unknown(pt.received()));
+      return pt.host() ^ pt.negated() ? Bdd.TRUE : Bdd.FALSE;
+    }
+    if (c instanceof Condition.CtDirIs d) return ctDir(d);
+    if (c instanceof Condition.ConnBytesIn cb) return connBytes(cb);
+    // a set holds packets of every length, TTL and TCP options: only a single known packet decides these
+    if (c instanceof Condition.LengthIn l) return b.ithVar(s.unknown(l.undecided()));
+    if (c instanceof Condition.TtlIs l) return b.ithVar(s.unknown(l.undecided()));
+    if (c instanceof Condition.TcpOptionIs l) return b.and(s.fragment.eq(0), b.ithVar(s.unknown(l.undecided())));
     if (c instanceof Condition.Unknown u) return b.ithVar(s.unknown(u.key()));
     throw new IllegalArgumentException("condition " + c);
   }
@@ -98,6 +109,32 @@ final class SymbolicCompiler {
     }
     if (st.virtualStates().isPresent()) in = b.or(in, b.ithVar(s.unknown(st.virtualStates().get())));
     return neg(in, st.negated());
+  }
+
+  /** The packets conntrack has an entry for when the rule sees them (see {@link Condition.CtDirIs}). */
+  private int withConntrackEntry(boolean raw) {
+    if (raw) return Bdd.FALSE;
+    return b.not(s.stateIn(List.of(ConnState.INVALID, ConnState.UNTRACKED)));
+  }
+
+  private int ctDir(Condition.CtDirIs d) {
+    int entry = withConntrackEntry(d.raw());
+    int none = d.stateTested() ? b.not(entry) : Bdd.FALSE;
+    int fresh = b.and(entry, s.stateIn(List.of(ConnState.NEW)));
+    int existing = b.diff(entry, fresh);
+    int out = b.or(none, d.original() ? fresh : Bdd.FALSE);
+    return b.or(out, b.and(existing, b.ithVar(s.unknown(d.existing()))));
+  }
+
+  private int connBytes(Condition.ConnBytesIn cb) {
+    int entry = withConntrackEntry(cb.raw());
+    int fresh = b.and(entry, s.stateIn(List.of(ConnState.NEW)));
+    int existing = b.diff(entry, fresh);
+    int u = b.ithVar(s.unknown(cb.undecided()));
+    // a new connection's first packet of any length: decided only when the counter does not count bytes of it
+    int first = cb.firstPacketValue(Optional.empty()).map(v -> cb.holds(v) ? fresh : Bdd.FALSE)
+        .orElse(b.and(fresh, u));
+    return b.or(first, b.and(existing, u));
   }
 
   private int neg(int set, boolean negated) {

@@ -6,6 +6,7 @@ import static org.ksaudit.catalog.ValueParsers.*;
 
 import java.util.Optional;
 import org.ksaudit.model.Family;
+import org.ksaudit.model.value.NumberRange;
 
 /**
  * The match modules: names and options as libxtables 1.8 declares them (the x6 option tables
@@ -24,6 +25,14 @@ final class MatchDefinitions {
   static final ValueParser STATE_STATES = prefixNames("state", "INVALID", "NEW", "ESTABLISHED", "RELATED", "UNTRACKED");
   static final ValueParser CT_STATUS = prefixNames("ctstatus", "NONE", "EXPECTED", "SEEN_REPLY", "ASSURED", "CONFIRMED");
   static final long U32 = 0xffffffffL;
+  /**
+   * libxt_connbytes: FROM[:TO], FROM at most TO. One number means FROM and above: the
+   * extension sets TO to UINT64_MAX (all bits set, -1 as a signed long) unless a TO is given.
+   */
+  static final ValueParser CONNBYTES = (raw, ctx) -> {
+    NumberRange r = (NumberRange) orderedNumberRange(0xffffffffffffffffL, "count").parse(raw, ctx);
+    return raw.indexOf(':') < 0 ? new NumberRange(r.from(), 0xffffffffffffffffL) : r;
+  };
 
   /** libxt_statistic: random mode takes --probability, nth mode --every (and --packet). */
   private static java.util.Optional<BadValue> statisticMode(RuleView r) {
@@ -238,7 +247,7 @@ final class MatchDefinitions {
         .check(needsOneOf("connlimit", "--connlimit-upto", "--connlimit-above"))
         .check(exclusive("connlimit", "--connlimit-upto", "--connlimit-above"))
         .check(exclusive("connlimit", "--connlimit-saddr", "--connlimit-daddr")));
-    c.addMatch(m("connbytes").neg(orderedNumberRange(0xffffffffffffffffL, "count"), "--connbytes")
+    c.addMatch(m("connbytes").neg(CONNBYTES, "--connbytes")
         .val(oneOf(false, "direction", "original", "reply", "both"), "--connbytes-dir")
         .val(oneOf(false, "mode", "packets", "bytes", "avgpkt"), "--connbytes-mode")
         .check(mandatory("connbytes", "--connbytes")).check(mandatory("connbytes", "--connbytes-dir"))

@@ -56,7 +56,7 @@ public final class DefaultPolicyCheck implements Check {
         String msg = chain.isPresent()
             ? "the policy of " + name + " is ACCEPT: packets no rule decides " + verb(name)
             : "no filter table: the kernel's default policy ACCEPT applies to " + name;
-        out.add(new Finding(INFO.id(), INFO.category(), sev, Certainty.DEFINITE, rs.file(),
+        out.add(new Finding(INFO.id(), INFO.category(), FindingKind.RULESET, sev, Certainty.DEFINITE, rs.file(),
             chain.map(c -> new Location(c.pos(), 1, "")), msg, Optional.empty(), List.of()));
       }
     }

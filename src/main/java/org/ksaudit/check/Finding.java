@@ -9,12 +9,13 @@ import org.ksaudit.diagnostic.Severity;
 /**
  * One result of the killswitch audit. {@code file} is the ruleset it concerns ("" when it
  * concerns a ruleset that was not given, such as a missing IPv6 dump); {@code location} is
- * the rule or chain it points at; {@code witness} is a packet that shows it and
+ * the rule or chain it points at; {@code kind} says which packets it is about; {@code witness} is a packet that shows it and
  * {@code trace} that packet's path through the rules.
  */
 public record Finding(
     String id,
     Category category,
+    FindingKind kind,
     Severity severity,
     Certainty certainty,
     String file,
@@ -25,6 +26,7 @@ public record Finding(
   public Finding {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(category, "category");
+    Objects.requireNonNull(kind, "kind");
     Objects.requireNonNull(severity, "severity");
     Objects.requireNonNull(certainty, "certainty");
     Objects.requireNonNull(file, "file");

@@ -61,7 +61,7 @@ public final class ForwardLeakCheck implements Check {
         String msg = "forwarded packets (" + SetText.protocols(a.space(), shown) + ") to " + SetText.destinations(a, shown)
             + " can leave through " + SetText.interfaces(a, shown) + " when the tunnel is gone: "
             + LeakCheck.cause(p) + "; " + setting;
-        out.add(new Finding(INFO.id(), INFO.category(), sev, w.certainty(), rs.file(),
+        out.add(new Finding(INFO.id(), INFO.category(), FindingKind.NEW_CONNECTION, sev, w.certainty(), rs.file(),
             Locations.of(p.decider(), List.of()), msg, Optional.empty(), w.trace()));
       }
     }

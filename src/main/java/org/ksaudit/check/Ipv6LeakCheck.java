@@ -58,7 +58,7 @@ public final class Ipv6LeakCheck extends LeakCheck {
           ? "no IPv6 ruleset given and IPv6 is only partly disabled (net.ipv6.conf.all and .default must both set "
               + "disable_ipv6 = 1): IPv6 leaves unfiltered on interfaces that keep it"
           : "no IPv6 ruleset given and no sysctl setting disables IPv6: every IPv6 packet leaves unfiltered";
-      out.add(new Finding(INFO.id(), INFO.category(), sev, Certainty.DEFINITE, "", Optional.empty(), msg,
+      out.add(new Finding(INFO.id(), INFO.category(), FindingKind.NEW_CONNECTION, sev, Certainty.DEFINITE, "", Optional.empty(), msg,
           Optional.of(MISSING_RULESET_WITNESS), List.of()));
     }
     return out;

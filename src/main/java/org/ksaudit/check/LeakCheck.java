@@ -71,7 +71,7 @@ abstract class LeakCheck implements Check {
           sev = Severity.INFO;
           msg += " (IPv6 is disabled by the sysctl settings given, so this holds only if it is enabled again)";
         }
-        out.add(new Finding(info().id(), info().category(), sev, certainty(p, w), rs.file(), location(p, w), msg,
+        out.add(new Finding(info().id(), info().category(), FindingKind.of(p.start()), sev, certainty(p, w), rs.file(), location(p, w), msg,
             w.witness(), w.trace()));
       }
     }

@@ -15,8 +15,9 @@ public final class ShadowedRuleCheck implements Check {
       Severity.WARNING,
       "a rule is shadowed by an earlier rule that decides its packets differently",
       """
-      Every packet this rule would match is taken first by an earlier rule of the same chain
-      that does something else with it. The rule never takes effect.""",
+      Every packet this rule would match is taken first by an earlier rule of the same chain,
+      or of a chain an earlier rule jumps to (Docker's DOCKER-USER), that does something else
+      with it; the finding names the rule that takes most of them. The rule never takes effect.""",
       """
       The author meant this rule to decide these packets; another rule does. When the earlier
       rule accepts what this one drops, the killswitch has a hole exactly where its author
@@ -35,6 +36,12 @@ public final class ShadowedRuleCheck implements Check {
     return INFO;
   }
 
+  /** "the rule at line N", with its chain when it is not the dead rule's own (a chain an earlier rule jumps to). */
+  static String taker(Reachability.Dead d) {
+    String at = "the rule at line " + d.by().orElseThrow().pos().line();
+    return d.byChain().filter(c -> c != d.chain()).map(c -> at + " (chain " + c.name() + ")").orElse(at);
+  }
+
   @Override
   public List<Finding> run(AuditContext ctx) {
     List<Finding> out = new ArrayList<>();
@@ -43,9 +50,9 @@ public final class ShadowedRuleCheck implements Check {
         if (d.by().isEmpty() || d.sameEffect()) continue;
         String by = d.by().get().target().map(t -> t.name()).orElse("no target");
         String mine = d.rule().target().map(t -> t.name()).orElse("no target");
-        String msg = "this rule (" + mine + ") never takes effect: the rule at line " + d.by().get().pos().line()
-            + " takes all its packets first and does something else with them (" + by + ")";
-        out.add(new Finding(INFO.id(), INFO.category(), Severity.WARNING, Certainty.DEFINITE, rs.file(),
+        String msg = "this rule (" + mine + ") never takes effect: " + taker(d)
+            + " takes its packets before they reach it and does something else with them (" + by + ")";
+        out.add(new Finding(INFO.id(), INFO.category(), FindingKind.RULESET, Severity.WARNING, Certainty.DEFINITE, rs.file(),
             Optional.of(Locations.ofRule(d.rule(), List.of())), msg, Optional.empty(), List.of()));
       }
     }

@@ -55,7 +55,7 @@ public final class UndefinedChainCheck implements Check {
             Target tg = r.target().get();
             if (names.contains(tg.name()) || Catalog.STANDARD_TARGETS.contains(tg.name())) continue;
             if (!tg.isGoto() && Catalog.DEFAULT.target(tg.name(), rs.family()).isPresent()) continue;
-            out.add(new Finding(INFO.id(), INFO.category(), Severity.ERROR, Certainty.DEFINITE, rs.file(),
+            out.add(new Finding(INFO.id(), INFO.category(), FindingKind.RULESET, Severity.ERROR, Certainty.DEFINITE, rs.file(),
                 Optional.of(new Location(tg.pos(), Math.max(1, tg.name().length()), r.text())),
                 "chain \"" + tg.name() + "\" does not exist in table " + t.name()
                     + ": the kernel refuses to load this table, and the analysis treats the verdict as unknown",

@@ -15,8 +15,9 @@ public final class UnreachableRuleCheck implements Check {
       Severity.INFO,
       "a rule can never match",
       """
-      No packet ever reaches this rule and matches it: earlier rules of its chain already take
-      every packet it would match and do the same with them (the rule is redundant), its
+      No packet ever reaches this rule and matches it: earlier rules of its chain, or of a chain
+      they jump to, already take every packet it would match and do the same with them (the
+      rule is redundant; the finding names the rule that takes most of them), its
       matches contradict what reaches its chain, or its chain is not called from any built-in
       chain.""",
       """
@@ -46,12 +47,12 @@ public final class UnreachableRuleCheck implements Check {
           msg = "chain " + d.chain().name() + " of table " + d.table().name() + " is not called from any built-in chain: its "
               + d.chain().rules().size() + (d.chain().rules().size() == 1 ? " rule never runs" : " rules never run");
         } else if (d.by().isPresent()) {
-          msg = "this rule never matches: the rule at line " + d.by().get().pos().line()
-              + " already takes all its packets and does the same with them";
+          msg = "this rule never matches: " + ShadowedRuleCheck.taker(d) + " takes its packets before they reach it"
+              + " and does the same with them";
         } else {
           msg = "this rule never matches: no packet that reaches chain " + d.chain().name() + " matches it";
         }
-        out.add(new Finding(INFO.id(), INFO.category(), Severity.INFO, Certainty.DEFINITE, rs.file(),
+        out.add(new Finding(INFO.id(), INFO.category(), FindingKind.RULESET, Severity.INFO, Certainty.DEFINITE, rs.file(),
             Optional.of(Locations.ofRule(d.rule(), List.of())), msg, Optional.empty(), List.of()));
       }
     }

@@ -43,7 +43,7 @@ final class BackendAudit {
 
   private static AuditResult named(AuditResult audit, Backend b) {
     List<Finding> findings = audit.findings().stream()
-        .map(f -> new Finding(f.id(), f.category(), f.severity(), f.certainty(), f.file(), f.location(),
+        .map(f -> new Finding(f.id(), f.category(), f.kind(), f.severity(), f.certainty(), f.file(), f.location(),
             "as " + b.tool() + " loads the rules: " + f.message(), f.witness(), f.trace()))
         .toList();
     return new AuditResult(findings, audit.tunnels(), audit.notes());

@@ -62,6 +62,13 @@ final class Converters {
     }
   }
 
+  static final class TcpFlagList implements ITypeConverter<Integer> {
+    @Override
+    public Integer convert(String v) {
+      return Converters.convert(v, PacketValues::tcpFlags);
+    }
+  }
+
   static final class State implements ITypeConverter<ConnState> {
     @Override
     public ConnState convert(String v) {

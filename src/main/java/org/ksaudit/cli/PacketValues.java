@@ -4,6 +4,7 @@ import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import org.ksaudit.analysis.ConnState;
+import org.ksaudit.analysis.TcpFlags;
 import org.ksaudit.model.Family;
 import org.ksaudit.model.value.IpText;
 
@@ -60,6 +61,12 @@ final class PacketValues {
   static ConnState state(String text) {
     return ConnState.byName(text).filter(s -> s != ConnState.UNTRACKED)
         .orElseThrow(() -> new IllegalArgumentException("state '" + text + "' must be NEW, ESTABLISHED, RELATED or INVALID"));
+  }
+
+  /** TCP flags as a comma list (SYN, ACK, FIN, RST, PSH, URG, ECE, CWR, or NONE). */
+  static int tcpFlags(String text) {
+    return TcpFlags.parse(text).orElseThrow(() -> new IllegalArgumentException(
+        "TCP flags '" + text + "' must be a comma list of SYN, ACK, FIN, RST, PSH, URG, ECE, CWR (or NONE)"));
   }
 
   /** The family of a numeric address. */

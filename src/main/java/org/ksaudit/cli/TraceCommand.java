@@ -3,6 +3,7 @@ package org.ksaudit.cli;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -90,6 +91,10 @@ public final class TraceCommand implements Callable<Integer> {
   @Option(names = "--state", paramLabel = "STATE", defaultValue = "NEW", converter = Converters.State.class,
       description = "Conntrack state: NEW (default), ESTABLISHED, RELATED, INVALID")
   ConnState state;
+
+  @Option(names = "--tcp-flags", paramLabel = "FLAGS", converter = Converters.TcpFlagList.class,
+      description = "TCP flags, comma-separated: SYN ACK FIN RST PSH URG ECE CWR, or NONE (default SYN; ACK with --state ESTABLISHED)")
+  Integer tcpFlags;
 
   @Option(names = "--uid", paramLabel = "UID", converter = Converters.Owner.class,
       description = "Owner uid of a local packet, 0-4294967294 (default 0)")
@@ -180,21 +185,39 @@ public final class TraceCommand implements Callable<Integer> {
   private record ProbeLine(String text, String proto, Packet packet) {}
 
   private ProbeLine parseLine(String line, String where) throws Failure {
-    String[] f = line.split("\\s+");
-    if (f.length != 4 && f.length != 5) throw Failure.input(where + ": expected 'PROTO DST DPORT OIF [IIF]', got '" + line + "'");
+    List<String> f = new ArrayList<>();
+    Map<String, String> extra = new LinkedHashMap<>();
+    for (String w : line.split("\\s+")) {
+      int eq = w.indexOf('=');
+      if (eq < 0) {
+        f.add(w);
+        continue;
+      }
+      String key = w.substring(0, eq);
+      if (!key.equals("state") && !key.equals("flags"))
+        throw Failure.input(where + ": unknown field '" + key + "' (known: state=STATE, flags=FLAGS)");
+      if (extra.put(key, w.substring(eq + 1)) != null) throw Failure.input(where + ": " + key + "= given twice");
+    }
+    if (f.size() != 4 && f.size() != 5)
+      throw Failure.input(where + ": expected 'PROTO DST DPORT OIF [IIF] [state=STATE] [flags=FLAGS]', got '" + line + "'");
     try {
-      String p = PacketValues.proto(f[0]);
+      String p = PacketValues.proto(f.get(0));
       int port;
       if (p.equals("icmp")) {
-        if (!f[2].equals("-")) throw new IllegalArgumentException("icmp takes '-' as DPORT");
+        if (!f.get(2).equals("-")) throw new IllegalArgumentException("icmp takes '-' as DPORT");
         port = -1;
       } else {
-        port = PacketValues.port(f[2]);
+        port = PacketValues.port(f.get(2));
       }
-      String oif = PacketValues.interfaceName(f[3]);
-      String iif = f.length == 5 ? (f[4].equals("-") ? "" : PacketValues.interfaceName(f[4])) : in == null ? "" : in;
-      Packet packet = packet(p, f[1], port, oif, iif);
-      return new ProbeLine(p + " " + f[1] + " " + f[2] + " " + f[3] + (f.length == 5 ? " " + f[4] : ""), p, packet);
+      String oif = PacketValues.interfaceName(f.get(3));
+      String iif = f.size() == 5 ? (f.get(4).equals("-") ? "" : PacketValues.interfaceName(f.get(4))) : in == null ? "" : in;
+      ConnState st = extra.containsKey("state") ? PacketValues.state(extra.get("state")) : state;
+      Optional<Integer> flags = extra.containsKey("flags") ? Optional.of(PacketValues.tcpFlags(extra.get("flags")))
+          : Optional.ofNullable(tcpFlags);
+      Packet packet = packet(p, f.get(1), port, oif, iif, st, flags);
+      StringBuilder text = new StringBuilder(p + " " + String.join(" ", f.subList(1, f.size())));
+      extra.forEach((k, v) -> text.append(' ').append(k).append('=').append(v));
+      return new ProbeLine(text.toString(), p, packet);
     } catch (IllegalArgumentException e) {
       throw Failure.input(where + ": " + e.getMessage());
     }
@@ -204,7 +227,7 @@ public final class TraceCommand implements Callable<Integer> {
     if (!proto.equals("icmp") && dport == null) throw Failure.usage("--dport is needed for " + proto);
     int port = proto.equals("icmp") ? -1 : dport;
     try {
-      Packet packet = packet(proto, dst, port, out, in == null ? "" : in);
+      Packet packet = packet(proto, dst, port, out, in == null ? "" : in, state, Optional.ofNullable(tcpFlags));
       String text = proto + " " + dst + " " + (port < 0 ? "-" : port) + " " + out + (in == null ? "" : " " + in);
       return new ProbeLine(text, proto, packet);
     } catch (IllegalArgumentException e) {
@@ -216,7 +239,7 @@ public final class TraceCommand implements Callable<Integer> {
    * A local packet when {@code iif} is empty, else a forwarded one; every value has passed
    * {@link PacketValues} already, only the families of the addresses remain to agree.
    */
-  private Packet packet(String p, String dstText, int port, String oif, String iif) {
+  private Packet packet(String p, String dstText, int port, String oif, String iif, ConnState st, Optional<Integer> flagList) {
     Family fam = PacketValues.family(dstText);
     boolean forwarded = !iif.isEmpty();
     BigInteger d = PacketValues.address(dstText, fam);
@@ -231,7 +254,13 @@ public final class TraceCommand implements Callable<Integer> {
     }
     Packet pk = forwarded ? Forwarded.packet(fam, p, s, d, sport, Math.max(port, 0), iif, oif)
         : Packet.outgoing(fam, p, s, d, sport, Math.max(port, 0), oif).withOwner(uid == null ? 0 : uid, gid == null ? 0 : gid);
-    pk = pk.withState(state).withMark(mark);
+    pk = pk.withState(st).withMark(mark);
+    boolean tcp = p.equals("tcp");
+    if (flagList.isPresent() && !tcp) throw new IllegalArgumentException("TCP flags are for tcp packets, not " + p);
+    int flags = flagList.orElse(st == ConnState.ESTABLISHED ? Packet.ACK : Packet.SYN);
+    if (tcp) pk = pk.withTcpFlags(flags);
+    // only a connection's first packet as the prober sends it (TCP: the SYN of connect()) has a known length, TTL and options
+    if (st != ConnState.NEW || (tcp && flags != Packet.SYN)) pk = pk.withShape(Optional.empty());
     if (icmpType != null && p.equals("icmp")) pk = pk.withIcmp(icmpType[0], icmpType[1]);
     return pk;
   }

@@ -1,5 +1,9 @@
 package org.ksaudit.lab;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -251,6 +255,159 @@ public final class PacketOracle implements AutoCloseable {
       result.put(f, n > 0);
     }
     return result;
+  }
+
+  /**
+   * A TCP packet other than a new connection's SYN. {@code established}: a 16-byte data segment
+   * (PSH,ACK) of a connection opened before the rules were loaded, so conntrack has it
+   * ESTABLISHED. Otherwise a lone segment with {@code flags} (the TCP header's bits) that belongs
+   * to no connection: conntrack decides its state (loose pick-up makes a lone ACK NEW; it calls
+   * SYN,ACK, RST and FIN without a connection INVALID).
+   */
+  public record TcpSegment(Probe probe, boolean established, int flags) {
+    public static final int PSH_ACK = 0x18;
+
+    public TcpSegment {
+      if (!probe.proto().equals("tcp")) throw new IllegalArgumentException("a segment is tcp: " + probe.traceLine());
+      if (established) flags = PSH_ACK;
+      if (flags < 0 || flags > 0xff) throw new IllegalArgumentException("TCP flags are 8 bits: " + flags);
+    }
+
+    public String traceLine() {
+      return probe.traceLine() + (established ? " state=ESTABLISHED" : "") + " flags=" + flags;
+    }
+  }
+
+  /**
+   * Loads the rules and sends every segment once; returns, per segment, whether it arrived at
+   * the receiver. Connections of established segments are opened first, with empty tables, to
+   * a listener the receiver runs on each destination (which it owns for the duration of the
+   * call); they all leave through one interface, which the receiver routes the answers back to.
+   */
+  public Map<TcpSegment, Boolean> runSegments(Optional<String> rulesV4Text, Optional<String> rulesV6Text,
+      List<TcpSegment> segments) throws LabException {
+    List<TcpSegment> unique = List.copyOf(new LinkedHashSet<>(segments));
+    for (TcpSegment g : unique) check(g.probe());
+    Set<String> connectionOifs = new LinkedHashSet<>();
+    for (TcpSegment g : unique) if (g.established()) connectionOifs.add(g.probe().oif());
+    if (connectionOifs.size() > 1) throw new LabException("established segments must all leave through one interface, not " + connectionOifs);
+    // conntrack follows connections only while some rule needs it: a rule without a target, which
+    // changes nothing, keeps it following the handshakes, so their data segments are ESTABLISHED
+    String tracking = EMPTY_TABLES + "*filter\n:OUTPUT ACCEPT [0:0]\n-A OUTPUT -m conntrack --ctstate ESTABLISHED\nCOMMIT\n";
+    for (Family f : Family.values()) restore(sender, f == Family.IPV4 ? "iptables-restore" : "ip6tables-restore", tracking, "tracking tables");
+
+    List<SegmentSender.Segment> sent = new ArrayList<>();
+    Set<String> neighbours = new LinkedHashSet<>();
+    StringBuilder count4 = new StringBuilder("*raw\n:PREROUTING ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n");
+    StringBuilder count6 = new StringBuilder(count4);
+    Set<String> listen = new LinkedHashSet<>();
+    for (TcpSegment g : unique) {
+      Probe p = g.probe();
+      int seq = nextProbe++;
+      int port = FIRST_PORT + seq % PORTS;
+      String token = "ksa" + seq + "x";
+      sent.add(new SegmentSender.Segment(token, p, port, g.established(), g.flags()));
+      neighbours.add("neigh replace " + p.dst() + " lladdr " + peerMac(interfaces.indexOf(p.oif())) + " dev " + p.oif() + " nud permanent\n");
+      if (g.established()) listen.add(p.dst() + " " + p.dport());
+      (p.family() == Family.IPV4 ? count4 : count6).append("-A PREROUTING -i ").append(peerName(interfaces.indexOf(p.oif())))
+          .append(" -p tcp -m tcp --sport ").append(port).append(" --tcp-flags ALL ").append(flagNames(g.flags() & 0x3f))
+          .append(" -m comment --comment ").append(token).append('\n');
+    }
+    ipBatch(sender, String.join("", neighbours));
+    String undo = "";
+    Process listener = null;
+    try {
+      if (!listen.isEmpty()) {
+        int k = interfaces.indexOf(connectionOifs.iterator().next());
+        StringBuilder add = new StringBuilder();
+        StringBuilder del = new StringBuilder();
+        for (String d : new LinkedHashSet<>(listen.stream().map(x -> x.split(" ")[0]).toList())) {
+          String plen = LabAddress.familyOf(d) == Family.IPV4 ? "/32" : "/128";
+          add.append("addr add ").append(d).append(plen).append(" dev lo\n");
+          del.append("addr del ").append(d).append(plen).append(" dev lo\n");
+        }
+        for (String s : List.of(SOURCE_V4, SOURCE_V6)) {
+          String plen = LabAddress.familyOf(s) == Family.IPV4 ? "/32" : "/128";
+          add.append("route replace ").append(s).append(plen).append(" dev ").append(peerName(k)).append('\n');
+          add.append("neigh replace ").append(s).append(" lladdr ").append(senderMac(k)).append(" dev ").append(peerName(k))
+              .append(" nud permanent\n");
+          del.append("route del ").append(s).append(plen).append(" dev ").append(peerName(k)).append('\n');
+        }
+        undo = del.toString();
+        ipBatch(receiver, add.toString());
+        listener = listen(listen);
+      }
+      try (SegmentSender s = SegmentSender.open(sender, sent)) {
+        for (SegmentSender.Segment g : sent) {
+          if (g.established() && !s.connected(g.token())) throw new LabException("segment " + g.probe().traceLine() + ": its connection could not be opened");
+        }
+        load(Family.IPV4, rulesV4Text);
+        load(Family.IPV6, rulesV6Text);
+        // counting starts now: the handshakes before the rules are not what is measured
+        restore(receiver, "iptables-restore", count4 + "COMMIT\n", "receiver counters");
+        restore(receiver, "ip6tables-restore", count6 + "COMMIT\n", "receiver counters");
+        Map<String, String> how = s.go();
+        for (SegmentSender.Segment g : sent) {
+          String h = how.get(g.token());
+          if (h == null) throw new LabException("the sender did not report segment " + g.probe().traceLine());
+          if (LAB_FAULTS.contains(h)) throw new LabException("segment " + g.probe().traceLine() + " could not be sent: errno " + h.substring(6));
+        }
+        try {
+          Thread.sleep(SETTLE_MILLIS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new LabException("interrupted while waiting for segments");
+        }
+      }
+      Map<String, Long> counts = receiverCounts();
+      Map<TcpSegment, Boolean> result = new LinkedHashMap<>();
+      for (int i = 0; i < unique.size(); i++) {
+        Long n = counts.get(sent.get(i).token());
+        if (n == null) throw new LabException("no counter for segment " + unique.get(i).traceLine() + " in the receiver");
+        result.put(unique.get(i), n > 0);
+      }
+      return result;
+    } finally {
+      if (listener != null) listener.destroyForcibly();
+      if (!undo.isEmpty()) receiver.ipBatch(undo);
+    }
+  }
+
+  /** TCP flag bits as iptables' --tcp-flags writes them: a comma list in header order, NONE for none. */
+  private static String flagNames(int flags) {
+    List<String> names = List.of("FIN", "SYN", "RST", "PSH", "ACK", "URG");
+    List<String> out = new ArrayList<>();
+    for (int bit = 0; bit < names.size(); bit++) if ((flags & (1 << bit)) != 0) out.add(names.get(bit));
+    return out.isEmpty() ? "NONE" : String.join(",", out);
+  }
+
+  /** A listener in the receiver on each "ADDRESS PORT", holding every connection it accepts; returns once it listens. */
+  private Process listen(Set<String> endpoints) throws LabException {
+    String program = String.join("\n",
+        "import select, socket, sys",
+        "socks = []",
+        "for e in sys.argv[1:]:",
+        "    a, p = e.rsplit(' ', 1)",
+        "    s = socket.socket(socket.AF_INET6 if ':' in a else socket.AF_INET, socket.SOCK_STREAM)",
+        "    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind((a, int(p))); s.listen(64); socks.append(s)",
+        "print('listening', flush=True)",
+        "held = []",
+        "while True:",
+        "    for s in select.select(socks, [], [])[0]: held.append(s.accept()[0])",
+        "");
+    List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", receiver.name(), "python3", "-c", program));
+    cmd.addAll(endpoints);
+    try {
+      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+      String first = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)).readLine();
+      if (!"listening".equals(first)) {
+        p.destroyForcibly();
+        throw new LabException("the receiver's listener did not start: " + first);
+      }
+      return p;
+    } catch (IOException e) {
+      throw new LabException("cannot start the receiver's listener: " + e.getMessage());
+    }
   }
 
   /**

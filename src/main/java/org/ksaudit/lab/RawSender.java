@@ -12,7 +12,11 @@ import java.util.Map;
 final class RawSender {
   private RawSender() {}
 
-  /** One packet: {@code token} is put in the payload (UDP, ICMP) so counters can recognise it. */
+  /**
+   * One packet: {@code token} is put in the payload (UDP, ICMP), padded to the 16 bytes every
+   * probe carries (what trace assumes of a probe: Packet.Shape.PAYLOAD), so counters can
+   * recognise it and {@code -m length} sees the same length for every probe.
+   */
   record Packet(String token, Probe probe, int sourcePort) {}
 
   // Every socket is bound to its device (and may broadcast, as a broadcasting application's would) and to a source port (the ICMP echo identifier for
@@ -27,7 +31,8 @@ final class RawSender {
       "    return (~s) & 0xffff",
       "def send(tok, fam, proto, dst, dport, oif, sport):",
       "    af = socket.AF_INET6 if fam == '6' else socket.AF_INET",
-      "    payload = tok.encode()",
+      "    payload = tok.encode().ljust(16, b'_')",
+      "    if len(payload) != 16: raise SystemExit('probe token longer than 16 bytes: ' + tok)",
       "    if proto == 'udp': s = socket.socket(af, socket.SOCK_DGRAM)",
       "    elif proto == 'tcp': s = socket.socket(af, socket.SOCK_STREAM)",
       "    else: s = socket.socket(af, socket.SOCK_RAW, socket.IPPROTO_ICMPV6 if fam == '6' else socket.IPPROTO_ICMP)",

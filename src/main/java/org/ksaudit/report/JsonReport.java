@@ -12,7 +12,7 @@ import org.ksaudit.model.SourcePos;
 
 /**
  * The audit as one JSON document:
- * {@code {"tool":"ksaudit","version":…,"files":[…],"findings":[{"id","category","severity",
+ * {@code {"tool":"ksaudit","version":…,"files":[…],"findings":[{"id","category","kind","severity",
  * "certainty","file","line","column","message","witness":{"family","proto","dst","dport","oif"[,"state"][,"mark"]},
  * "trace":[{"file","line","chain","target"}]}],"tunnel":{"taken":[{"name","source","file","line"}],
  * "refused":[{"name","reason","file","line"}]},"summary":{"error":n,"warning":n,"info":n}}}.
@@ -69,7 +69,8 @@ public final class JsonReport {
   }
 
   private static void finding(Json j, Finding f) {
-    j.raw("{").key("id").str(f.id()).comma().key("category").str(f.category().jsonName()).comma().key("severity")
+    j.raw("{").key("id").str(f.id()).comma().key("category").str(f.category().jsonName()).comma().key("kind")
+        .str(f.kind().jsonName()).comma().key("severity")
         .str(f.severity().label()).comma().key("certainty").str(f.certainty().label()).comma().key("file");
     if (f.file().isEmpty()) j.nul();
     else j.str(f.file());

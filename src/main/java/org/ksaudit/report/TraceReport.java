@@ -5,6 +5,7 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 import org.ksaudit.analysis.Packet;
 import org.ksaudit.analysis.Path;
+import org.ksaudit.analysis.TcpFlags;
 import org.ksaudit.analysis.TraceStep;
 import org.ksaudit.analysis.Tracer;
 import org.ksaudit.analysis.Verdict;
@@ -67,14 +68,16 @@ public final class TraceReport {
 
   /**
    * One result as JSON: the path (OUTPUT or FORWARD), the probe's fields ({@code iif} empty for
-   * a locally generated packet), the verdict, whether it is certain, the trace.
+   * a locally generated packet; {@code flags} only for TCP), the verdict, whether it is certain, the trace.
    */
   public static String json(String proto, Tracer.Traced t) {
     Packet p = t.packet();
     Json j = new Json().raw("{").key("family").str(p.family().label()).comma().key("path").str(t.path().name()).comma()
         .key("proto").str(proto).comma().key("src").str(IpText.format(p.family(), p.src())).comma().key("dst")
         .str(IpText.format(p.family(), p.dst())).comma().key("dport").num(p.hasPorts() ? p.dport() : -1).comma()
-        .key("oif").str(p.oif()).comma().key("iif").str(p.iif()).comma().key("verdict").str(t.verdict().name()).comma().key("certain")
+        .key("oif").str(p.oif()).comma().key("iif").str(p.iif()).comma().key("state").str(p.state().name()).comma();
+    if (p.proto() == Packet.TCP) j.key("flags").str(TcpFlags.format(p.tcpFlags())).comma();
+    j.key("verdict").str(t.verdict().name()).comma().key("certain")
         .raw(Boolean.toString(t.certain())).comma().key("possible").raw("[");
     List<Verdict> vs = t.possible().stream().sorted().toList();
     for (int i = 0; i < vs.size(); i++) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.math.BigInteger;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.ksaudit.model.Family;
@@ -229,7 +230,8 @@ class PacketSetAlgebraTest {
     Packet p = TestRules.out(Family.IPV4, "udp", "10.45.16.1", 53, "eth0");
     int point = s.point(p);
     boolean[] a = b.anySat(point);
-    assertEquals(p, s.readOriginal(a));
+    // a set holds header fields only: the packet read back has no shape (length, TTL, TCP options)
+    assertEquals(p.withShape(Optional.empty()), s.readOriginal(a));
     assertEquals(Bdd.FALSE, b.and(point, s.dport.eq(54)));
     assertEquals(point, b.and(point, s.valid()));
   }

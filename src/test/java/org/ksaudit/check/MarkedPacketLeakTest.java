@@ -17,7 +17,7 @@ import org.ksaudit.parse.RulesetParser;
 /** Packets with a firewall mark that leave where unmarked ones would not: wg-quick's fwmark exemption. */
 class MarkedPacketLeakTest {
   static List<Finding> marked(List<Ruleset> rs, AuditOptions o) {
-    return KillswitchAudit.audit(rs, o).stream().filter(f -> f.message().startsWith("packets carrying")).toList();
+    return KillswitchAudit.audit(rs, o).stream().filter(f -> f.kind() == FindingKind.MARKED_PACKET).toList();
   }
 
   static Ruleset file(String path, Family f) throws Exception {

@@ -28,7 +28,7 @@ class OpenConnectionLeakTest {
   }
 
   static List<Finding> open(Ruleset rs, AuditOptions o) {
-    return KillswitchAudit.audit(List.of(rs), o).stream().filter(f -> f.message().contains("open when the tunnel went down")).toList();
+    return KillswitchAudit.audit(List.of(rs), o).stream().filter(f -> f.kind() == FindingKind.OPEN_CONNECTION).toList();
   }
 
   @Test
@@ -122,8 +122,37 @@ class OpenConnectionLeakTest {
     Fixtures.Pair leaky = Fixtures.pairs().stream().filter(x -> x.name().equals("established-anywhere")).findFirst().orElseThrow();
     Fixtures.Pair hardened = Fixtures.pairs().stream().filter(x -> x.name().equals("established-tunnel-only")).findFirst().orElseThrow();
     assertEquals(2, KillswitchAudit.audit(leaky.rulesets(), leaky.options()).stream()
-        .filter(f -> f.message().contains("open when the tunnel went down")).count());
+        .filter(f -> f.kind() == FindingKind.OPEN_CONNECTION).count());
     assertTrue(KillswitchAudit.audit(hardened.rulesets(), hardened.options()).stream()
-        .noneMatch(f -> f.message().contains("open when the tunnel went down")));
+        .noneMatch(f -> f.kind() == FindingKind.OPEN_CONNECTION));
+  }
+
+  static final String MANGLE = "*mangle\n:PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n"
+      + ":OUTPUT ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\n";
+
+  static Ruleset withMangle(String mangleRules, String filterRules) {
+    return RulesetParser.parse("t.v4", MANGLE + mangleRules + "COMMIT\n" + HEAD + filterRules + TAIL, Family.IPV4).ruleset();
+  }
+
+  @Test
+  void anOrdinaryConnectionHasNoConnectionMark() {
+    // conntrack starts every entry at mark 0 and no rule here changes it: the connmark test never holds
+    String accept = "-A OUTPUT -m connmark --mark 0xe1f1 -j ACCEPT\n";
+    assertEquals(List.of(), open(v4(accept), SERVER));
+    // saving the socket's mark only marks connections whose packets carry 0xe1f1, which an ordinary one's never do
+    assertEquals(List.of(), open(withMangle("-A OUTPUT -m mark --mark 0xe1f1 -j CONNMARK --save-mark\n", accept), SERVER));
+  }
+
+  @Test
+  void aConnectionMarkARuleMayHaveSetIsKept() {
+    String accept = "-A OUTPUT -m connmark --mark 0xe1f1 -j ACCEPT\n";
+    // the first packet of a connection to port 443 sets the connection mark: its later packets pass the connmark rule
+    List<Finding> set = open(withMangle("-A OUTPUT -p tcp -m tcp --dport 443 -j CONNMARK --set-mark 0xe1f1\n", accept), SERVER);
+    assertEquals(1, set.size(), set.toString());
+    assertEquals(Optional.of(14), set.get(0).line(), "the connmark rule (mangle: lines 1-8, filter from 9)");
+    // a MARK rule marks packets, --save-mark copies that into the connection: the same, in two steps
+    List<Finding> saved = open(withMangle("-A OUTPUT -p udp -j MARK --set-mark 0xe1f1\n"
+        + "-A OUTPUT -m mark --mark 0xe1f1 -j CONNMARK --save-mark\n", accept), SERVER);
+    assertEquals(1, saved.size(), saved.toString());
   }
 }

@@ -66,7 +66,7 @@ class TraceCommandTest {
     Files.writeString(probes, "udp 10.45.16.1 eth0\n");
     CliRun r = CliRun.of("trace", "testdata/seed/article.v4", "--probes", probes.toString());
     assertEquals(2, r.code());
-    assertTrue(r.err().contains(":1: expected 'PROTO DST DPORT OIF [IIF]'"), r.err());
+    assertTrue(r.err().contains(":1: expected 'PROTO DST DPORT OIF [IIF] [state=STATE] [flags=FLAGS]'"), r.err());
   }
 
   @Test
@@ -120,7 +120,7 @@ class TraceCommandTest {
         "198.51.100.99", "--out", "eth0", "--src", "172.17.0.5", "--format", "json");
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("\"path\":\"FORWARD\",\"proto\":\"icmp\",\"src\":\"172.17.0.5\",\"dst\":\"198.51.100.99\","
-        + "\"dport\":-1,\"oif\":\"eth0\",\"iif\":\"docker0\",\"verdict\":\"ACCEPT\""), r.out());
+        + "\"dport\":-1,\"oif\":\"eth0\",\"iif\":\"docker0\",\"state\":\"NEW\",\"verdict\":\"ACCEPT\""), r.out());
     // the source is the container's, so docker's MASQUERADE matches in nat POSTROUTING
     assertTrue(r.out().contains("\"chain\":\"POSTROUTING\",\"target\":\"MASQUERADE\""), r.out());
   }
@@ -156,5 +156,59 @@ class TraceCommandTest {
     CliRun bad = CliRun.of("trace", "testdata/seed/article.v4", "--probes", probes.toString());
     assertEquals(2, bad.code());
     assertTrue(bad.err().contains(":1: 'a/b' is not an interface name"), bad.err());
+  }
+
+  /** Rules that tell TCP packets apart by their flags and state (stated: --syn is SYN alone of SYN,RST,ACK,FIN). */
+  static final String FLAG_RULES = "*filter\n:OUTPUT DROP [0:0]\n"
+      + "-A OUTPUT -p tcp -m conntrack --ctstate ESTABLISHED -m tcp --tcp-flags ACK ACK -j ACCEPT\n"
+      + "-A OUTPUT -p tcp -m tcp --tcp-flags RST RST -j ACCEPT\n"
+      + "-A OUTPUT -p tcp -m tcp --syn -j REJECT\nCOMMIT\n";
+
+  @Test
+  void tcpFlagsAndStateMakeNonSynPackets(@org.junit.jupiter.api.io.TempDir Path dir) throws IOException {
+    Path rules = dir.resolve("flags.v4");
+    Files.writeString(rules, FLAG_RULES);
+    String[] one = {"trace", rules.toString(), "--proto", "tcp", "--dst", "203.0.113.9", "--dport", "443", "--out", "eth0"};
+    assertTrue(CliRun.of(one).out().endsWith("verdict: REJECT\n"), "a NEW tcp packet is a SYN");
+    CliRun established = CliRun.of(concat(one, "--state", "ESTABLISHED"));
+    assertTrue(established.out().contains("203.0.113.9:443 flags ACK out eth0 ESTABLISHED"), established.out());
+    assertTrue(established.out().endsWith("verdict: ACCEPT\n"), established.out());
+    assertTrue(CliRun.of(concat(one, "--tcp-flags", "RST")).out().endsWith("verdict: ACCEPT\n"));
+    // SYN,ACK is neither --syn nor an ESTABLISHED ACK nor a RST: the policy decides
+    assertTrue(CliRun.of(concat(one, "--tcp-flags", "SYN,ACK")).out().endsWith("verdict: DROP\n"));
+
+    Path probes = dir.resolve("p.txt");
+    Files.writeString(probes, "tcp 203.0.113.9 443 eth0\ntcp 203.0.113.9 443 eth0 state=ESTABLISHED\n"
+        + "tcp 203.0.113.9 443 eth0 flags=RST\ntcp 203.0.113.9 443 eth0 - flags=SYN,ACK state=ESTABLISHED\n");
+    CliRun batch = CliRun.of("trace", rules.toString(), "--probes", probes.toString());
+    assertEquals(0, batch.code(), batch.err());
+    String[] lines = batch.out().split("\n");
+    assertTrue(lines[0].startsWith("tcp 203.0.113.9 443 eth0 REJECT # "), lines[0]);
+    assertTrue(lines[1].startsWith("tcp 203.0.113.9 443 eth0 state=ESTABLISHED ACCEPT # "), lines[1]);
+    assertTrue(lines[2].startsWith("tcp 203.0.113.9 443 eth0 flags=RST ACCEPT # "), lines[2]);
+    assertTrue(lines[3].startsWith("tcp 203.0.113.9 443 eth0 - flags=SYN,ACK state=ESTABLISHED ACCEPT # "), lines[3]);
+
+    CliRun json = CliRun.of(concat(one, "--state", "ESTABLISHED", "--format", "json"));
+    assertTrue(json.out().contains("\"state\":\"ESTABLISHED\",\"flags\":\"ACK\""), json.out());
+  }
+
+  @Test
+  void badTcpFlagsAreUsageErrors(@org.junit.jupiter.api.io.TempDir Path dir) throws IOException {
+    String[] one = {"trace", "testdata/seed/article.v4", "--dst", "203.0.113.9", "--dport", "443", "--out", "eth0"};
+    CliRun bad = CliRun.of(concat(one, "--proto", "tcp", "--tcp-flags", "SYN,BOGUS"));
+    assertEquals(2, bad.code());
+    assertTrue(bad.err().contains("TCP flags 'SYN,BOGUS'"), bad.err());
+    assertEquals(2, CliRun.of(concat(one, "--proto", "udp", "--tcp-flags", "ACK")).code());
+    Path probes = dir.resolve("p.txt");
+    Files.writeString(probes, "tcp 203.0.113.9 443 eth0 colour=red\n");
+    CliRun unknown = CliRun.of("trace", "testdata/seed/article.v4", "--probes", probes.toString());
+    assertEquals(2, unknown.code());
+    assertTrue(unknown.err().contains(":1: unknown field 'colour'"), unknown.err());
+  }
+
+  private static String[] concat(String[] a, String... b) {
+    String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
   }
 }

@@ -1,6 +1,7 @@
 package org.ksaudit.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -48,7 +49,8 @@ class GoldenReportTest {
         new PrintStream(new ByteArrayOutputStream(), true));
     String actual = "exit " + code + "\n" + out.toString(StandardCharsets.UTF_8);
     Path file = DIR.resolve(golden);
-    if (Boolean.getBoolean("golden.update") || !Files.exists(file)) Files.writeString(file, actual);
+    if (Boolean.getBoolean("golden.update")) Files.writeString(file, actual);
+    assertTrue(Files.exists(file), "golden file " + file + " is missing: review the output and write it with -Dgolden.update=true");
     assertEquals(Files.readString(file), actual, "golden file " + file);
   }
 }
