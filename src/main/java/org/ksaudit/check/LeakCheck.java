@@ -140,7 +140,11 @@ abstract class LeakCheck implements Check {
     if (d.isPolicy()) return "the policy of " + d.chain() + " accepts it";
     RuleDecoder.Decoded dec = LeakPartition.decode(p.analysis(), d, d.rule().get());
     boolean oif = dec.conditions().stream().anyMatch(c -> c instanceof Condition.IfaceIs i && i.dir() == Dir.DST);
-    String who = p.deciders().size() > 1 ? "these rules accept" : "this rule accepts";
-    return who + (oif ? " it outside the tunnel" : " it on every interface (no -o)");
+    boolean many = p.deciders().size() > 1;
+    String where = oif ? " outside the tunnel" : " on every interface (no -o)";
+    if (ReturnAllowances.returns(dec)) {
+      return (many ? "these rules return it" : "this rule returns it") + where + " to a chain whose ACCEPT policy lets it out";
+    }
+    return (many ? "these rules accept" : "this rule accepts") + " it" + where;
   }
 }

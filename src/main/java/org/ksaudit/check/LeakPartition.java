@@ -49,11 +49,15 @@ final class LeakPartition {
     PacketSpace s = a.space();
     Bdd b = s.bdd();
     Family fam = a.ruleset().family();
-    Map<Decider, Integer> leaks = a.leaks(Path.OUTPUT).acceptedBy();
+    Map<Decider, Integer> newOnes = a.leaks(Path.OUTPUT).acceptedBy();
     // all engine runs before the sets below are made: a run may collect nodes nobody registered
-    Map<Decider, Integer> open = a.leaks(Path.OUTPUT, RulesetAnalysis.Start.OPEN_CONNECTIONS).acceptedBy();
-    Map<Decider, Integer> marked = a.leaks(Path.OUTPUT, RulesetAnalysis.Start.MARKED_PACKETS).acceptedBy();
-    Map<Decider, Integer> copies = a.leaks(Path.OUTPUT, RulesetAnalysis.Start.TEE_COPIES).acceptedBy();
+    Map<Decider, Integer> openOnes = a.leaks(Path.OUTPUT, RulesetAnalysis.Start.OPEN_CONNECTIONS).acceptedBy();
+    Map<Decider, Integer> markedOnes = a.leaks(Path.OUTPUT, RulesetAnalysis.Start.MARKED_PACKETS).acceptedBy();
+    Map<Decider, Integer> copyOnes = a.leaks(Path.OUTPUT, RulesetAnalysis.Start.TEE_COPIES).acceptedBy();
+    Map<Decider, Integer> leaks = ReturnAllowances.attribute(a, newOnes);
+    Map<Decider, Integer> open = ReturnAllowances.attribute(a, openOnes);
+    Map<Decider, Integer> marked = ReturnAllowances.attribute(a, markedOnes);
+    Map<Decider, Integer> copies = ReturnAllowances.attribute(a, copyOnes);
 
     List<Endpoint> endpoints = new ArrayList<>(ctx.endpoints(fam));
     if (endpoints.isEmpty()) {
@@ -375,6 +379,11 @@ final class LeakPartition {
             && pi.ranges().get(0).from() == pi.ranges().get(0).to()) port = pi.ranges().get(0).from();
       }
       if (host == null || proto == null || port == null || DNS_PORTS.contains(port)) continue;
+      // a VPN server is a unicast host: a multicast or link-local group (mDNS on 224.0.0.251:5353) is none
+      BigInteger h = host;
+      Family f = a.ruleset().family();
+      if (AddrType.classify(f, h, BigInteger.ONE.negate()) != AddrType.UNICAST) continue;
+      if (LinkScope.destinations(f).stream().anyMatch(c -> c.contains(h))) continue;
       // what the rule lets out must be that one host and port as the application addressed it (no DNAT onto it)
       PacketSpace s = a.space();
       int set = leaks.get(d);
