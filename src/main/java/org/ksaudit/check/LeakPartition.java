@@ -112,7 +112,9 @@ final class LeakPartition {
       int linkPiece = b.subset(rest, fromLink) || b.subset(rest, broadcast) ? rest : b.and(rest, link);
       put(pieces, TrafficKind.LINK_LOCAL, linkPiece);
       int beyond = b.diff(rest, linkPiece);
-      boolean oneHost = beyond != Bdd.FALSE && s.dst.min(beyond).equals(s.dst.max(beyond));
+      // one unicast host: a multicast group (SSDP's 239.255.255.250) is no resolver or server
+      boolean oneHost = beyond != Bdd.FALSE && s.dst.min(beyond).equals(s.dst.max(beyond))
+          && AddrType.classify(fam, s.dst.min(beyond), BigInteger.ONE.negate()) == AddrType.UNICAST;
       boolean vpn = beyond != Bdd.FALSE && (isVpnAllowance(a, d, services, endpoints) || isServerShaped(a, d, beyond, dns));
       int vpnPiece = vpn ? (isServerShaped(a, d, beyond, dns) ? beyond : b.and(beyond, vpnSel)) : Bdd.FALSE;
       put(pieces, TrafficKind.VPN, vpnPiece);

@@ -16,8 +16,8 @@ public final class LinkLocalCheck extends LeakCheck {
       """
       The rules let packets out of the physical interface that no router forwards: to the
       limited broadcast 255.255.255.255 or a subnet's broadcast (-m addrtype --dst-type
-      BROADCAST), to 224.0.0.0/24 (local network control multicast, mDNS, SSDP's IPv4 group
-      is 239.255.255.250 and is not link-local), to 169.254.0.0/16, to IPv6 fe80::/10,
+      BROADCAST), to 224.0.0.0/24 (the local network control block: mDNS 224.0.0.251, LLMNR
+      224.0.0.252; SSDP's 239.255.255.250 is not in it), to 169.254.0.0/16, to IPv6 fe80::/10,
       ff01::/16 or ff02::/16 (solicited-node ff02::1:ff00:0/104 included), packets with a
       link-local source address, and ICMPv6 neighbour discovery (types 133 to 137).
 

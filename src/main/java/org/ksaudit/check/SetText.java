@@ -45,8 +45,12 @@ final class SetText {
     int any = a.anyDestination();
     int all = any;
     for (Cidr c : LinkScope.destinations(fam)) all = b.diff(all, s.cidr(f, c));
+    // TCP never goes to a multicast or broadcast address: "any destination" for TCP means every unicast one
+    if (b.subset(set, s.proto.eq(Packet.TCP))) {
+      all = b.diff(all, fam == Family.IPV4 ? s.cidr(f, LeakPartition.cidr(fam, "224.0.0.0", 3)) : s.cidr(f, LeakPartition.cidr(fam, "ff00::", 8)));
+    }
     if (b.subset(all, d)) return "any destination";
-    List<String> missing = prefixes(b, f, b.diff(all, d), fam, 4);
+    List<String> missing = prefixes(b, f, b.diff(all, d), fam, 8);
     if (!missing.isEmpty()) return "any destination except " + join(missing);
     // what the scenario cannot send to (loopback, "this network") is no part of what the rule names
     List<String> pieces = ranges(b, f, b.or(d, b.not(any)), b.and(d, any), fam, 8);
