@@ -70,7 +70,7 @@ abstract class LeakCheck implements Check {
         Witnesses.Picked w = Witnesses.pick(p.analysis(), Path.OUTPUT, p.set(), prefs, p.start(), p.allLeaks());
         List<Traffic> traffic = traffic(p);
         String also = traffic.stream().filter(t -> t.kind() != primary(p)).map(Traffic::text).collect(Collectors.joining("; "));
-        String msg = what(p, w) + " can leave through " + SetText.interfaces(p.analysis(), p.set()) + " when the tunnel is gone: "
+        String msg = what(p, w) + ipsecOnly(p) + " can leave through " + SetText.interfaces(p.analysis(), p.set()) + " when the tunnel is gone: "
             + cause(p) + (also.isEmpty() || primary(p) == TrafficKind.OTHER ? "" : "; the same rule"
             + (p.deciders().size() > 1 ? "s" : "") + " also let" + (p.deciders().size() > 1 ? "" : "s") + " out " + also)
             + example(p, w);
@@ -88,6 +88,27 @@ abstract class LeakCheck implements Check {
       }
     }
     return out;
+  }
+
+  /**
+   * What {@code -m policy --pol ipsec} on the finding's rule means, which the engine leaves
+   * undecided: only packets an IPsec policy of the host encrypts match, and those leave as ESP
+   * to the IPsec peer, none once the IPsec tunnel (its policy) is gone.
+   */
+  static String ipsecOnly(LeakPart p) {
+    for (Decider d : p.deciders()) {
+      if (d.rule().isEmpty()) continue;
+      for (org.ksaudit.model.Match m : d.rule().get().matches()) {
+        if (!m.module().equals("policy")) continue;
+        for (org.ksaudit.model.Option o : m.options()) {
+          if (o.name().equals("--pol") && !o.negated() && o.value().toString().contains("ipsec")) {
+            return " that an IPsec policy of the host encrypts (-m policy --pol ipsec: they leave as ESP to the IPsec peer,"
+                + " and none match once that policy is gone with the tunnel)";
+          }
+        }
+      }
+    }
+    return "";
   }
 
   /** The kind of traffic the finding is about; {@link TrafficKind#OTHER} for a leak that is about all of it. */
