@@ -121,7 +121,13 @@ public final class AuditContext {
 
   static List<Integer> setsOf(Map<Category, List<LeakPart>> parts) {
     List<Integer> out = new java.util.ArrayList<>();
-    for (List<LeakPart> l : parts.values()) for (LeakPart p : l) out.add(p.set());
+    for (List<LeakPart> l : parts.values()) {
+      for (LeakPart p : l) {
+        out.add(p.set());
+        out.addAll(p.pieces().values());
+        out.add(p.allLeaks());
+      }
+    }
     return out;
   }
 

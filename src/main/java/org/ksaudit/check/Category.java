@@ -13,7 +13,9 @@ public enum Category {
   FORWARD_LEAK("forward-leak"),
   UNREACHABLE_RULE("unreachable-rule"),
   SHADOWED_RULE("shadowed-rule"),
-  UNDEFINED_CHAIN("undefined-chain");
+  UNDEFINED_CHAIN("undefined-chain"),
+  LINK_LOCAL("link-local"),
+  INTERFACE_WILDCARD("interface-wildcard");
 
   private final String jsonName;
 

@@ -109,7 +109,7 @@ public final class DirectLeakCheck extends LeakCheck {
   @Override
   String what(LeakPart p, Witnesses.Picked w) {
     PacketSpace s = p.analysis().space();
-    String packets = SetText.protocols(s, p.set()) + " to " + SetText.destinations(p.analysis(), p.set());
+    String packets = LeakCheck.packets(p.analysis(), p.set());
     if (!open(p)) return packets;
     String v6 = s.family() == Family.IPV6 ? "IPv6 " : "";
     String kind = p.start() == RulesetAnalysis.Start.TEE_COPIES

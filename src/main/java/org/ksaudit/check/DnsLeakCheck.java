@@ -5,6 +5,7 @@ import java.util.List;
 import org.ksaudit.analysis.Bdd;
 import org.ksaudit.analysis.Packet;
 import org.ksaudit.analysis.PacketSpace;
+import org.ksaudit.analysis.RulesetAnalysis;
 import org.ksaudit.diagnostic.Severity;
 
 /** KS102: DNS can leave outside the tunnel. */
@@ -50,14 +51,36 @@ public final class DnsLeakCheck extends LeakCheck {
     return out;
   }
 
+  /**
+   * A resolver's allowance: DNS among what the rule lets out, and the rule names a DNS port,
+   * or lets out to one host only, or lets out nothing but DNS beyond the link.
+   */
+  static boolean claims(LeakShape shape) {
+    return shape.has(TrafficKind.DNS) && (shape.namesDnsPort() || shape.oneHost() || shape.onlyBeyondLink(TrafficKind.DNS));
+  }
+
+  @Override
+  TrafficKind primary(LeakPart p) {
+    return TrafficKind.DNS;
+  }
+
   @Override
   String what(LeakPart p, Witnesses.Picked w) {
-    PacketSpace s = p.analysis().space();
+    return dnsTraffic(p.analysis(), p.pieces().getOrDefault(TrafficKind.DNS, p.set()));
+  }
+
+  /** "DNS (UDP) to 10.45.16.1", with every condition that limits it. */
+  static String dnsTraffic(RulesetAnalysis a, int set) {
+    PacketSpace s = a.space();
     Bdd b = s.bdd();
-    boolean plain = b.and(p.set(), s.origDport.eq(53)) != Bdd.FALSE;
-    boolean tls = b.and(p.set(), s.origDport.eq(853)) != Bdd.FALSE;
+    boolean plain = b.and(set, s.origDport.eq(53)) != Bdd.FALSE;
+    boolean tls = b.and(set, s.origDport.eq(853)) != Bdd.FALSE;
     String kind = plain && tls ? "DNS and DNS over TLS" : plain ? "DNS" : "DNS over TLS";
-    return kind + " (" + SetText.protocols(s, p.set()) + ") to " + SetText.destinations(p.analysis(), p.set());
+    List<String> conds = new ArrayList<>(SetText.conditions(a, set));
+    // the DNS ports are said by the name already
+    conds.removeIf(c -> c.equals("port 53") || c.equals("port 853") || c.equals("ports 53 and 853"));
+    conds.add(0, SetText.protocols(s, set));
+    return kind + " (" + String.join(", ", conds) + ") to " + SetText.destinations(a, set);
   }
 
   @Override

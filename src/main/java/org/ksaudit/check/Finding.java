@@ -8,8 +8,11 @@ import org.ksaudit.diagnostic.Severity;
 
 /**
  * One result of the killswitch audit. {@code file} is the ruleset it concerns ("" when it
- * concerns a ruleset that was not given, such as a missing IPv6 dump); {@code location} is
- * the rule or chain it points at; {@code kind} says which packets it is about; {@code witness} is a packet that shows it and
+ * concerns a ruleset that was not given, such as a missing IPv6 dump); {@code kind} says which
+ * packets it is about; {@code location} is the rule or chain it points at, and
+ * {@code locations} every rule of the same shape the finding covers, that one first (empty
+ * without a location); {@code traffic} is everything that gets out through them, kind by kind
+ * (empty for findings that are no leak); {@code witness} is a packet that shows it and
  * {@code trace} that packet's path through the rules.
  */
 public record Finding(
@@ -22,7 +25,15 @@ public record Finding(
     Optional<Location> location,
     String message,
     Optional<Witness> witness,
-    List<TraceStep> trace) {
+    List<TraceStep> trace,
+    List<Location> locations,
+    List<Traffic> traffic) {
+  /** A finding about one rule (or none), with no traffic to list. */
+  public Finding(String id, Category category, FindingKind kind, Severity severity, Certainty certainty, String file,
+      Optional<Location> location, String message, Optional<Witness> witness, List<TraceStep> trace) {
+    this(id, category, kind, severity, certainty, file, location, message, witness, trace, location.stream().toList(), List.of());
+  }
+
   public Finding {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(category, "category");
@@ -34,6 +45,10 @@ public record Finding(
     Objects.requireNonNull(message, "message");
     Objects.requireNonNull(witness, "witness");
     trace = List.copyOf(trace);
+    locations = List.copyOf(locations);
+    traffic = List.copyOf(traffic);
+    if (location.isPresent() != !locations.isEmpty() || (location.isPresent() && !locations.get(0).equals(location.get())))
+      throw new IllegalArgumentException("locations must start with the location");
   }
 
   public Optional<Integer> line() {

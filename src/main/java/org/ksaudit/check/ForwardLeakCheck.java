@@ -1,9 +1,11 @@
 package org.ksaudit.check;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.ksaudit.analysis.Bdd;
 import org.ksaudit.analysis.Decider;
 import org.ksaudit.analysis.Path;
 import org.ksaudit.analysis.RulesetAnalysis;
@@ -21,8 +23,9 @@ public final class ForwardLeakCheck implements Check {
       Packets the host routes for others (containers, virtual machines, devices sharing its
       connection) can leave through an interface other than the tunnel: the FORWARD chain
       accepts them. The severity follows net.ipv4.ip_forward / net.ipv6.conf.all.forwarding:
-      error when the sysctl files given enable forwarding, warning when they do not say,
-      info when they disable it.""",
+      error when the sysctl files given enable forwarding, info when they disable it; without
+      them, error when the ruleset has Docker's or libvirt's chains (DOCKER-USER,
+      DOCKER-FORWARD, LIBVIRT_FWO, ...: those tools enable forwarding), else warning.""",
       """
       A killswitch that only covers OUTPUT protects the host's own processes. Docker, libvirt
       and hotspot setups enable forwarding, and their traffic never passes OUTPUT: with a
@@ -48,23 +51,52 @@ public final class ForwardLeakCheck implements Check {
     for (Ruleset rs : ctx.rulesets()) {
       RulesetAnalysis a = ctx.analysis(rs, AuditContext.Purpose.FORWARD_LEAKS);
       Optional<Boolean> fwd = ctx.options().sysctl().forwarding(rs.family());
-      Severity sev = fwd.map(on -> on ? Severity.ERROR : Severity.INFO).orElse(Severity.WARNING);
+      Optional<String> forwarder = forwarderChains(rs);
+      Severity sev = fwd.map(on -> on ? Severity.ERROR : Severity.INFO)
+          .orElse(forwarder.isPresent() ? Severity.ERROR : Severity.WARNING);
       String setting = fwd.map(on -> on ? "forwarding is enabled by the sysctl settings given"
           : "forwarding is disabled by the sysctl settings given, so this holds only if it is enabled")
-          .orElse("it applies when forwarding is enabled (as Docker and libvirt do)");
-      for (Map.Entry<Decider, Integer> e : a.leaks(Path.FORWARD).acceptedBy().entrySet()) {
-        a.space().collectIfDue(List.of());
-        LeakPart p = new LeakPart(a, e.getKey(), e.getValue(), false);
-        Witnesses.Picked w = Witnesses.pick(a, Path.FORWARD, p.set(), DirectLeakCheck.leakPreferences(p));
+          .orElse(forwarder.map(c -> "the host forwards: the ruleset has " + c + "'s chains, which only a forwarding host has")
+              .orElse("it applies when forwarding is enabled (as Docker and libvirt do)"));
+      Map<Decider, Integer> leaks = a.leaks(Path.FORWARD).acceptedBy();
+      int all = Bdd.FALSE;
+      for (int l : leaks.values()) all = a.space().bdd().or(all, l);
+      // rules of one shape (one per ICMP type, one per container) are one finding
+      Map<String, List<Decider>> byShape = new LinkedHashMap<>();
+      for (Decider d : leaks.keySet()) byShape.computeIfAbsent(LeakPartition.shapeOf(d), k -> new ArrayList<>()).add(d);
+      for (List<Decider> group : byShape.values()) {
+        a.space().collectIfDue(List.of(all));
+        int set = Bdd.FALSE;
+        for (Decider d : group) set = a.space().bdd().or(set, leaks.get(d));
+        LeakPart p = new LeakPart(a, group, set, Map.of(TrafficKind.OTHER, set), false, RulesetAnalysis.Start.NEW_CONNECTIONS, all);
+        Witnesses.Picked w = Witnesses.pick(a, Path.FORWARD, p.set(), DirectLeakCheck.leakPreferences(p), all);
         // the words read three fields of a set of maybe millions of nodes: one walk, not three
-        int shown = a.space().project(p.set(), a.space().proto, a.space().origDst, a.space().oif);
-        String msg = "forwarded packets (" + SetText.protocols(a.space(), shown) + ") to " + SetText.destinations(a, shown)
+        int shown = a.space().project(p.set(), a.space().proto, a.space().origDst, a.space().oif, a.space().origDport,
+            a.space().icmpType, a.space().src, a.space().sport);
+        List<String> conds = SetText.conditions(a, shown);
+        String msg = "forwarded packets (" + SetText.protocols(a.space(), shown) + (conds.isEmpty() ? "" : ", " + String.join(", ", conds))
+            + ") to " + SetText.destinations(a, shown)
             + " can leave through " + SetText.interfaces(a, shown) + " when the tunnel is gone: "
             + LeakCheck.cause(p) + "; " + setting;
-        out.add(new Finding(INFO.id(), INFO.category(), FindingKind.NEW_CONNECTION, sev, w.certainty(), rs.file(),
-            Locations.of(p.decider(), List.of()), msg, Optional.empty(), w.trace()));
+        List<Location> locations = new ArrayList<>();
+        for (Decider d : group) Locations.of(d, List.of()).ifPresent(locations::add);
+        Optional<Location> first = locations.isEmpty() ? Optional.empty() : Optional.of(locations.get(0));
+        out.add(new Finding(INFO.id(), INFO.category(), FindingKind.NEW_CONNECTION, sev, w.certainty(), rs.file(), first, msg, w.witness(), w.trace(),
+            locations, List.of(new Traffic(TrafficKind.OTHER, msg.substring(0, msg.indexOf(" can leave"))))));
       }
     }
     return out;
+  }
+
+  /** Chains Docker and libvirt create, by the tool that makes them; they exist only on a host that forwards. */
+  private static final Map<String, String> FORWARDER_CHAINS = Map.of("DOCKER-USER", "Docker", "DOCKER-FORWARD", "Docker",
+      "DOCKER-ISOLATION-STAGE-1", "Docker", "LIBVIRT_FWO", "libvirt", "LIBVIRT_FWI", "libvirt", "LIBVIRT_FWX", "libvirt",
+      // OpenWrt's fw3 builds its FORWARD chain from forwarding_rule and the zones' forward chains: a router
+      "forwarding_rule", "OpenWrt");
+
+  /** The tool whose forwarding chains the ruleset holds (Docker, libvirt, OpenWrt's fw3), if any. */
+  static Optional<String> forwarderChains(Ruleset rs) {
+    return rs.table("filter").stream().flatMap(t -> t.chains().stream())
+        .map(c -> FORWARDER_CHAINS.get(c.name())).filter(java.util.Objects::nonNull).findFirst();
   }
 }

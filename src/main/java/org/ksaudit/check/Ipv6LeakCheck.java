@@ -71,7 +71,7 @@ public final class Ipv6LeakCheck extends LeakCheck {
 
   @Override
   String what(LeakPart p, Witnesses.Picked w) {
-    return "IPv6 " + SetText.protocols(p.analysis().space(), p.set()) + " to " + SetText.destinations(p.analysis(), p.set());
+    return "IPv6 " + LeakCheck.packets(p.analysis(), p.set());
   }
 
   @Override

@@ -21,7 +21,7 @@ public final class KillswitchAudit {
   public static List<Check> checks() {
     return List.of(new DefaultPolicyCheck(), new DnsLeakCheck(), new Ipv6LeakCheck(), new VpnEndpointCheck(),
         new LanExemptionCheck(), new DirectLeakCheck(), new ForwardLeakCheck(), new UnreachableRuleCheck(),
-        new ShadowedRuleCheck(), new UndefinedChainCheck());
+        new ShadowedRuleCheck(), new UndefinedChainCheck(), new LinkLocalCheck(), new InterfaceWildcardCheck());
   }
 
   public static Optional<Check> check(String idOrCategory) {

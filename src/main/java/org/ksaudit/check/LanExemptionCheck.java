@@ -46,11 +46,20 @@ public final class LanExemptionCheck extends LeakCheck {
     return new ArrayList<>(Prefs.atRuleDestinations(p));
   }
 
+  /** A LAN exemption: traffic to private ranges, more than one host, and nothing beyond them but what the VPN and DNS pieces hold. */
+  static boolean claims(LeakShape shape) {
+    return shape.has(TrafficKind.LAN) && !shape.has(TrafficKind.OTHER) && !shape.oneHost();
+  }
+
+  @Override
+  TrafficKind primary(LeakPart p) {
+    return TrafficKind.LAN;
+  }
+
   @Override
   String what(LeakPart p, Witnesses.Picked w) {
-    String dst = SetText.destinations(p.analysis(), p.set());
-    String protos = SetText.protocols(p.analysis().space(), p.set());
-    return (p.declared() ? "declared LAN traffic (--allow-lan): " : "LAN traffic: ") + protos + " to " + dst;
+    int set = p.pieces().getOrDefault(TrafficKind.LAN, p.set());
+    return (p.declared() ? "declared LAN traffic (--allow-lan): " : "LAN traffic: ") + LeakCheck.packets(p.analysis(), set);
   }
 
   @Override

@@ -3,6 +3,7 @@ package org.ksaudit.check;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import org.ksaudit.analysis.Condition;
 import org.ksaudit.analysis.Decider;
 import org.ksaudit.analysis.Dir;
@@ -63,19 +64,85 @@ abstract class LeakCheck implements Check {
       boolean v6Off = rs.family() == Family.IPV6 && ctx.options().sysctl().ipv6() == Sysctl.Ipv6.DISABLED;
       for (LeakPart p : ctx.leakParts(rs, info().category())) {
         p.analysis().space().collectIfDue(List.of());
-        Witnesses.Picked w = Witnesses.pick(p.analysis(), Path.OUTPUT, p.set(), preferences(p), p.start());
-        String msg = what(p, w) + " can leave through " + SetText.interfaces(p.analysis(), p.set())
-            + " when the tunnel is gone: " + cause(p) + example(p, w);
+        List<Integer> prefs = new ArrayList<>();
+        // the witness shows the weakness the finding is about, not another kind of its traffic
+        p.pieces().entrySet().stream().filter(e -> e.getKey() == primary(p)).forEach(e -> prefs.add(e.getValue()));
+        prefs.addAll(preferences(p));
+        Witnesses.Picked w = Witnesses.pick(p.analysis(), Path.OUTPUT, p.set(), prefs, p.start(), p.allLeaks());
+        List<Traffic> traffic = traffic(p);
+        String also = traffic.stream().filter(t -> t.kind() != primary(p)).map(Traffic::text).collect(Collectors.joining("; "));
+        String msg = what(p, w) + ipsecOnly(p) + " can leave through " + SetText.interfaces(p.analysis(), p.set()) + " when the tunnel is gone: "
+            + cause(p) + (also.isEmpty() || primary(p) == TrafficKind.OTHER ? "" : "; the same rule"
+            + (p.deciders().size() > 1 ? "s" : "") + " also let" + (p.deciders().size() > 1 ? "" : "s") + " out " + also)
+            + example(p, w);
         Severity sev = severity(p);
         if (v6Off) {
           sev = Severity.INFO;
           msg += " (IPv6 is disabled by the sysctl settings given, so this holds only if it is enabled again)";
         }
-        out.add(new Finding(info().id(), info().category(), FindingKind.of(p.start()), sev, certainty(p, w), rs.file(), location(p, w), msg,
-            w.witness(), w.trace()));
+        Optional<Location> first = location(p, w);
+        List<Location> locations = new ArrayList<>(first.stream().toList());
+        for (Decider d : p.deciders().subList(1, p.deciders().size())) Locations.of(d, pointAt(p)).ifPresent(locations::add);
+        if (first.isEmpty()) locations.clear();
+        out.add(new Finding(info().id(), info().category(), FindingKind.of(p.start()), sev, certainty(p, w), rs.file(), first, msg,
+            w.witness(), w.trace(), locations, traffic));
       }
     }
     return out;
+  }
+
+  /**
+   * What {@code -m policy --pol ipsec} on the finding's rule means, which the engine leaves
+   * undecided: only packets an IPsec policy of the host encrypts match, and those leave as ESP
+   * to the IPsec peer, none once the IPsec tunnel (its policy) is gone.
+   */
+  static String ipsecOnly(LeakPart p) {
+    for (Decider d : p.deciders()) {
+      if (d.rule().isEmpty()) continue;
+      for (org.ksaudit.model.Match m : d.rule().get().matches()) {
+        if (!m.module().equals("policy")) continue;
+        for (org.ksaudit.model.Option o : m.options()) {
+          if (o.name().equals("--pol") && !o.negated() && o.value().toString().contains("ipsec")) {
+            return " that an IPsec policy of the host encrypts (-m policy --pol ipsec: they leave as ESP to the IPsec peer,"
+                + " and none match once that policy is gone with the tunnel)";
+          }
+        }
+      }
+    }
+    return "";
+  }
+
+  /** The kind of traffic the finding is about; {@link TrafficKind#OTHER} for a leak that is about all of it. */
+  TrafficKind primary(LeakPart p) {
+    return TrafficKind.OTHER;
+  }
+
+  /** Everything that gets out through the part's rules, kind by kind, in words. */
+  static List<Traffic> traffic(LeakPart p) {
+    List<Traffic> out = new ArrayList<>();
+    for (TrafficKind k : TrafficKind.values()) {
+      Integer set = p.pieces().get(k);
+      if (set != null) out.add(new Traffic(k, describe(k, p.analysis(), set)));
+    }
+    return out;
+  }
+
+  /** One kind of traffic in words: "DNS (UDP) to 141.98.255.0/24". */
+  static String describe(TrafficKind k, RulesetAnalysis a, int set) {
+    return switch (k) {
+      case LINK_LOCAL -> "link-local " + packets(a, set);
+      case VPN -> VpnEndpointCheck.vpnTraffic(a, set);
+      case DNS -> DnsLeakCheck.dnsTraffic(a, set);
+      case LAN -> "LAN traffic: " + packets(a, set);
+      case OTHER -> packets(a, set);
+    };
+  }
+
+  /** "UDP (ports 1195-1197 and 1300-1302) to 141.98.255.0/24": protocols, every limiting condition, destinations. */
+  static String packets(RulesetAnalysis a, int set) {
+    List<String> conds = SetText.conditions(a, set);
+    return SetText.protocols(a.space(), set) + (conds.isEmpty() ? "" : " (" + String.join(", ", conds) + ")") + " to "
+        + SetText.destinations(a, set);
   }
 
   /**
@@ -85,15 +152,7 @@ abstract class LeakCheck implements Check {
    */
   static String example(LeakPart p, Witnesses.Picked w) {
     if (p.start() == RulesetAnalysis.Start.NEW_CONNECTIONS) return "";
-    Packet pk = w.packet();
-    Family f = pk.family();
-    String host = IpText.format(f, pk.dst());
-    String proto = pk.proto() == Packet.TCP ? "tcp" : pk.proto() == Packet.UDP ? "udp"
-        : pk.isIcmp() ? (f == Family.IPV4 ? "icmp" : "icmpv6") : "protocol " + pk.proto();
-    String dst = pk.hasPorts() ? (f == Family.IPV6 ? "[" + host + "]" : host) + ":" + pk.dport() : host;
-    String extra = p.start() == RulesetAnalysis.Start.MARKED_PACKETS
-        ? "with mark 0x" + Long.toHexString(pk.mark()) : "in state " + pk.state();
-    return "; for example " + f.label() + " " + proto + " " + dst + " out " + pk.oif() + " " + extra;
+    return w.witness().map(x -> "; for example " + x.describe()).orElse("");
   }
 
   /** Why the packets get out: which rule or policy accepts them, and what the rule forgot. */
@@ -107,6 +166,11 @@ abstract class LeakCheck implements Check {
       return "the analysis does not follow this jump (a limit of the engine, see the warning), so the chain it leads to may accept it";
     }
     boolean oif = dec.conditions().stream().anyMatch(c -> c instanceof Condition.IfaceIs i && i.dir() == Dir.DST);
-    return oif ? "this rule accepts it outside the tunnel" : "this rule accepts it on every interface (no -o)";
+    boolean many = p.deciders().size() > 1;
+    String where = oif ? " outside the tunnel" : " on every interface (no -o)";
+    if (ReturnAllowances.returns(dec)) {
+      return (many ? "these rules return it" : "this rule returns it") + where + " to a chain whose ACCEPT policy lets it out";
+    }
+    return (many ? "these rules accept" : "this rule accepts") + " it" + where;
   }
 }

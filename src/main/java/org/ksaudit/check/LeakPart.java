@@ -1,17 +1,29 @@
 package org.ksaudit.check;
 
+import java.util.List;
+import java.util.Map;
 import org.ksaudit.analysis.Decider;
 import org.ksaudit.analysis.RulesetAnalysis;
 
 /**
- * The packets of one category that one rule (or policy) lets out when the tunnel is gone,
- * starting from {@code start} (new connections, connections open when the tunnel went down,
- * or marked packets); {@code declared} when the user said they are meant to leave in clear
- * (--allow-lan).
+ * The packets one weakness lets out when the tunnel is gone, starting from {@code start} (new
+ * connections, connections open when the tunnel went down, marked packets, TEE copies): what
+ * the rules (or policy) {@code deciders} of one shape let out, the first the one a finding
+ * points at; {@code pieces} splits the set by kind of traffic; {@code declared} when the user
+ * said they are meant to leave in clear (--allow-lan). {@code allLeaks} is what every rule
+ * lets out from the same start: a packet in it whatever the undecided matches say leaks for
+ * certain, through whichever rule.
  */
-public record LeakPart(RulesetAnalysis analysis, Decider decider, int set, boolean declared, RulesetAnalysis.Start start) {
-  /** A part of the new-connection scenario. */
-  public LeakPart(RulesetAnalysis analysis, Decider decider, int set, boolean declared) {
-    this(analysis, decider, set, declared, RulesetAnalysis.Start.NEW_CONNECTIONS);
+public record LeakPart(RulesetAnalysis analysis, List<Decider> deciders, int set, Map<TrafficKind, Integer> pieces,
+    boolean declared, RulesetAnalysis.Start start, int allLeaks) {
+  public LeakPart {
+    deciders = List.copyOf(deciders);
+    pieces = Map.copyOf(pieces);
+    if (deciders.isEmpty()) throw new IllegalArgumentException("a leak part needs a rule or policy");
+  }
+
+  /** The rule or policy the finding points at. */
+  public Decider decider() {
+    return deciders.get(0);
   }
 }

@@ -3,9 +3,12 @@ package org.ksaudit.check;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import org.ksaudit.analysis.AddrType;
 import org.ksaudit.analysis.Bdd;
 import org.ksaudit.analysis.Condition;
 import org.ksaudit.analysis.Decider;
@@ -22,12 +25,9 @@ import org.ksaudit.model.value.Cidr;
 import org.ksaudit.model.value.PortRange;
 
 /**
- * Splits what each rule lets out into categories, in this order: what the user declared
- * (the VPN server, --allow-lan) is taken out first; then, for a rule that is a VPN allowance
- * (it names a VPN port or the server's address), what goes to the VPN service on other hosts
- * or to the server on other ports; then DNS (port 53 and 853); then traffic confined to
- * private ranges (a LAN exemption) when the rule covers a range; the rest is a direct leak
- * (an IPv6 leak in an IPv6 ruleset).
+ * What each rule lets out, as weaknesses: what the user declared (the VPN server, --allow-lan)
+ * is taken out first; the rest is split by kind of traffic (link-local, VPN, DNS, LAN, other),
+ * and the checks pick the rule's one category from that split ({@link #categoryOf}).
  */
 final class LeakPartition {
   private LeakPartition() {}
@@ -40,16 +40,24 @@ final class LeakPartition {
 
   record Service(int proto, int port) {}
 
+  /**
+   * One part per weakness: what each rule (or policy) lets out, less what is intended, with one
+   * category (the most specific that fits: see {@link #categoryOf}); rules of the same shape
+   * and category are one part.
+   */
   static Map<Category, List<LeakPart>> compute(AuditContext ctx, RulesetAnalysis a) {
     PacketSpace s = a.space();
     Bdd b = s.bdd();
     Family fam = a.ruleset().family();
-    Map<Category, List<LeakPart>> out = new EnumMap<>(Category.class);
-    Map<Decider, Integer> leaks = a.leaks(Path.OUTPUT).acceptedBy();
+    Map<Decider, Integer> newOnes = a.leaks(Path.OUTPUT).acceptedBy();
     // all engine runs before the sets below are made: a run may collect nodes nobody registered
-    Map<Decider, Integer> open = a.leaks(Path.OUTPUT, RulesetAnalysis.Start.OPEN_CONNECTIONS).acceptedBy();
-    Map<Decider, Integer> marked = a.leaks(Path.OUTPUT, RulesetAnalysis.Start.MARKED_PACKETS).acceptedBy();
-    Map<Decider, Integer> copies = a.leaks(Path.OUTPUT, RulesetAnalysis.Start.TEE_COPIES).acceptedBy();
+    Map<Decider, Integer> openOnes = a.leaks(Path.OUTPUT, RulesetAnalysis.Start.OPEN_CONNECTIONS).acceptedBy();
+    Map<Decider, Integer> markedOnes = a.leaks(Path.OUTPUT, RulesetAnalysis.Start.MARKED_PACKETS).acceptedBy();
+    Map<Decider, Integer> copyOnes = a.leaks(Path.OUTPUT, RulesetAnalysis.Start.TEE_COPIES).acceptedBy();
+    Map<Decider, Integer> leaks = ReturnAllowances.attribute(a, newOnes);
+    Map<Decider, Integer> open = ReturnAllowances.attribute(a, openOnes);
+    Map<Decider, Integer> marked = ReturnAllowances.attribute(a, markedOnes);
+    Map<Decider, Integer> copies = ReturnAllowances.attribute(a, copyOnes);
 
     List<Endpoint> endpoints = new ArrayList<>(ctx.endpoints(fam));
     if (endpoints.isEmpty()) {
@@ -77,41 +85,56 @@ final class LeakPartition {
     }
     int privateRanges = Bdd.FALSE;
     for (Cidr c : privateRanges(fam)) privateRanges = b.or(privateRanges, s.cidr(s.origDst, c));
+    int link = LinkScope.set(s);
+    int fromLink = LinkScope.fromLinkLocal(s);
+    int broadcast = s.dstTypeIn(List.of(AddrType.BROADCAST));
+    // interfaces no uplink has (lo0, docker1): only a wildcard such as -o lo+ reaches them, and KS112
+    // says so; and packets the kernel does not send at all
+    int notUplink = b.or(s.oifIn(InterfaceWildcardCheck.localOnlyClasses(a)), neverSent(s));
+    Sets k = new Sets(List.of(intended, endpointAddrs, vpnSel, lan, dns, privateRanges, link, fromLink, broadcast, notUplink));
 
+    Groups groups = new Groups(a);
+    int newLeaks = Bdd.FALSE;
+    for (int l : leaks.values()) newLeaks = b.or(newLeaks, b.diff(l, notUplink));
+    k.add(newLeaks);
     for (Map.Entry<Decider, Integer> e : leaks.entrySet()) {
-      List<Integer> keep = new ArrayList<>(AuditContext.setsOf(out));
-      keep.addAll(List.of(intended, endpointAddrs, vpnSel, lan, dns, privateRanges));
-      s.collectIfDue(keep);
+      s.collectIfDue(k.with(groups.sets()));
       Decider d = e.getKey();
-      int l = e.getValue();
+      int l = b.diff(e.getValue(), notUplink);
       int declaredLan = b.and(l, lan);
-      add(out, Category.LAN_EXEMPTION, new LeakPart(a, d, declaredLan, true));
+      if (declaredLan != Bdd.FALSE) {
+        groups.add(Category.LAN_EXEMPTION, d, true, RulesetAnalysis.Start.NEW_CONNECTIONS, Map.of(TrafficKind.LAN, declaredLan), newLeaks, "");
+      }
       int rest = b.diff(b.diff(l, intended), lan);
-      if (isVpnAllowance(a, d, services, endpoints)) {
-        int v = b.and(rest, vpnSel);
-        add(out, Category.VPN_ENDPOINT_TOO_BROAD, new LeakPart(a, d, v, false));
-        rest = b.diff(rest, v);
-      }
-      int dnsPart = b.and(rest, dns);
-      add(out, Category.DNS_LEAK, new LeakPart(a, d, dnsPart, false));
-      rest = b.diff(rest, dnsPart);
       if (rest == Bdd.FALSE) continue;
-      boolean confined = b.diff(rest, privateRanges) == Bdd.FALSE;
-      BigInteger lo = s.origDst.min(rest);
-      BigInteger hi = s.origDst.max(rest);
-      if (confined && !lo.equals(hi)) {
-        add(out, Category.LAN_EXEMPTION, new LeakPart(a, d, rest, false));
-      } else {
-        add(out, fam == Family.IPV6 ? Category.IPV6_LEAK : Category.DIRECT_LEAK, new LeakPart(a, d, rest, false));
-      }
+      Map<TrafficKind, Integer> pieces = new EnumMap<>(TrafficKind.class);
+      // a subnet broadcast counts as link-local where the rule lets out nothing else (-m addrtype --dst-type BROADCAST)
+      int linkPiece = b.subset(rest, fromLink) || b.subset(rest, broadcast) ? rest : b.and(rest, link);
+      put(pieces, TrafficKind.LINK_LOCAL, linkPiece);
+      int beyond = b.diff(rest, linkPiece);
+      // one unicast host: a multicast group (SSDP's 239.255.255.250) is no resolver or server
+      boolean oneHost = beyond != Bdd.FALSE && s.dst.min(beyond).equals(s.dst.max(beyond))
+          && AddrType.classify(fam, s.dst.min(beyond), BigInteger.ONE.negate()) == AddrType.UNICAST;
+      boolean vpn = beyond != Bdd.FALSE && (isVpnAllowance(a, d, services, endpoints) || isServerShaped(a, d, beyond, dns));
+      int vpnPiece = vpn ? (isServerShaped(a, d, beyond, dns) ? beyond : b.and(beyond, vpnSel)) : Bdd.FALSE;
+      put(pieces, TrafficKind.VPN, vpnPiece);
+      int left = b.diff(beyond, vpnPiece);
+      int dnsPiece = b.and(left, dns);
+      put(pieces, TrafficKind.DNS, dnsPiece);
+      left = b.diff(left, dnsPiece);
+      int lanPiece = b.and(left, privateRanges);
+      put(pieces, TrafficKind.LAN, lanPiece);
+      put(pieces, TrafficKind.OTHER, b.diff(left, lanPiece));
+      LeakShape shape = new LeakShape(pieces, vpnPiece != Bdd.FALSE, namesDnsPort(a, d), oneHost);
+      Category c = categoryOf(shape, fam);
+      String severityKey = c == Category.LINK_LOCAL && b.subset(linkPiece, LinkScope.needed(s)) ? "needed" : "";
+      groups.add(c, d, false, RulesetAnalysis.Start.NEW_CONNECTIONS, pieces, newLeaks, severityKey);
     }
     // what the new connections let out is compared whatever the matches the engine cannot
     // interpret decide there (a possible leak is reported already)
-    int newLeaks = Bdd.FALSE;
-    for (int l : leaks.values()) newLeaks = b.or(newLeaks, l);
-    newLeaks = s.possibly(newLeaks);
-    List<Integer> kept = List.of(newLeaks, intended, endpointAddrs, lan);
-    s.collectIfDue(keep(out, kept));
+    int possibleNew = s.possibly(newLeaks);
+    List<Integer> kept = List.of(possibleNew, intended, endpointAddrs, lan, notUplink, link);
+    s.collectIfDue(k.with(groups.sets()));
     // Packets of connections open when the tunnel went down (and copies TEE sends, no new
     // connection either) count where the first packet of a new connection would not get out
     // all the same (that one is reported above, with the connections' later packets implied),
@@ -119,55 +142,216 @@ final class LeakPartition {
     // connection that DNAT sends elsewhere still gets out), whatever the marks and socket; and
     // not for the VPN server or a declared LAN: those were routed through the physical
     // interface while the tunnel was up too, so losing the tunnel changes nothing for them.
-    int asNew = s.socket.forget(s.mark.forget(s.ctmark.forget(s.state.forget(s.dst.forget(s.dstType.forget(s.dport.forget(newLeaks)))))));
-    int inClearAnyway = b.or(endpointAddrs, lan);
-    beyond(out, a, open, RulesetAnalysis.Start.OPEN_CONNECTIONS, Category.DIRECT_LEAK, inClearAnyway, asNew, kept);
-    beyond(out, a, copies, RulesetAnalysis.Start.TEE_COPIES, Category.DIRECT_LEAK, inClearAnyway, asNew, kept);
+    int asNew = s.socket.forget(s.mark.forget(s.ctmark.forget(s.state.forget(s.dst.forget(s.dstType.forget(s.dport.forget(possibleNew)))))));
+    int inClearAnyway = b.or(b.or(endpointAddrs, lan), notUplink);
+    beyond(groups, a, open, RulesetAnalysis.Start.OPEN_CONNECTIONS, inClearAnyway, asNew, k.with(kept));
+    beyond(groups, a, copies, RulesetAnalysis.Start.TEE_COPIES, inClearAnyway, asNew, k.with(kept));
     // New connections with a non-zero packet mark count where the same packet without the mark
     // would not get out (an exemption such as wg-quick's -m mark ! --mark 0xca6c), except the
     // declared VPN server's own traffic and declared LANs.
-    beyond(out, a, marked, RulesetAnalysis.Start.MARKED_PACKETS, Category.VPN_ENDPOINT_TOO_BROAD, b.or(intended, lan),
-        s.mark.forget(newLeaks), kept);
+    beyond(groups, a, marked, RulesetAnalysis.Start.MARKED_PACKETS, b.or(b.or(intended, lan), notUplink),
+        s.mark.forget(possibleNew), k.with(kept));
     a.forgetLeaks(RulesetAnalysis.Start.OPEN_CONNECTIONS);
     a.forgetLeaks(RulesetAnalysis.Start.MARKED_PACKETS);
     a.forgetLeaks(RulesetAnalysis.Start.TEE_COPIES);
-    return out;
+    return groups.parts();
+  }
+
+  /**
+   * The one category of what a rule lets out, the most specific that fits: traffic that stays
+   * on the link; a VPN allowance; a resolver (a DNS port named, or DNS among what goes to one
+   * host); a range of private addresses; else a direct (IPv6) leak.
+   */
+  static Category categoryOf(LeakShape shape, Family fam) {
+    if (LinkLocalCheck.claims(shape)) return Category.LINK_LOCAL;
+    if (VpnEndpointCheck.claims(shape)) return Category.VPN_ENDPOINT_TOO_BROAD;
+    if (DnsLeakCheck.claims(shape)) return Category.DNS_LEAK;
+    if (LanExemptionCheck.claims(shape)) return Category.LAN_EXEMPTION;
+    return fam == Family.IPV6 ? Category.IPV6_LEAK : Category.DIRECT_LEAK;
+  }
+
+  private static void put(Map<TrafficKind, Integer> pieces, TrafficKind k, int set) {
+    if (set != Bdd.FALSE) pieces.put(k, set);
+  }
+
+  /** Sets to keep across collections. */
+  private static final class Sets {
+    private final List<Integer> sets;
+
+    Sets(List<Integer> sets) {
+      this.sets = new ArrayList<>(sets);
+    }
+
+    void add(int set) {
+      sets.add(set);
+    }
+
+    List<Integer> with(List<Integer> more) {
+      List<Integer> out = new ArrayList<>(sets);
+      out.addAll(more);
+      return out;
+    }
   }
 
   /**
    * The parts of a start other than new connections: what each rule lets out from it, less
    * what is meant to leave in clear and less what the new connections' findings cover already.
    */
-  private static void beyond(Map<Category, List<LeakPart>> out, RulesetAnalysis a, Map<Decider, Integer> leaks,
-      RulesetAnalysis.Start start, Category category, int meant, int covered, List<Integer> kept) {
+  private static void beyond(Groups groups, RulesetAnalysis a, Map<Decider, Integer> leaks, RulesetAnalysis.Start start,
+      int meant, int covered, List<Integer> kept) {
     PacketSpace s = a.space();
     Bdd b = s.bdd();
+    int all = Bdd.FALSE;
+    for (int l : leaks.values()) all = b.or(all, b.diff(l, meant));
+    List<Integer> k = new ArrayList<>(kept);
+    k.addAll(List.of(meant, covered, all));
+    Category c = start == RulesetAnalysis.Start.MARKED_PACKETS ? Category.VPN_ENDPOINT_TOO_BROAD : Category.DIRECT_LEAK;
     for (Map.Entry<Decider, Integer> e : leaks.entrySet()) {
-      List<Integer> k = new ArrayList<>(kept);
-      k.addAll(List.of(meant, covered));
-      s.collectIfDue(keep(out, k));
-      add(out, category, new LeakPart(a, e.getKey(), b.diff(b.diff(e.getValue(), meant), covered), false, start));
+      List<Integer> now = new ArrayList<>(k);
+      now.addAll(groups.sets());
+      s.collectIfDue(now);
+      int set = b.diff(b.diff(e.getValue(), meant), covered);
+      if (set != Bdd.FALSE) groups.add(c, e.getKey(), false, start, Map.of(TrafficKind.OTHER, set), all, "");
     }
   }
 
-  private static List<Integer> keep(Map<Category, List<LeakPart>> out, List<Integer> more) {
-    List<Integer> k = new ArrayList<>(AuditContext.setsOf(out));
-    k.addAll(more);
-    return k;
+  /**
+   * Parts of the same category, start and rule shape (see {@link #shapeOf}), their sets and
+   * pieces united, in the order of their first rule.
+   */
+  private static final class Groups {
+    private final RulesetAnalysis a;
+    private final Map<String, Group> byKey = new LinkedHashMap<>();
+
+    Groups(RulesetAnalysis a) {
+      this.a = a;
+    }
+
+    private static final class Group {
+      final Category category;
+      final boolean declared;
+      final RulesetAnalysis.Start start;
+      final List<Decider> deciders = new ArrayList<>();
+      final Map<TrafficKind, Integer> pieces = new EnumMap<>(TrafficKind.class);
+      final int allLeaks;
+
+      Group(Category category, boolean declared, RulesetAnalysis.Start start, int allLeaks) {
+        this.category = category;
+        this.declared = declared;
+        this.start = start;
+        this.allLeaks = allLeaks;
+      }
+    }
+
+    void add(Category c, Decider d, boolean declared, RulesetAnalysis.Start start, Map<TrafficKind, Integer> pieces,
+        int allLeaks, String severityKey) {
+      Bdd b = a.space().bdd();
+      String key = c + "|" + declared + "|" + start + "|" + severityKey + "|" + shapeOf(d);
+      Group g = byKey.computeIfAbsent(key, x -> new Group(c, declared, start, allLeaks));
+      g.deciders.add(d);
+      pieces.forEach((kind, set) -> g.pieces.merge(kind, set, b::or));
+    }
+
+    /** Every set the groups hold, for collections. */
+    List<Integer> sets() {
+      List<Integer> out = new ArrayList<>();
+      for (Group g : byKey.values()) {
+        out.addAll(g.pieces.values());
+        out.add(g.allLeaks);
+      }
+      return out;
+    }
+
+    Map<Category, List<LeakPart>> parts() {
+      Bdd b = a.space().bdd();
+      Map<Category, List<LeakPart>> out = new EnumMap<>(Category.class);
+      for (Group g : byKey.values()) {
+        int set = Bdd.FALSE;
+        for (int p : g.pieces.values()) set = b.or(set, p);
+        out.computeIfAbsent(g.category, x -> new ArrayList<>())
+            .add(new LeakPart(a, g.deciders, set, g.pieces, g.declared, g.start, g.allLeaks));
+      }
+      return out;
+    }
   }
 
-  private static void add(Map<Category, List<LeakPart>> out, Category c, LeakPart p) {
-    if (p.set() == Bdd.FALSE) return;
-    out.computeIfAbsent(c, k -> new ArrayList<>()).add(p);
+  /** Options whose values tell rules of one shape apart: destinations, destination ports, ICMP types, comments. */
+  private static final Set<String> VARYING = Set.of("-d", "--destination", "--dst", "--dst-range", "--dport",
+      "--destination-port", "--dports", "--destination-ports", "--icmp-type", "--icmpv6-type", "--comment");
+
+  /**
+   * A rule's shape: its chain and words with the values of {@link #VARYING} options left out,
+   * so one allowance per server, or one rule per ICMP type, have the same shape. A policy has
+   * a shape of its own.
+   */
+  static String shapeOf(Decider d) {
+    if (d.rule().isEmpty()) return "policy " + d.table() + " " + d.chain();
+    Rule r = d.rule().get();
+    String[] words = r.text().strip().split("\\s+");
+    StringBuilder sb = new StringBuilder(d.table()).append(' ').append(d.chain());
+    for (int i = 0; i < words.length; i++) {
+      sb.append(' ').append(words[i]);
+      if (VARYING.contains(words[i]) && i + 1 < words.length) {
+        if (words[i + 1].equals("!")) sb.append(" !");
+        i += words[i + 1].equals("!") ? 2 : 1;
+        sb.append(" _");
+      }
+    }
+    return sb.toString();
   }
 
-  /** RFC 1918, link-local, shared address space (CGNAT); IPv6 unique-local and link-local. */
+  /** Whether the rule tests a destination port range that holds a DNS port. */
+  static boolean namesDnsPort(RulesetAnalysis a, Decider d) {
+    if (d.rule().isEmpty()) return false;
+    for (Condition c : decode(a, d, d.rule().get()).conditions()) {
+      if (c instanceof Condition.PortIn pi && pi.dir() != Dir.SRC && !pi.negated()) {
+        for (PortRange r : pi.ranges()) for (int port : DNS_PORTS) if (r.contains(port)) return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * A server allowance by its traffic: the rule tests destination ports, and what it lets out
+   * is TCP or UDP to one host, no DNS among it (a server on other ports, such as
+   * {@code --dports 1195,1196}, is as much a VPN allowance as one on 1194).
+   */
+  static boolean isServerShaped(RulesetAnalysis a, Decider d, int set, int dns) {
+    PacketSpace s = a.space();
+    Bdd b = s.bdd();
+    if (d.rule().isEmpty() || b.intersects(set, dns)) return false;
+    if (!s.origDst.min(set).equals(s.origDst.max(set))) return false;
+    if (!b.subset(set, b.or(s.proto.eq(Packet.TCP), s.proto.eq(Packet.UDP)))) return false;
+    for (Condition c : decode(a, d, d.rule().get()).conditions()) {
+      if (c instanceof Condition.PortIn pi && pi.dir() != Dir.SRC && !pi.negated()) return true;
+    }
+    return false;
+  }
+
+  /** RFC 1918, shared address space (CGNAT); IPv6 unique-local. Link-local ranges are {@link LinkScope}'s. */
   static List<Cidr> privateRanges(Family f) {
     if (f == Family.IPV4) {
       return List.of(cidr(f, "10.0.0.0", 8), cidr(f, "172.16.0.0", 12), cidr(f, "192.168.0.0", 16),
-          cidr(f, "169.254.0.0", 16), cidr(f, "100.64.0.0", 10));
+          cidr(f, "100.64.0.0", 10));
     }
-    return List.of(cidr(f, "fc00::", 7), cidr(f, "fe80::", 10));
+    return List.of(cidr(f, "fc00::", 7));
+  }
+
+  /** The usual VPN protocols' traffic: {@link #VPN_SERVICES} as a set. */
+  static int vpnServices(PacketSpace s) {
+    Bdd b = s.bdd();
+    int out = Bdd.FALSE;
+    for (Service sv : VPN_SERVICES) out = b.or(out, b.and(s.proto.eq(sv.proto()), s.origDport.eq(sv.port())));
+    return out;
+  }
+
+  /**
+   * Packets the kernel never sends, whatever the rules say: TCP to a multicast or broadcast
+   * address (connect() refuses it).
+   */
+  static int neverSent(PacketSpace s) {
+    Bdd b = s.bdd();
+    return b.and(s.proto.eq(Packet.TCP), s.dstTypeIn(List.of(AddrType.MULTICAST, AddrType.BROADCAST)));
   }
 
   static Cidr cidr(Family f, String a, int p) {
@@ -197,6 +381,11 @@ final class LeakPartition {
             && pi.ranges().get(0).from() == pi.ranges().get(0).to()) port = pi.ranges().get(0).from();
       }
       if (host == null || proto == null || port == null || DNS_PORTS.contains(port)) continue;
+      // a VPN server is a unicast host: a multicast or link-local group (mDNS on 224.0.0.251:5353) is none
+      BigInteger h = host;
+      Family f = a.ruleset().family();
+      if (AddrType.classify(f, h, BigInteger.ONE.negate()) != AddrType.UNICAST) continue;
+      if (LinkScope.destinations(f).stream().anyMatch(c -> c.contains(h))) continue;
       // what the rule lets out must be that one host and port as the application addressed it (no DNAT onto it)
       PacketSpace s = a.space();
       int set = leaks.get(d);

@@ -7,6 +7,7 @@ import org.ksaudit.analysis.Bdd;
 import org.ksaudit.analysis.Packet;
 import org.ksaudit.analysis.PacketSpace;
 import org.ksaudit.analysis.RulesetAnalysis;
+import org.ksaudit.analysis.RulesetAnalysis;
 import org.ksaudit.diagnostic.Severity;
 
 /** KS104: the VPN server allowance lets out more than the traffic to the VPN server. */
@@ -79,14 +80,24 @@ public final class VpnEndpointCheck extends LeakCheck {
       out.add(s.proto.eq(sv.proto()));
       out.add(s.origDport.eq(sv.port()));
     }
+    out.addAll(Prefs.atRuleDestinations(p));
     out.add(s.origDst.eq(Witnesses.documentation(s.family(), 77)));
     return out;
+  }
+
+  /** A VPN allowance: it names a VPN port or the server, or lets out TCP/UDP on chosen ports to one host. */
+  static boolean claims(LeakShape shape) {
+    return shape.vpnAllowance();
+  }
+
+  @Override
+  TrafficKind primary(LeakPart p) {
+    return marked(p) ? TrafficKind.OTHER : TrafficKind.VPN;
   }
 
   @Override
   String what(LeakPart p, Witnesses.Picked w) {
     PacketSpace s = p.analysis().space();
-    Bdd b = s.bdd();
     if (marked(p)) {
       String exempt = MarkExemption.find(p.analysis(), w.packet().mark()).isPresent()
           ? ", which this rule exempts from its refusal" : "";
@@ -94,16 +105,26 @@ public final class VpnEndpointCheck extends LeakCheck {
           + "CAP_NET_ADMIN sends them with SO_MARK): " + SetText.protocols(s, p.set()) + " to "
           + SetText.destinations(p.analysis(), p.set()) + ", not only to the VPN server,";
     }
+    return vpnTraffic(p.analysis(), p.pieces().getOrDefault(TrafficKind.VPN, p.set())) + ", not only the tunnel to the VPN server,";
+  }
+
+  /** "VPN traffic (UDP port 1194) to 141.98.255.0/24", or the server's address on other ports, with what limits it. */
+  static String vpnTraffic(RulesetAnalysis a, int set) {
+    PacketSpace s = a.space();
+    Bdd b = s.bdd();
     List<String> services = new ArrayList<>();
     for (LeakPartition.Service sv : LeakPartition.VPN_SERVICES) {
-      int x = b.and(p.set(), b.and(s.proto.eq(sv.proto()), s.origDport.eq(sv.port())));
+      int x = b.and(set, b.and(s.proto.eq(sv.proto()), s.origDport.eq(sv.port())));
       if (x != Bdd.FALSE) services.add((sv.proto() == Packet.UDP ? "UDP" : "TCP") + " port " + sv.port());
     }
-    String dst = SetText.destinations(p.analysis(), p.set());
-    if (services.isEmpty()) {
-      return SetText.protocols(s, p.set()) + " to the VPN server's address (" + dst + ") on ports other than the tunnel's";
+    String dst = SetText.destinations(a, set);
+    if (services.isEmpty() || b.diff(set, LeakPartition.vpnServices(s)) != Bdd.FALSE) {
+      return "traffic to the VPN server's address: " + LeakCheck.packets(a, set);
     }
-    return "VPN traffic (" + SetText.join(services) + ") to " + dst + ", not only to the VPN server,";
+    List<String> conds = new ArrayList<>(SetText.conditions(a, set));
+    conds.removeIf(c -> c.startsWith("port"));
+    conds.add(0, SetText.join(services));
+    return "VPN traffic (" + String.join(", ", conds) + ") to " + dst;
   }
 
   /** "mark 0xca6c", or "marks such as 0x1" when more than one mark gets out. */

@@ -13,9 +13,13 @@ import org.ksaudit.model.SourcePos;
 /**
  * The audit as one JSON document:
  * {@code {"tool":"ksaudit","version":…,"files":[…],"findings":[{"id","category","kind","severity",
- * "certainty","file","line","column","message","witness":{"family","proto","dst","dport","oif"[,"state"][,"mark"]},
+ * "certainty","file","line","column","message","traffic":[{"kind","text"}],"locations":[{"line","column"}],
+ * "witness":{"family","proto","dst","dport","oif"[,"iif"][,"src"][,"sport"][,"icmp_type"][,"tcp_flags"][,"state"][,"mark"][,"uid"][,"gid"]},
  * "trace":[{"file","line","chain","target"}]}],"tunnel":{"taken":[{"name","source","file","line"}],
- * "refused":[{"name","reason","file","line"}]},"summary":{"error":n,"warning":n,"info":n}}}.
+ * "refused":[{"name","reason","file","line"}]},"summary":{"error":n,"warning":n,"info":n}}}: "traffic" lists
+ * what gets out through the finding's rules, kind by kind ("link-local", "vpn", "dns", "lan", "other"; empty for
+ * findings that are no leak), "locations" every rule of the same shape the finding covers, the one of
+ * "line" first; each optional witness field is present only when the leak needs it.
  * Syntax diagnostics, when there are any, come in a "diagnostics" array beside the findings;
  * the summary counts diagnostics and findings together.
  */
@@ -80,7 +84,17 @@ public final class JsonReport {
     j.comma().key("column");
     if (f.location().isPresent()) j.num(f.location().get().pos().column());
     else j.nul();
-    j.comma().key("message").str(f.message()).comma().key("witness");
+    j.comma().key("message").str(f.message()).comma().key("traffic").raw("[");
+    for (int i = 0; i < f.traffic().size(); i++) {
+      if (i > 0) j.comma();
+      j.raw("{").key("kind").str(f.traffic().get(i).kind().jsonName()).comma().key("text").str(f.traffic().get(i).text()).raw("}");
+    }
+    j.raw("]").comma().key("locations").raw("[");
+    for (int i = 0; i < f.locations().size(); i++) {
+      if (i > 0) j.comma();
+      j.raw("{").key("line").num(f.locations().get(i).pos().line()).comma().key("column").num(f.locations().get(i).pos().column()).raw("}");
+    }
+    j.raw("]").comma().key("witness");
     if (f.witness().isPresent()) witness(j, f.witness().get());
     else j.nul();
     j.comma().key("trace").raw("[");
@@ -117,9 +131,16 @@ public final class JsonReport {
   static void witness(Json j, Witness w) {
     j.raw("{").key("family").str(w.family().label()).comma().key("proto").str(w.proto()).comma().key("dst").str(w.dst())
         .comma().key("dport").num(w.dport()).comma().key("oif").str(w.oif());
-    // only for a packet that is not a new connection without a mark: the documented five fields stay as they were
+    // only what the leak needs beyond a probe: the documented five fields stay as they were
+    if (!w.iif().isEmpty()) j.comma().key("iif").str(w.iif());
+    if (!w.src().isEmpty()) j.comma().key("src").str(w.src());
+    if (w.sport() >= 0) j.comma().key("sport").num(w.sport());
+    if (w.icmpType() >= 0) j.comma().key("icmp_type").num(w.icmpType());
+    if (!w.tcpFlags().isEmpty()) j.comma().key("tcp_flags").str(w.tcpFlags());
     if (!w.state().equals("NEW")) j.comma().key("state").str(w.state());
     if (w.mark() != 0) j.comma().key("mark").num(w.mark());
+    if (w.uid() >= 0) j.comma().key("uid").num(w.uid());
+    if (w.gid() >= 0) j.comma().key("gid").num(w.gid());
     j.raw("}");
   }
 

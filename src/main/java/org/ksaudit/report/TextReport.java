@@ -42,9 +42,19 @@ public final class TextReport {
       int length = l.sourceLine().isEmpty() ? wordLength(line, l.pos().column()) : l.length();
       DiagnosticPrinter.appendSourceAndCaret(sb, line, l.pos().column(), length);
     }
+    if (f.locations().size() > 1) {
+      List<Location> more = f.locations().subList(1, f.locations().size());
+      sb.append("  and ").append(more.size()).append(" more: line").append(more.size() == 1 ? " " : "s ")
+          .append(TerminalText.line(String.join(", ", more.stream().map(TextReport::where).toList()))).append('\n');
+    }
     f.witness().ifPresent(w -> sb.append("  witness: ").append(TerminalText.line(w.describe())).append('\n'));
     for (TraceStep s : f.trace()) sb.append("  trace: ").append(TerminalText.line(s.describe())).append('\n');
     return sb.toString();
+  }
+
+  /** A further location: its line, with the file when it is not the first location's. */
+  private static String where(Location l) {
+    return Integer.toString(l.pos().line());
   }
 
   private static int wordLength(String line, int column) {

@@ -39,6 +39,6 @@ class ExplainCommandTest {
   void idsAreStableAndUnique() {
     java.util.Set<String> ids = new java.util.HashSet<>();
     for (Check c : KillswitchAudit.checks()) assertTrue(ids.add(c.info().id()), c.info().id());
-    assertEquals(10, ids.size());
+    assertEquals(12, ids.size());
   }
 }

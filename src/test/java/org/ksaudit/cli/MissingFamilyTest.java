@@ -33,7 +33,7 @@ class MissingFamilyTest {
   @Test
   void theMissingIpv4RulesetIsInTheJsonReportWithoutAFile() {
     CliRun r = CliRun.of("check", "--format", "json", V6);
-    assertTrue(r.out().contains("{\"id\":\"KS106\",\"category\":\"direct-leak\",\"severity\":\"error\",\"certainty\":\"definite\","
+    assertTrue(r.out().contains("{\"id\":\"KS106\",\"category\":\"direct-leak\",\"kind\":\"new-connection\",\"severity\":\"error\",\"certainty\":\"definite\","
         + "\"file\":null,\"line\":null,\"column\":null,\"message\":\"no IPv4 ruleset given"), r.out());
   }
 
