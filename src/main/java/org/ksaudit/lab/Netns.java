@@ -23,6 +23,8 @@ public final class Netns implements AutoCloseable {
 
   private static final AtomicInteger COUNTER = new AtomicInteger();
   private static final Set<String> LIVE = ConcurrentHashMap.newKeySet();
+  /** Names a thread is deleting right now: out of LIVE, not yet gone. */
+  private static final Set<String> DELETING = ConcurrentHashMap.newKeySet();
   /** Where {@code ip netns exec} finds per-namespace files such as resolv.conf. */
   private static final Path ETC_NETNS = Path.of("/etc/netns");
   /** Where ip(8) keeps the namespaces' names. */
@@ -111,7 +113,12 @@ public final class Netns implements AutoCloseable {
 
   private static void delete(String n) {
     if (!LIVE.remove(n)) return;
-    remove(n);
+    DELETING.add(n);
+    try {
+      remove(n);
+    } finally {
+      DELETING.remove(n);
+    }
   }
 
   /**
@@ -184,6 +191,9 @@ public final class Netns implements AutoCloseable {
 
   static void deleteAllLive() {
     for (String n : List.copyOf(LIVE)) delete(n);
+    // another thread (the lab closing after Ctrl-C) may be halfway through deleting one; the JVM
+    // halts when this hook returns, not when that thread is done, so finish its work here too
+    for (String n : List.copyOf(DELETING)) remove(n);
   }
 
   /**
