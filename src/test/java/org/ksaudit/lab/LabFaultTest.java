@@ -79,7 +79,8 @@ class LabFaultTest {
       String problem = String.valueOf(r.baseline().get("problem"));
       assertTrue(problem.contains(named), problem);
       assertTrue(problem.contains("killed by signal 9, SIGKILL"), problem);
-      assertTrue(problem.contains("its last log lines:\n"), problem);
+      // killed as soon as it exists, the process may not have written a line yet: then the report says so
+      assertTrue(problem.contains("its last log lines:\n") || problem.endsWith("; its log is empty"), problem);
       // the baseline's own bounds: 10 s for the VPN, 2.5 s per service probe, then teardown
       assertTrue(run.seconds() - killedAt < 60, "the run took " + (run.seconds() - killedAt) + " s after the kill");
       assertNothingLeftOf(run.pid(), Set.of());
