@@ -286,7 +286,7 @@ class FuzzTest {
     for (LeakVerdicts.Reported f : findings) {
       if (f.witness().isEmpty() || !f.newConnection() || !f.certainty().equals("definite")) continue;
       Probe w = f.witness().get();
-      if (!kj.interfaces().contains(w.oif()) || !LeakVerdicts.sendable(w)) {
+      if (!f.replayable() || !kj.interfaces().contains(w.oif()) || !LeakVerdicts.sendable(w)) {
         witnessesSkipped++;
         continue;
       }
@@ -302,7 +302,8 @@ class FuzzTest {
       probes++;
       LeakVerdicts.Intended it = intended.get(p.family());
       for (String c : LeakVerdicts.categories(p, it)) {
-        boolean reported = findings.stream().anyMatch(f -> f.category().equals(c) && f.family().map(x -> x == p.family()).orElse(true));
+        boolean reported = findings.stream().anyMatch(f -> (f.category().equals(c) || f.traffic().contains(LeakVerdicts.kindOf(c)))
+            && f.family().map(x -> x == p.family()).orElse(true));
         if (!reported && leakCategories.contains(c)) confirmed.merge(p.family() + " " + c, !e.getValue(), Boolean::logicalAnd);
       }
       if (!e.getValue() || it.isEndpoint(p)) continue;

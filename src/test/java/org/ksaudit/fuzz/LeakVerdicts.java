@@ -47,7 +47,14 @@ final class LeakVerdicts {
    * leaves unfiltered, whatever its category).
    */
   record Reported(String id, String category, String severity, String certainty, Optional<Family> family, Optional<Probe> witness,
-      boolean newConnection, boolean wholeFamily, String text) {}
+      boolean newConnection, boolean replayable, boolean wholeFamily, Set<String> traffic, String text) {}
+
+  /** The witness fields a probe sent from this host cannot set: a forwarded packet, a chosen source, owner or TCP flags. */
+  private static final List<String> UNREPLAYABLE = List.of("state", "mark", "iif", "src", "sport", "uid", "gid", "tcp_flags", "icmp_type");
+
+  /** The traffic kind ({@code traffic[].kind} in the JSON report) of each leak category, as the README defines them. */
+  private static final Map<String, String> KIND_OF_CATEGORY = Map.of("vpn-endpoint-too-broad", "vpn", "dns-leak", "dns",
+      "lan-exemption", "lan", "direct-leak", "other", "ipv6-leak", "other");
 
   /** The ruleset of one family as the case gave it, parsed (empty when the family has no file). */
   record Side(Family family, Optional<String> text, Optional<Ruleset> ruleset) {}
@@ -61,17 +68,21 @@ final class LeakVerdicts {
       Optional<Family> fam = Optional.ofNullable(f.get("file")).map(x -> files.get((String) x));
       Optional<Probe> witness = Optional.empty();
       boolean fresh = true;
+      boolean replayable = false;
       if (f.get("witness") != null) {
         Map<String, Object> w = MiniJson.obj(f.get("witness"));
         Family wf = "ipv6".equals(w.get("family")) ? Family.IPV6 : Family.IPV4;
         if (fam.isEmpty()) fam = Optional.of(wf);
         fresh = !w.containsKey("state") && !w.containsKey("mark");
+        replayable = UNREPLAYABLE.stream().noneMatch(w::containsKey);
         int dport = ((Number) w.get("dport")).intValue();
         String proto = (String) w.get("proto");
         witness = Optional.of(new Probe(wf, proto, (String) w.get("dst"), proto.equals("icmp") ? -1 : dport, (String) w.get("oif")));
       }
+      Set<String> traffic = new LinkedHashSet<>();
+      if (f.get("traffic") != null) for (Object t : MiniJson.arr(f.get("traffic"))) traffic.add((String) MiniJson.obj(t).get("kind"));
       out.add(new Reported((String) f.get("id"), (String) f.get("category"), (String) f.get("severity"), (String) f.get("certainty"),
-          fam, witness, fresh, f.get("file") == null, f.get("id") + " " + f.get("category") + " " + f.get("severity") + " " + f.get("message")));
+          fam, witness, fresh, replayable, f.get("file") == null, traffic, f.get("id") + " " + f.get("category") + " " + f.get("severity") + " " + f.get("message")));
     }
     return out;
   }
@@ -145,18 +156,31 @@ final class LeakVerdicts {
     return out;
   }
 
+  /** The traffic kind of a leak category. */
+  static String kindOf(String category) {
+    return KIND_OF_CATEGORY.get(category);
+  }
+
   static boolean declaredLan(Probe p, Intended in) {
     BigInteger dst = IpText.parse(p.family(), p.dst()).orElseThrow();
     return in.allowedLan().stream().anyMatch(c -> c.contains(dst));
   }
 
-  /** The finding that reports this leak, if any. */
+  /**
+   * The finding that reports this leak, if any: one finding per weakness (README) puts the leak
+   * under the category of the rule that lets it out, which may be another than the probe's
+   * own (DNS through a LAN exemption is a lan-exemption finding whose traffic lists DNS), so a
+   * finding reports the probe when its category or one of its traffic kinds is the probe's.
+   */
   static Optional<Reported> covering(Probe p, Intended in, List<Reported> findings) {
     boolean declared = declaredLan(p, in);
     Set<String> cats = declared ? Set.of("lan-exemption") : categories(p, in);
+    Set<String> kinds = new LinkedHashSet<>();
+    for (String c : cats) kinds.add(kindOf(c));
     for (Reported f : findings) {
       if (f.family().isPresent() && f.family().get() != p.family()) continue;
-      if (!cats.contains(f.category()) || !f.newConnection()) continue;
+      boolean reports = cats.contains(f.category()) || f.traffic().stream().anyMatch(kinds::contains);
+      if (!reports || !f.newConnection()) continue;
       if (declared || f.severity().equals("error")) return Optional.of(f);
     }
     return Optional.empty();

@@ -48,19 +48,35 @@ class LeakVerdictsTest {
   }
 
   @Test
+  void aLeakIsCoveredByTheFindingWhoseTrafficListsItsKind() {
+    LeakVerdicts.Intended in = LeakVerdicts.intended(Family.IPV4, List.of(), Optional.of(RULES));
+    Probe dns = probe("udp", "10.0.0.1", 53);
+    assertTrue(LeakVerdicts.covering(dns, in, List.of(finding("lan-exemption", "error", Family.IPV4, true, Set.of("lan")))).isEmpty(),
+        "a LAN finding whose traffic is not DNS does not report DNS");
+    assertTrue(LeakVerdicts.covering(dns, in, List.of(finding("lan-exemption", "error", Family.IPV4, true, Set.of("dns", "lan"))))
+        .isPresent(), "one finding per weakness: DNS to the LAN is in the LAN exemption's traffic");
+  }
+
+  @Test
   void findingsAreReadFromTheJsonReport() {
     String json = "{\"findings\":[{\"id\":\"KS103\",\"category\":\"ipv6-leak\",\"severity\":\"error\",\"certainty\":\"definite\","
         + "\"file\":null,\"message\":\"m\",\"witness\":{\"family\":\"ipv6\",\"proto\":\"udp\",\"dst\":\"2001:db8::53\",\"dport\":53,"
         + "\"oif\":\"eth0\"}},{\"id\":\"KS106\",\"category\":\"direct-leak\",\"severity\":\"warning\",\"certainty\":\"definite\","
         + "\"file\":\"r.v4\",\"message\":\"m\",\"witness\":{\"family\":\"ipv4\",\"proto\":\"tcp\",\"dst\":\"203.0.113.10\",\"dport\":443,"
-        + "\"oif\":\"eth0\",\"state\":\"ESTABLISHED\"}}]}";
+        + "\"oif\":\"eth0\",\"state\":\"ESTABLISHED\"},\"traffic\":[{\"kind\":\"other\",\"text\":\"t\"}]},"
+        + "{\"id\":\"KS107\",\"category\":\"forward-leak\",\"severity\":\"error\",\"certainty\":\"definite\",\"file\":\"r.v4\","
+        + "\"message\":\"m\",\"witness\":{\"family\":\"ipv4\",\"proto\":\"tcp\",\"dst\":\"203.0.113.10\",\"dport\":443,"
+        + "\"oif\":\"eth0\",\"iif\":\"docker0\"}}]}";
     List<LeakVerdicts.Reported> f = LeakVerdicts.findings(json, Map.of("r.v4", Family.IPV4));
-    assertEquals(2, f.size());
+    assertEquals(3, f.size());
     assertTrue(f.get(0).wholeFamily());
     assertEquals(Optional.of(Family.IPV6), f.get(0).family());
     assertTrue(f.get(0).newConnection());
     assertEquals(Optional.of(Family.IPV4), f.get(1).family());
     assertFalse(f.get(1).newConnection());
+    assertEquals(Set.of("other"), f.get(1).traffic());
+    assertTrue(f.get(0).replayable());
+    assertFalse(f.get(2).replayable(), "a forwarded packet's witness cannot be sent from the host");
   }
 
   private static Probe probe(String proto, String dst, int dport) {
@@ -68,6 +84,11 @@ class LeakVerdictsTest {
   }
 
   private static LeakVerdicts.Reported finding(String category, String severity, Family f, boolean fresh) {
-    return new LeakVerdicts.Reported("KS1xx", category, severity, "definite", Optional.of(f), Optional.empty(), fresh, false, category);
+    return finding(category, severity, f, fresh, Set.of());
+  }
+
+  private static LeakVerdicts.Reported finding(String category, String severity, Family f, boolean fresh, Set<String> traffic) {
+    return new LeakVerdicts.Reported("KS1xx", category, severity, "definite", Optional.of(f), Optional.empty(), fresh, true, false,
+        traffic, category);
   }
 }
