@@ -16,6 +16,14 @@ import org.ksaudit.diagnostic.DiagnosticPrinter;
 import org.ksaudit.diagnostic.Severity;
 import org.ksaudit.input.InputFile;
 import org.ksaudit.input.RulesetLoader;
+import org.ksaudit.live.HostChecks;
+import org.ksaudit.live.HostReadException;
+import org.ksaudit.live.HostSource;
+import org.ksaudit.live.HostState;
+import org.ksaudit.live.HostStateReader;
+import org.ksaudit.live.LiveRules;
+import org.ksaudit.live.LiveSource;
+import org.ksaudit.live.SavedSource;
 import org.ksaudit.model.Family;
 import org.ksaudit.model.value.Cidr;
 import org.ksaudit.report.JsonReport;
@@ -73,15 +81,29 @@ public final class CheckCommand implements Callable<Integer> {
       description = "text (default) or json")
   Format format;
 
+  @Option(names = "--live", description = "Audit the running host, read-only: its rules (both backends), native nftables "
+      + "tables, sysctls, addresses, routes, resolvers and saved rules (needs root)")
+  boolean live;
+
+  @Option(names = "--root", paramLabel = "DIR", description = "With --live: read the host's files (resolv.conf, saved rules, "
+      + "units) under DIR, e.g. a mounted image (default: /)")
+  java.nio.file.Path root;
+
+  @Option(names = "--from", paramLabel = "DIR", description = "Audit a host's state saved by scripts/collect-host-state into DIR")
+  java.nio.file.Path from;
+
   public CheckCommand(Streams io) {
     this.io = io;
   }
 
   @Override
   public Integer call() throws Failure, InputFile.InputException {
-    if (rules.none()) throw Failure.usage("no ruleset given");
-    AuditOptions options = options();
-    List<RulesetLoader.Loaded> loaded = rules.load(io.in());
+    Optional<HostState> host = host();
+    if (rules.none() && host.isEmpty()) throw Failure.usage("no ruleset given");
+    AuditOptions options = options(host);
+    Optional<LiveRules.Chosen> chosen = host.map(h -> LiveRules.choose(h, options));
+    List<RulesetLoader.Loaded> loaded = chosen.isPresent() ? chosen.get().loaded() : rules.load(io.in());
+    for (String note : host.map(HostState::notes).orElse(List.of())) io.err().println("note: " + note);
     for (RulesetLoader.Loaded l : loaded) {
       if (options.absent(l.family())) {
         String fam = l.family() == Family.IPV4 ? "IPv4" : "IPv6";
@@ -111,7 +133,7 @@ public final class CheckCommand implements Callable<Integer> {
       return ExitCodes.INPUT;
     }
     AuditResult audit = BackendAudit.audit(loaded, options);
-    List<Finding> findings = audit.findings();
+    List<Finding> findings = chosen.isPresent() ? HostChecks.run(host.get(), chosen.get(), audit) : audit.findings();
     List<Diagnostic> notes = audit.notes().stream().map(n -> withSourceLine(n, sources)).toList();
     diagnostics.addAll(notes);
     if (json) io.out().println(JsonReport.render(Version.get(), names, diagnostics, findings, Optional.of(audit.tunnels())));
@@ -128,8 +150,26 @@ public final class CheckCommand implements Callable<Integer> {
     return new Diagnostic(d.severity(), d.pos(), d.length(), d.message(), d.hint(), sources.line(d.pos().file(), d.pos().line()));
   }
 
-  private AuditOptions options() throws Failure, InputFile.InputException {
-    Sysctl sysctl = Sysctl.empty();
+  /** The host's state with --live or --from, read before anything else so a read failure is the only message. */
+  private Optional<HostState> host() throws Failure {
+    if (!live && from == null) {
+      if (root != null) throw Failure.usage("--root is for --live");
+      return Optional.empty();
+    }
+    if (live && from != null) throw Failure.usage("--live and --from exclude each other: audit this host or a saved state");
+    if (root != null && !live) throw Failure.usage("--root is for --live (a saved state keeps the host's files under root/)");
+    if (!rules.none()) throw Failure.usage((live ? "--live" : "--from") + " reads the rules from the host: give no ruleset files");
+    try {
+      HostSource src = live ? new LiveSource(root == null ? java.nio.file.Path.of("/") : root) : new SavedSource(from);
+      return Optional.of(HostStateReader.read(src));
+    } catch (HostReadException e) {
+      throw Failure.input(e.getMessage());
+    }
+  }
+
+  private AuditOptions options(Optional<HostState> host) throws Failure, InputFile.InputException {
+    // the host's own settings first: a --sysctl file given as well overrides them
+    Sysctl sysctl = host.map(HostState::sysctl).orElse(Sysctl.empty());
     for (String f : sysctlFiles) sysctl = sysctl.merge(Sysctl.parse(InputFile.read(f, io.in()).text()));
     if (noIpv4 && noIpv6) throw Failure.usage("--no-ipv4 and --no-ipv6 together leave nothing to audit");
     Set<Family> absent = EnumSet.noneOf(Family.class);

@@ -5,19 +5,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 import org.ksaudit.check.Check;
+import org.ksaudit.check.CheckInfo;
 import org.ksaudit.check.KillswitchAudit;
+import org.ksaudit.live.HostChecks;
 
 /** {@code ksaudit explain}: every check documents itself. */
 class ExplainCommandTest {
   @Test
   void everyCheckHasItsDocumentation() {
-    for (Check c : KillswitchAudit.checks()) {
-      CliRun r = CliRun.of("explain", c.info().id());
+    for (CheckInfo c : all()) {
+      CliRun r = CliRun.of("explain", c.id());
       assertEquals(0, r.code());
       for (String section : new String[] {"What it means", "Why it leaks", "Insecure example", "Secure example", "References"}) {
-        assertTrue(r.out().contains(section), c.info().id() + " lacks " + section);
+        assertTrue(r.out().contains(section), c.id() + " lacks " + section);
       }
-      assertTrue(r.out().startsWith(c.info().id() + " " + c.info().category().jsonName()), r.out());
+      assertTrue(r.out().startsWith(c.id() + " " + c.category().jsonName()), r.out());
     }
   }
 
@@ -25,7 +27,8 @@ class ExplainCommandTest {
   void categoriesWorkAsIdsAndTheListNamesAll() {
     assertTrue(CliRun.of("explain", "dns-leak").out().startsWith("KS102 dns-leak"));
     String list = CliRun.of("explain").out();
-    assertEquals(KillswitchAudit.checks().size(), list.split("\n").length, list);
+    assertEquals(all().size(), list.split("\n").length, list);
+    assertTrue(list.contains("KS115  dns-path"), "the checks only a live audit makes are listed too");
     assertTrue(CliRun.of("explain", "KS102").out().contains("TunnelCrack"));
     assertTrue(CliRun.of("explain", "KS105").out().contains("TunnelVision"));
   }
@@ -38,7 +41,14 @@ class ExplainCommandTest {
   @Test
   void idsAreStableAndUnique() {
     java.util.Set<String> ids = new java.util.HashSet<>();
-    for (Check c : KillswitchAudit.checks()) assertTrue(ids.add(c.info().id()), c.info().id());
-    assertEquals(12, ids.size());
+    for (CheckInfo c : all()) assertTrue(ids.add(c.id()), c.id());
+    assertEquals(17, ids.size());
+  }
+
+  /** The file audit's checks and the live audit's. */
+  private static java.util.List<CheckInfo> all() {
+    java.util.List<CheckInfo> out = new java.util.ArrayList<>(KillswitchAudit.checks().stream().map(Check::info).toList());
+    out.addAll(HostChecks.infos());
+    return out;
   }
 }
