@@ -5,11 +5,11 @@ import org.ksaudit.check.Category;
 import org.ksaudit.check.CheckInfo;
 import org.ksaudit.diagnostic.Severity;
 
-/** The documentation of the checks only a live audit makes ({@code ksaudit explain KS113}). */
+/** The documentation of the checks only a live audit makes ({@code ksaudit explain KS114}). */
 final class HostCheckInfos {
   private HostCheckInfos() {}
 
-  static final CheckInfo NFT_NOT_AUDITED = new CheckInfo("KS113", Category.NFT_NOT_AUDITED, Severity.WARNING,
+  static final CheckInfo NFT_NOT_AUDITED = new CheckInfo("KS114", Category.NFT_NOT_AUDITED, Severity.WARNING,
       "native nftables tables are not audited",
       """
       The host holds nftables tables that iptables-nft did not make: wg-quick writes one when
@@ -30,7 +30,7 @@ final class HostCheckInfos {
       legacy), or review the native table by hand with "nft list ruleset".""",
       List.of("nft(8): TABLES, CHAINS", "wg-quick(8): the nftables rules it writes"));
 
-  static final CheckInfo BOTH_BACKENDS = new CheckInfo("KS114", Category.BOTH_BACKENDS, Severity.WARNING,
+  static final CheckInfo BOTH_BACKENDS = new CheckInfo("KS115", Category.BOTH_BACKENDS, Severity.WARNING,
       "both iptables backends hold rules",
       """
       Both iptables-legacy (x_tables) and iptables-nft (nf_tables) hold rules of the same
@@ -47,7 +47,7 @@ final class HostCheckInfos {
       Use one backend: the distribution's default (update-alternatives --display iptables)""",
       List.of("iptables(8): iptables-legacy and iptables-nft", "LAB-NOTES.md: both backends in one namespace"));
 
-  static final CheckInfo DNS_PATH = new CheckInfo("KS115", Category.DNS_PATH, Severity.ERROR,
+  static final CheckInfo DNS_PATH = new CheckInfo("KS116", Category.DNS_PATH, Severity.ERROR,
       "a configured resolver is asked outside the tunnel",
       """
       A DNS server this host is configured to use (/etc/resolv.conf, or a link's servers in
@@ -66,7 +66,7 @@ final class HostCheckInfos {
       -A OUTPUT -o tun0 -p udp --dport 53 -j ACCEPT""",
       List.of("resolv.conf(5)", "resolvectl(1): dns"));
 
-  static final CheckInfo IPV6_EXPOSED = new CheckInfo("KS116", Category.IPV6_EXPOSED, Severity.ERROR,
+  static final CheckInfo IPV6_EXPOSED = new CheckInfo("KS117", Category.IPV6_EXPOSED, Severity.ERROR,
       "global IPv6 addresses while IPv6 leaks",
       """
       The host has global IPv6 addresses on links outside the tunnel (and IPv6 is not
@@ -81,7 +81,7 @@ final class HostCheckInfos {
       ip6tables with policy DROP and "-o tun0 -j ACCEPT", or disable_ipv6=1 on eth0""",
       List.of("RFC 8305 (Happy Eyeballs)", "ip-sysctl: disable_ipv6"));
 
-  static final CheckInfo NOT_PERSISTENT = new CheckInfo("KS117", Category.NOT_PERSISTENT, Severity.WARNING,
+  static final CheckInfo NOT_PERSISTENT = new CheckInfo("KS118", Category.NOT_PERSISTENT, Severity.WARNING,
       "the live rules are not restored at boot",
       """
       The rules the kernel holds are not saved where the distribution restores them at boot

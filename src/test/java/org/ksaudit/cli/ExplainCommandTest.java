@@ -28,7 +28,7 @@ class ExplainCommandTest {
     assertTrue(CliRun.of("explain", "dns-leak").out().startsWith("KS102 dns-leak"));
     String list = CliRun.of("explain").out();
     assertEquals(all().size(), list.split("\n").length, list);
-    assertTrue(list.contains("KS115  dns-path"), "the checks only a live audit makes are listed too");
+    assertTrue(list.contains("KS116  dns-path"), "the checks only a live audit makes are listed too");
     assertTrue(CliRun.of("explain", "KS102").out().contains("TunnelCrack"));
     assertTrue(CliRun.of("explain", "KS105").out().contains("TunnelVision"));
   }

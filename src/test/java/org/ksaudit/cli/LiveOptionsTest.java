@@ -36,7 +36,7 @@ class LiveOptionsTest {
     CliRun saved = CliRun.of("check", "--from", dir.toString());
     CliRun file = CliRun.of("check", "--sysctl", dir.resolve("sysctl.txt").toString(), "--ipv4", dir.resolve("iptables-nft-save.txt").toString());
     assertEquals(file.code(), saved.code());
-    assertTrue(saved.out().contains("KS117"), "live rules saved nowhere: " + saved.out());
+    assertTrue(saved.out().contains("KS118"), "live rules saved nowhere: " + saved.out());
     assertTrue(!saved.out().contains("KS103"), "the saved sysctls disable IPv6 as --sysctl does: " + saved.out());
   }
 

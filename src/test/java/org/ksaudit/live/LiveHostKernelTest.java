@@ -43,17 +43,17 @@ class LiveHostKernelTest {
       assertTrue(nft.ok(), nft.stderr());
       write(root, "etc/resolv.conf", "nameserver 127.0.0.53\nnameserver 192.0.2.53\n");
       List<Map<String, Object>> f = findings(ns, "--live", "--root", root.toString());
-      Map<String, Object> dns = only(f, "KS115");
+      Map<String, Object> dns = only(f, "KS116");
       Map<String, Object> w = MiniJson.obj(dns.get("witness"));
       assertEquals(List.of("udp", "192.0.2.53", 53, "eth0"), List.of(w.get("proto"), w.get("dst"), ((Number) w.get("dport")).intValue(),
           w.get("oif")), "resolv.conf names 192.0.2.53, the default route takes it out of eth0; 127.0.0.53 stays on the host");
       List<String> dump = ns.exec("iptables-nft-save").stdout().lines().toList();
       assertTrue(dump.get(((Number) dns.get("line")).intValue() - 1).contains("--dport 53 -j ACCEPT"), "the finding points at the DNS rule");
       assertEquals("possible", dns.get("certainty"), "the native table's output hook may stop it");
-      assertTrue(((String) only(f, "KS113").get("message")).contains("table inet killswitch"), only(f, "KS113").toString());
-      assertTrue(((String) only(f, "KS116").get("message")).contains("2001:db8::10 on eth0"), "the IPv6 rules are empty");
-      assertEquals(1, count(f, "KS117"), "IPv4 rules are live and saved nowhere; the IPv6 tables hold nothing to save");
-      assertEquals(0, count(f, "KS114"), "only the nf_tables backend holds rules");
+      assertTrue(((String) only(f, "KS114").get("message")).contains("table inet killswitch"), only(f, "KS114").toString());
+      assertTrue(((String) only(f, "KS117").get("message")).contains("2001:db8::10 on eth0"), "the IPv6 rules are empty");
+      assertEquals(1, count(f, "KS118"), "IPv4 rules are live and saved nowhere; the IPv6 tables hold nothing to save");
+      assertEquals(0, count(f, "KS115"), "only the nf_tables backend holds rules");
       // the kernel: the witness leaves eth0 with the rules loaded (the oracle's own namespaces, same rules)
       try (PacketOracle oracle = PacketOracle.create(List.of("eth0", "tun0"))) {
         Probe p = new Probe(Family.IPV4, "udp", "192.0.2.53", 53, "eth0");
@@ -80,11 +80,11 @@ class LiveHostKernelTest {
       write(root, "lib/systemd/system/netfilter-persistent.service", "[Service]\nExecStart=/usr/sbin/netfilter-persistent start\n");
       write(root, "etc/systemd/system/multi-user.target.wants/netfilter-persistent.service", "");
       List<Map<String, Object>> f = findings(ns, "--live", "--root", root.toString());
-      assertEquals(0, count(f, "KS115"), "10.8.0.1 is routed through tun0 (10.8.0.0/24)");
-      assertEquals(0, count(f, "KS116"), "the IPv6 rules let nothing out of eth0");
-      assertEquals(0, count(f, "KS117"), "both families are saved and an enabled unit restores them");
-      assertEquals(1, count(f, "KS114"), "iptables-legacy holds IPv4 rules as well");
-      assertTrue(((String) only(f, "KS114").get("message")).contains("findings are those of iptables-nft-save"),
+      assertEquals(0, count(f, "KS116"), "10.8.0.1 is routed through tun0 (10.8.0.0/24)");
+      assertEquals(0, count(f, "KS117"), "the IPv6 rules let nothing out of eth0");
+      assertEquals(0, count(f, "KS118"), "both families are saved and an enabled unit restores them");
+      assertEquals(1, count(f, "KS115"), "iptables-legacy holds IPv4 rules as well");
+      assertTrue(((String) only(f, "KS115").get("message")).contains("findings are those of iptables-nft-save"),
           "the nf_tables rules let less out: they are the ones audited");
       assertEquals(0, f.stream().filter(x -> x.get("severity").equals("error")).count(), f.toString());
       // the collection script, run in the same namespace, gives --from the same findings as --live over the real root
