@@ -66,9 +66,9 @@ public final class RulesetComparison {
     for (LeakScenario s : LeakScenario.values()) {
       Walk w0 = walk(earlier, s);
       Walk w1 = walk(later, s);
-      List<BitField> lost = lost(s);
-      out.addAll(changes(s, w1, later, w0, earlier, lost, true));
-      out.addAll(changes(s, w0, earlier, w1, later, lost, false));
+      Comparing how = new Comparing(lost(s), reroutes(s));
+      out.addAll(changes(s, w1, later, w0, earlier, how, true));
+      out.addAll(changes(s, w0, earlier, w1, later, how, false));
     }
     out.sort(java.util.Comparator.comparing((LeakChange c) -> !c.letOut()).thenComparing(LeakChange::scenario));
     return out;
@@ -142,9 +142,20 @@ public final class RulesetComparison {
     if (dnat) out.add(space.dstType);
     if (marks) out.addAll(List.of(space.mark, space.ctmark));
     if (notrack) out.add(space.state);
-    // a new mark or destination on the OUTPUT path is routed again, out of any interface
-    if (s.path() == Path.OUTPUT && (dnat || marks)) out.add(space.oif);
     return out;
+  }
+
+  /**
+   * Whether a rule of either version may rewrite a mark or destination on the OUTPUT path:
+   * the kernel then routes the packet again, and the engine lets it leave through any
+   * interface. The interface it starts with then says nothing about the one it leaves
+   * through, so packets are compared by the interface they leave through (the same route in
+   * both versions) and start from any.
+   */
+  private boolean reroutes(LeakScenario s) {
+    return s.path() == Path.OUTPUT && rewrites(a -> a instanceof TargetAction.Nat n && n.rewrite().isPresent()
+        || a instanceof TargetAction.Continue c && c.effects().stream()
+            .anyMatch(e -> e instanceof TargetAction.MarkRewrite || e instanceof TargetAction.AnyMark));
   }
 
   private boolean rewrites(java.util.function.Predicate<TargetAction> kind) {
@@ -158,21 +169,32 @@ public final class RulesetComparison {
     return false;
   }
 
-  /** The packets of a start whose path ends in {@code set}: rewritten fields forgotten, then the start's own values. */
-  private int origin(int start, int set, List<BitField> lost) {
+  /** How packets at the end of their paths are taken back to where they started: the fields forgotten, the interface kept or not. */
+  private record Comparing(List<BitField> lost, boolean byFinalInterface) {}
+
+  /**
+   * The packets of a start whose path ends in {@code set}: rewritten fields forgotten, then
+   * the start's own values (but for the output interface, when the packet is routed again).
+   */
+  private int origin(int start, int set, Comparing how) {
     int s = set;
-    for (BitField f : lost) s = f.forget(s);
-    return b.and(start, s);
+    for (BitField f : how.lost()) s = f.forget(s);
+    return b.and(from(start, how), s);
+  }
+
+  /** The packets a start holds, as the comparison sees them. */
+  private int from(int start, Comparing how) {
+    return how.byFinalInterface() ? space.oif.forget(start) : start;
   }
 
   /** What {@code from} lets out that {@code other} stops (or does not have), one class per rule of {@code from}. */
   private List<LeakChange> changes(LeakScenario s, Walk from, RulesetAnalysis fromRules, Walk other,
-      RulesetAnalysis otherRules, List<BitField> lost, boolean letOut) {
+      RulesetAnalysis otherRules, Comparing how, boolean letOut) {
     List<LeakChange> out = new ArrayList<>();
     if (from.out().isEmpty()) return out;
-    int stops = keep(b.or(origin(other.start(), other.stopped(), lost), b.not(other.start())));
+    int stops = keep(b.or(origin(other.start(), other.stopped(), how), b.not(from(other.start(), how))));
     for (Map.Entry<Decider, Integer> e : from.out().entrySet()) {
-      int changed = b.and(origin(from.start(), e.getValue(), lost), stops);
+      int changed = b.and(origin(from.start(), e.getValue(), how), stops);
       if (changed == Bdd.FALSE) continue;
       int definite = space.definitely(changed);
       int base = definite != Bdd.FALSE ? definite : changed;
@@ -180,12 +202,19 @@ public final class RulesetComparison {
       Packet witness = space.read(asg);
       UnknownOracle oracle = UnknownOracle.of(space.readUnknowns(asg));
       ConcreteInterpreter.Result there = new ConcreteInterpreter(fromRules.ruleset(), oracle).run(s.path(), witness);
-      List<TraceStep> stoppedTrace = b.intersects(other.start(), space.point(witness))
-          ? new ConcreteInterpreter(otherRules.ruleset(), oracle).run(s.path(), witness).steps() : List.of();
-      out.add(new LeakChange(s, letOut, e.getKey(), witness, there.finalPacket(), definite != Bdd.FALSE, there.steps(),
-          stoppedTrace));
+      boolean exists = b.intersects(from(other.start(), how), space.point(witness));
+      ConcreteInterpreter.Result elsewhere = new ConcreteInterpreter(otherRules.ruleset(), oracle).run(s.path(), witness);
+      // where a rewritten field was forgotten the class may hold packets the versions treat alike:
+      // a witness the two versions do not treat as the class says makes the change only possible
+      boolean confirmed = leaves(there) && !(exists && leaves(elsewhere));
+      out.add(new LeakChange(s, letOut, e.getKey(), witness, there.finalPacket(), definite != Bdd.FALSE && confirmed,
+          there.steps(), exists ? elsewhere.steps() : List.of()));
     }
     return out;
+  }
+
+  private static boolean leaves(ConcreteInterpreter.Result r) {
+    return r.verdict() == Verdict.ACCEPT && r.finalPacket().dstType() != AddrType.LOCAL;
   }
 
   /**
@@ -202,6 +231,19 @@ public final class RulesetComparison {
     if (path == Path.OUTPUT) probe = b.and(probe, b.and(space.uid.eq(0), space.gid.eq(0)));
     List<Integer> out = new ArrayList<>();
     out.add(probe);
+    // a mark a rule tests, rather than one no rule tells from another
+    for (RulesetAnalysis a : List.of(later, earlier)) {
+      for (Table t : a.ruleset().tables()) {
+        for (Chain c : t.chains()) {
+          for (Rule r : c.rules()) {
+            for (Condition cond : a.decoding().decode(t, r).conditions()) {
+              if (cond instanceof Condition.MarkIs m && !m.conn() && !m.negated() && m.value() != 0)
+                out.add(space.mark.masked(BigInteger.valueOf(m.value()), BigInteger.valueOf(m.mask())));
+            }
+          }
+        }
+      }
+    }
     out.add(ordinaryDestinations());
     out.add(hostAddresses());
     out.add(space.dstTypeIn(List.of(AddrType.UNICAST)));
@@ -212,6 +254,7 @@ public final class RulesetComparison {
     out.add(space.origDport.eq(443));
     out.add(space.uid.eq(0));
     out.add(space.gid.eq(0));
+    out.add(space.origDst.eq(defaults.destination()));
     return out;
   }
 

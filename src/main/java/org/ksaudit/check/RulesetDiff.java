@@ -51,7 +51,7 @@ public final class RulesetDiff {
       Ruleset earlier = b.orElseGet(() -> new Ruleset(missing(f), f, List.of()));
       Ruleset later = a.orElseGet(() -> new Ruleset(missing(f), f, List.of()));
       WitnessDefaults defaults = new WitnessDefaults(Witnesses.source(f), Witnesses.defaultSource(f,
-          org.ksaudit.analysis.Path.FORWARD), Witnesses.SOURCE_PORT, AuditContext.FAMILIAR);
+          org.ksaudit.analysis.Path.FORWARD), Witnesses.SOURCE_PORT, AuditContext.FAMILIAR, Witnesses.documentation(f, 10));
       RulesetComparison c = new RulesetComparison(earlier, later, chosen.patterns(), List.copyOf(notTunnels), defaults);
       for (LeakChange ch : c.changes()) out.add(difference(f, ch, ch.letOut() ? later : earlier));
     }
