@@ -34,13 +34,16 @@ import picocli.CommandLine.Option;
       "Reads iptables-save / ip6tables-save dumps, reports every syntax or load error with its",
       "position, then audits the rules as a VPN killswitch in the scenario 'the tunnel is gone':",
       "which packets still leave through an interface other than the tunnel.",
-      "Use '-' to read standard input: iptables-save | ksaudit check -"
+      "Use '-' to read standard input: iptables-save | ksaudit check -",
+      "With a directory, a quoted glob or more than two files: every host (HOST.v4 with HOST.v6), in parallel"
     },
     footer = ExitCodes.HELP)
 public final class CheckCommand implements Callable<Integer> {
   private final Streams io;
 
   @Mixin RulesetFiles rules;
+
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Option(names = "--tunnel", paramLabel = "IFACE", converter = Converters.Tunnel.class,
       description = "A tunnel interface (repeatable; tun+ or tun* for a prefix). Default: tun*, tap*, wg*, ppp* and "
@@ -80,6 +83,7 @@ public final class CheckCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Failure, InputFile.InputException {
     if (rules.none()) throw Failure.usage("no ruleset given");
+    if (FleetFiles.names(rules.files)) return FleetCheck.run(spec.commandLine().getParseResult(), rules.files, io, format == Format.JSON);
     AuditOptions options = options();
     List<RulesetLoader.Loaded> loaded = rules.load(io.in());
     for (RulesetLoader.Loaded l : loaded) {
