@@ -27,8 +27,12 @@ final class FleetFiles {
   /** One host: its name and its one or two files. */
   record Host(String name, List<String> files) {}
 
-  /** Whether the words name more than one host's rules: a directory, a glob, or more than two files. */
+  /**
+   * Whether the words name more than one host's rules: a directory, a glob, more than two
+   * files, or two whose names say the same family (as pre-commit passes the files it matched).
+   */
   static boolean names(List<String> words) {
+    if (words.size() == 2 && family(words.get(0)).isPresent() && family(words.get(0)).equals(family(words.get(1)))) return true;
     return words.size() > 2 || words.stream().anyMatch(w -> isGlob(w) || Files.isDirectory(Path.of(w)));
   }
 
