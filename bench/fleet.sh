@@ -9,6 +9,7 @@
 #   bench/fleet.sh            1,000 files
 #   FILES=200 bench/fleet.sh  another count
 #   SKIP_BUILD=1 bench/fleet.sh   with the jar target/ksaudit.jar already built
+#   KSAUDIT_JAVA_OPTS=-Xmx512m bench/fleet.sh   with a heap limit
 set -euo pipefail
 cd "$(dirname "$0")/.."
 files="${FILES:-1000}"
@@ -31,7 +32,9 @@ for ((h = 0; h < files / 2; h++)); do
   cp "$twin" "$host.v6"
 done
 echo "bench: $(ls "$work/fleet" | wc -l) files, $(nproc) processors" >&2
-/usr/bin/time -f '%e %U %S %M' -o "$work/time" java -jar target/ksaudit.jar check "$work/fleet" >"$work/out" 2>"$work/err" || true
+# shellcheck disable=SC2086
+/usr/bin/time -f '%e %U %S %M' -o "$work/time" java ${KSAUDIT_JAVA_OPTS:-} -jar target/ksaudit.jar check "$work/fleet" \
+  >"$work/out" 2>"$work/err" || true
 read -r wall user sys kb < <(tail -1 "$work/time")
 printf 'files %s  wall %s s  cpu %.1f s  peak RSS %d MiB\n' "$(ls "$work/fleet" | wc -l)" "$wall" \
   "$(awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }')" "$((kb / 1024))"

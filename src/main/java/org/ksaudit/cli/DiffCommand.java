@@ -28,14 +28,14 @@ import picocli.CommandLine.Spec;
     name = "diff",
     mixinStandardHelpOptions = true,
     versionProvider = Version.class,
+    customSynopsis = {"ksaudit diff [OPTIONS] OLD NEW", "ksaudit diff [OPTIONS] OLD.v4 OLD.v6 -- NEW.v4 NEW.v6"},
     description = {
-      "Compares two versions of a killswitch by what they do, not by their text: per family and scenario",
-      "(tunnel gone, open connections, marked packets, TEE copies, forwarded), the packets NEW lets out that",
-      "OLD stopped and the reverse, each with a witness and the rules responsible in each version.",
-      "  ksaudit diff OLD NEW                        one ruleset each",
-      "  ksaudit diff OLD.v4 OLD.v6 -- NEW.v4 NEW.v6  two pairs, OLD before '--'",
-      "A ruleset is a file, '-' for standard input, or git:REV:PATH (read with git show REV:PATH).",
-      "Exit 1 when NEW lets out anything OLD stopped, 0 when it blocks more or changes nothing."
+      "Compares two versions of a killswitch by what they do, not by their text: per family and",
+      "scenario (tunnel gone, open connections, marked packets, TEE copies, forwarded), the packets",
+      "NEW lets out that OLD stopped and the reverse, each with a witness and the rules responsible",
+      "in each version. A ruleset is a file, '-' for standard input, or git:REV:PATH (read with",
+      "git show REV:PATH). Exit 1 when NEW lets out anything OLD stopped, 0 when it only blocks more",
+      "or changes nothing."
     },
     footer = ExitCodes.HELP)
 public final class DiffCommand implements Callable<Integer> {
