@@ -82,6 +82,21 @@ class RulesetDiffTest {
         && d.file().equals(RulesetDiff.missing(Family.IPV6))), r.differences().toString());
   }
 
+  /** When the backends read the files differently, the legacy reading's own differences are added, named so, and no other twice. */
+  @Test
+  void theLegacyBackendsOwnDifferencesAreAddedOnce() {
+    DiffFixtures.Case lan = DiffFixtures.cases().stream().filter(x -> x.name().equals("lan-exemption.v4")).findFirst().orElseThrow();
+    DiffFixtures.Case broad = DiffFixtures.cases().stream().filter(x -> x.name().equals("broad-endpoint.v4")).findFirst().orElseThrow();
+    List<Difference> nft = RulesetDiff.compare(List.of(lan.before()), List.of(lan.after()), AuditOptions.defaults()).differences();
+    List<Difference> legacy = new java.util.ArrayList<>(nft);
+    legacy.addAll(RulesetDiff.compare(List.of(broad.before()), List.of(broad.after()), AuditOptions.defaults()).differences());
+    List<Difference> merged = RulesetDiff.merged(nft, legacy, "iptables-legacy-restore");
+    assertEquals(nft.size() * 2, merged.size(), merged.toString());
+    assertEquals(nft, merged.subList(0, nft.size()));
+    assertTrue(merged.subList(nft.size(), merged.size()).stream().allMatch(d -> d.backend().equals("iptables-legacy-restore")
+        && d.file().equals("broad-endpoint.v4")), merged.toString());
+  }
+
   private static Ruleset parse(String name, String text) {
     return RulesetParser.parse(name, text, Family.IPV4).ruleset();
   }
