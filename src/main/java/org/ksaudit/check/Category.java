@@ -20,7 +20,8 @@ public enum Category {
   BOTH_BACKENDS("both-backends"),
   DNS_PATH("dns-path"),
   IPV6_EXPOSED("ipv6-exposed"),
-  NOT_PERSISTENT("not-persistent");
+  NOT_PERSISTENT("not-persistent"),
+  DRIFT("drift");
 
   private final String jsonName;
 

@@ -42,13 +42,16 @@ import picocli.CommandLine.Option;
       "Reads iptables-save / ip6tables-save dumps, reports every syntax or load error with its",
       "position, then audits the rules as a VPN killswitch in the scenario 'the tunnel is gone':",
       "which packets still leave through an interface other than the tunnel.",
-      "Use '-' to read standard input: iptables-save | ksaudit check -"
+      "Use '-' to read standard input: iptables-save | ksaudit check -",
+      "With a directory, a quoted glob or more than two files: every host (HOST.v4 with HOST.v6), in parallel"
     },
     footer = ExitCodes.HELP)
 public final class CheckCommand implements Callable<Integer> {
   private final Streams io;
 
   @Mixin RulesetFiles rules;
+
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Option(names = "--tunnel", paramLabel = "IFACE", converter = Converters.Tunnel.class,
       description = "A tunnel interface (repeatable; tun+ or tun* for a prefix). Default: tun*, tap*, wg*, ppp* and "
@@ -100,6 +103,9 @@ public final class CheckCommand implements Callable<Integer> {
   public Integer call() throws Failure, InputFile.InputException {
     Optional<HostState> host = host();
     if (rules.none() && host.isEmpty()) throw Failure.usage("no ruleset given");
+    if (host.isEmpty() && FleetFiles.names(rules.files)) {
+      return FleetCheck.run(spec.commandLine().getParseResult(), rules.files, io, format == Format.JSON);
+    }
     AuditOptions options = options(host);
     Optional<LiveRules.Chosen> chosen = host.map(h -> LiveRules.choose(h, options));
     List<RulesetLoader.Loaded> loaded = chosen.isPresent() ? chosen.get().loaded() : rules.load(io.in());
@@ -133,7 +139,7 @@ public final class CheckCommand implements Callable<Integer> {
       return ExitCodes.INPUT;
     }
     AuditResult audit = BackendAudit.audit(loaded, options);
-    List<Finding> findings = chosen.isPresent() ? HostChecks.run(host.get(), chosen.get(), audit) : audit.findings();
+    List<Finding> findings = chosen.isPresent() ? HostChecks.run(host.get(), chosen.get(), audit, options) : audit.findings();
     List<Diagnostic> notes = audit.notes().stream().map(n -> withSourceLine(n, sources)).toList();
     diagnostics.addAll(notes);
     if (json) io.out().println(JsonReport.render(Version.get(), names, diagnostics, findings, Optional.of(audit.tunnels())));

@@ -97,5 +97,23 @@ final class HostCheckInfos {
       iptables-save > /etc/iptables/rules.v4 && systemctl enable netfilter-persistent""",
       List.of("iptables-persistent (Debian)", "the seed article: make it permanent"));
 
-  static final List<CheckInfo> ALL = List.of(NFT_NOT_AUDITED, BOTH_BACKENDS, DNS_PATH, IPV6_EXPOSED, NOT_PERSISTENT);
+  static final CheckInfo DRIFT = new CheckInfo("KS119", Category.DRIFT, Severity.WARNING,
+      "the saved rules differ from the live ones",
+      """
+      The rules saved where a boot restores them differ from the rules the kernel holds now,
+      compared by what they let out in each scenario (as ksaudit diff does): a reordering or
+      a rewrite that changes nothing is no drift. A warning when the saved rules let out
+      something the live ones stop (the host leaks more after a reboot), an info when they
+      only stop more; an error when the restore tool would refuse the saved file, so a boot
+      restores nothing. The witness is a packet of the first difference.""",
+      """
+      Rules changed by hand or by a VPN client and never saved vanish at the next boot; the
+      killswitch that was audited is not the one that protects the host after a reboot.""",
+      """
+      iptables -I OUTPUT -o tun0 -j ACCEPT; iptables -P OUTPUT DROP    (never saved)""",
+      """
+      iptables-save > /etc/iptables/rules.v4    (or netfilter-persistent save)""",
+      List.of("iptables-save(8)", "netfilter-persistent(8)"));
+
+  static final List<CheckInfo> ALL = List.of(NFT_NOT_AUDITED, BOTH_BACKENDS, DNS_PATH, IPV6_EXPOSED, NOT_PERSISTENT, DRIFT);
 }

@@ -10,15 +10,20 @@ import org.ksaudit.analysis.Packet;
 import org.ksaudit.analysis.TraceStep;
 import org.ksaudit.analysis.Tracer;
 import org.ksaudit.analysis.Verdict;
+import org.ksaudit.check.AuditOptions;
 import org.ksaudit.check.AuditResult;
 import org.ksaudit.check.Category;
 import org.ksaudit.check.Certainty;
 import org.ksaudit.check.CheckInfo;
+import org.ksaudit.check.Difference;
 import org.ksaudit.check.Finding;
 import org.ksaudit.check.FindingKind;
 import org.ksaudit.check.Location;
+import org.ksaudit.check.RulesetDiff;
 import org.ksaudit.check.Witness;
+import org.ksaudit.diagnostic.Diagnostic;
 import org.ksaudit.diagnostic.Severity;
+import org.ksaudit.input.InputFile;
 import org.ksaudit.input.RulesetLoader;
 import org.ksaudit.model.Family;
 import org.ksaudit.model.SourcePos;
@@ -43,7 +48,7 @@ public final class HostChecks {
   }
 
   /** The audit's findings with the host's added; leak findings become "possible" where rules the audit cannot read also apply. */
-  public static List<Finding> run(HostState host, LiveRules.Chosen chosen, AuditResult audit) {
+  public static List<Finding> run(HostState host, LiveRules.Chosen chosen, AuditResult audit, AuditOptions options) {
     List<Finding> out = new ArrayList<>();
     List<NftTable> egress = host.nftTables().stream()
         .filter(t -> t.baseChains().stream().anyMatch(c -> EGRESS_HOOKS.contains(c.hook()))).toList();
@@ -57,7 +62,7 @@ public final class HostChecks {
     }
     for (NftTable t : host.nftTables()) out.add(nftTable(t));
     for (RulesDump d : chosen.alsoApplied()) out.add(bothBackends(d, chosen));
-    out.addAll(persistence(host, chosen));
+    out.addAll(persistence(host, chosen, options));
     return out;
   }
 
@@ -139,7 +144,7 @@ public final class HostChecks {
   }
 
   /** Live rules that a boot does not restore. */
-  private static List<Finding> persistence(HostState host, LiveRules.Chosen chosen) {
+  private static List<Finding> persistence(HostState host, LiveRules.Chosen chosen, AuditOptions options) {
     List<Finding> out = new ArrayList<>();
     boolean restorer = host.restorers().stream().anyMatch(r -> r.endsWith("(enabled)"));
     for (RulesetLoader.Loaded l : chosen.loaded()) {
@@ -152,13 +157,55 @@ public final class HostChecks {
             + " rules are not saved where a boot restores them (looked for " + String.join(", ", HostStateReader.PERSISTED.stream()
                 .filter(p -> p.family() == f).map(HostStateReader.Persisted::path).toList()) + "): after a reboot this host has no"
             + " killswitch until something loads it again"));
-      } else if (!restorer) {
-        out.add(hostFinding(HostCheckInfos.NOT_PERSISTENT, Severity.WARNING, l.input().name(), "the " + f.label()
-            + " rules are saved in " + saved.get(0).path() + " but no enabled unit or if-pre-up script restores them at boot"
-            + (host.restorers().isEmpty() ? "" : " (found: " + String.join(", ", host.restorers()) + ")")));
+      } else {
+        if (!restorer) {
+          out.add(hostFinding(HostCheckInfos.NOT_PERSISTENT, Severity.WARNING, l.input().name(), "the " + f.label()
+              + " rules are saved in " + saved.get(0).path() + " but no enabled unit or if-pre-up script restores them at boot"
+              + (host.restorers().isEmpty() ? "" : " (found: " + String.join(", ", host.restorers()) + ")")));
+        }
+        drift(saved.get(0), l, options).ifPresent(out::add);
       }
     }
     return out;
+  }
+
+  /**
+   * The saved rules compared with the live ones by what they let out ({@code ksaudit diff}), so
+   * a reordering or rewrite that changes nothing is no drift; a saved file the restore tool
+   * would refuse restores nothing at all.
+   */
+  private static Optional<Finding> drift(SavedRules saved, RulesetLoader.Loaded live, AuditOptions options) {
+    RulesetLoader.Loaded boot = RulesetLoader.parse(new InputFile(saved.path(), saved.text()), saved.family());
+    Optional<Diagnostic> refused = boot.result().diagnostics().stream().filter(d -> d.severity() == Severity.ERROR).findFirst();
+    if (refused.isPresent()) {
+      Diagnostic d = refused.get();
+      return Optional.of(hostFinding(HostCheckInfos.DRIFT, Severity.ERROR, saved.path(), "the saved " + saved.family().label()
+          + " rules in " + saved.path() + " would be refused at boot (line " + d.pos().line() + ": " + d.message()
+          + "): the host would come up with no killswitch"));
+    }
+    RulesetDiff.Result diff = RulesetDiff.compare(List.of(live.result().ruleset()), List.of(boot.result().ruleset()), options);
+    if (diff.differences().isEmpty()) return Optional.empty();
+    List<Difference> more = diff.differences().stream().filter(Difference::letOut).toList();
+    List<Difference> less = diff.differences().stream().filter(x -> !x.letOut()).toList();
+    StringBuilder m = new StringBuilder("the saved " + saved.family().label() + " rules in " + saved.path()
+        + " differ from the live ones: after a reboot ");
+    if (!more.isEmpty()) {
+      m.append(more.size()).append(more.size() == 1 ? " class of packets" : " classes of packets")
+          .append(" the live rules stop would leave (").append(example(more.get(0))).append(")");
+    }
+    if (!less.isEmpty()) {
+      m.append(more.isEmpty() ? "" : ", and ").append(less.size()).append(less.size() == 1 ? " class" : " classes")
+          .append(" the live rules let out would be stopped (").append(example(less.get(0))).append(")");
+    }
+    Difference first = more.isEmpty() ? less.get(0) : more.get(0);
+    return Optional.of(new Finding(HostCheckInfos.DRIFT.id(), Category.DRIFT, FindingKind.HOST,
+        more.isEmpty() ? Severity.INFO : Severity.WARNING, first.certainty(), saved.path(), Optional.empty(), m.toString(),
+        first.witness(), first.letOutTrace()));
+  }
+
+  private static String example(Difference d) {
+    return d.scenario().label() + ": " + d.witness().map(Witness::describe).orElse("no witness")
+        + d.location().map(l -> ", " + l.pos().file() + ":" + l.pos().line()).orElse("");
   }
 
   private static Finding hostFinding(CheckInfo info, Severity severity, String file, String message) {

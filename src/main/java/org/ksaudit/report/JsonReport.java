@@ -102,7 +102,7 @@ public final class JsonReport {
     j.raw("]}");
   }
 
-  private static void tunnel(Json j, TunnelChoice t) {
+  static void tunnel(Json j, TunnelChoice t) {
     j.comma().key("tunnel").raw("{").key("taken").raw("[");
     for (int i = 0; i < t.taken().size(); i++) {
       if (i > 0) j.comma();

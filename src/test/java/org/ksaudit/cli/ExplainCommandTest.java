@@ -42,7 +42,7 @@ class ExplainCommandTest {
   void idsAreStableAndUnique() {
     java.util.Set<String> ids = new java.util.HashSet<>();
     for (CheckInfo c : all()) assertTrue(ids.add(c.id()), c.id());
-    assertEquals(17, ids.size());
+    assertEquals(18, ids.size());
   }
 
   /** The file audit's checks and the live audit's. */

@@ -31,6 +31,11 @@ class LiveHostKernelTest {
   private static final String TIGHT_V4 = "*filter\n:INPUT ACCEPT [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT DROP [0:0]\n"
       + "-A OUTPUT -o lo -j ACCEPT\n-A OUTPUT -o tun0 -j ACCEPT\nCOMMIT\n";
   private static final String TIGHT_V6 = TIGHT_V4;
+  /** TIGHT_V6 with its two allowances swapped: a reordering that changes nothing. */
+  private static final String TIGHT_V6_REORDERED = "*filter\n:INPUT ACCEPT [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT DROP [0:0]\n"
+      + "-A OUTPUT -o tun0 -j ACCEPT\n-A OUTPUT -o lo -j ACCEPT\nCOMMIT\n";
+  /** LEAKY_V4 with HTTPS allowed on every interface as well. */
+  private static final String LEAKIER_V4 = LEAKY_V4.replace("COMMIT", "-A OUTPUT -p tcp --dport 443 -j ACCEPT\nCOMMIT");
 
   @Test
   void aLeakyHostWithANativeTableAndNoSavedRules() throws Exception {
@@ -42,6 +47,7 @@ class LiveHostKernelTest {
           30_000, "nft", "-f", "-");
       assertTrue(nft.ok(), nft.stderr());
       write(root, "etc/resolv.conf", "nameserver 127.0.0.53\nnameserver 192.0.2.53\n");
+      write(root, "etc/iptables/rules.v4", LEAKIER_V4);
       List<Map<String, Object>> f = findings(ns, "--live", "--root", root.toString());
       Map<String, Object> dns = only(f, "KS116");
       Map<String, Object> w = MiniJson.obj(dns.get("witness"));
@@ -52,7 +58,12 @@ class LiveHostKernelTest {
       assertEquals("possible", dns.get("certainty"), "the native table's output hook may stop it");
       assertTrue(((String) only(f, "KS114").get("message")).contains("table inet killswitch"), only(f, "KS114").toString());
       assertTrue(((String) only(f, "KS117").get("message")).contains("2001:db8::10 on eth0"), "the IPv6 rules are empty");
-      assertEquals(1, count(f, "KS118"), "IPv4 rules are live and saved nowhere; the IPv6 tables hold nothing to save");
+      assertTrue(((String) only(f, "KS118").get("message")).contains("no enabled unit"),
+          "IPv4 rules are saved but nothing restores them; the IPv6 tables hold nothing to save");
+      Map<String, Object> drift = only(f, "KS119");
+      assertEquals("warning", drift.get("severity"), "the saved rules let out HTTPS, which the live ones stop");
+      Map<String, Object> dw = MiniJson.obj(drift.get("witness"));
+      assertEquals(List.of("tcp", 443), List.of(dw.get("proto"), ((Number) dw.get("dport")).intValue()), drift.toString());
       assertEquals(0, count(f, "KS115"), "only the nf_tables backend holds rules");
       // the kernel: the witness leaves eth0 with the rules loaded (the oracle's own namespaces, same rules)
       try (PacketOracle oracle = PacketOracle.create(List.of("eth0", "tun0"))) {
@@ -76,13 +87,14 @@ class LiveHostKernelTest {
       ns.writeEtc("resolv.conf", "nameserver 10.8.0.1\n");
       write(root, "etc/resolv.conf", "nameserver 10.8.0.1\n");
       write(root, "etc/iptables/rules.v4", TIGHT_V4);
-      write(root, "etc/iptables/rules.v6", TIGHT_V6);
+      write(root, "etc/iptables/rules.v6", TIGHT_V6_REORDERED);
       write(root, "lib/systemd/system/netfilter-persistent.service", "[Service]\nExecStart=/usr/sbin/netfilter-persistent start\n");
       write(root, "etc/systemd/system/multi-user.target.wants/netfilter-persistent.service", "");
       List<Map<String, Object>> f = findings(ns, "--live", "--root", root.toString());
       assertEquals(0, count(f, "KS116"), "10.8.0.1 is routed through tun0 (10.8.0.0/24)");
       assertEquals(0, count(f, "KS117"), "the IPv6 rules let nothing out of eth0");
       assertEquals(0, count(f, "KS118"), "both families are saved and an enabled unit restores them");
+      assertEquals(0, count(f, "KS119"), "the saved IPv6 rules only reorder the live ones");
       assertEquals(1, count(f, "KS115"), "iptables-legacy holds IPv4 rules as well");
       assertTrue(((String) only(f, "KS115").get("message")).contains("findings are those of iptables-nft-save"),
           "the nf_tables rules let less out: they are the ones audited");
