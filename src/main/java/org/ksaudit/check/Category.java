@@ -15,7 +15,8 @@ public enum Category {
   SHADOWED_RULE("shadowed-rule"),
   UNDEFINED_CHAIN("undefined-chain"),
   LINK_LOCAL("link-local"),
-  INTERFACE_WILDCARD("interface-wildcard");
+  INTERFACE_WILDCARD("interface-wildcard"),
+  SUPPRESSION("suppression");
 
   private final String jsonName;
 

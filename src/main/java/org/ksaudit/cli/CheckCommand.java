@@ -18,12 +18,16 @@ import org.ksaudit.input.InputFile;
 import org.ksaudit.input.RulesetLoader;
 import org.ksaudit.model.Family;
 import org.ksaudit.model.value.Cidr;
+import org.ksaudit.report.Baseline;
 import org.ksaudit.report.JsonReport;
 import org.ksaudit.report.Sources;
 import org.ksaudit.report.TextReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.Spec;
 
 /** {@code ksaudit check}: syntax diagnostics, then the killswitch audit. */
 @Command(
@@ -40,7 +44,11 @@ import picocli.CommandLine.Option;
 public final class CheckCommand implements Callable<Integer> {
   private final Streams io;
 
+  @Spec CommandSpec spec;
+
   @Mixin RulesetFiles rules;
+
+  @Mixin GateOptions gate;
 
   @Option(names = "--tunnel", paramLabel = "IFACE", converter = Converters.Tunnel.class,
       description = "A tunnel interface (repeatable; tun+ or tun* for a prefix). Default: tun*, tap*, wg*, ppp* and "
@@ -65,9 +73,10 @@ public final class CheckCommand implements Callable<Integer> {
   @Option(names = "--no-ipv6", description = "The host has no IPv6 (as disable_ipv6 in --sysctl): a missing IPv6 ruleset is no leak")
   boolean noIpv6;
 
-  @Option(names = "--fail-on", paramLabel = "SEVERITY", defaultValue = "error", converter = Converters.FailOn.class,
-      description = "Exit 1 when a finding has this severity or worse: error, warning or info (default: error)")
-  Severity failOn;
+  @Option(names = "--fail-on", paramLabel = "SEVERITY", defaultValue = "error", converter = Converters.Threshold.class,
+      description = "Exit 1 when a reported finding has this severity or worse: error, warning or info (default: error); "
+          + "never: exit 0 whatever is found")
+  FailOn failOn;
 
   @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text", converter = Converters.OutputFormat.class,
       description = "text (default) or json")
@@ -80,6 +89,9 @@ public final class CheckCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Failure, InputFile.InputException {
     if (rules.none()) throw Failure.usage("no ruleset given");
+    Optional<ConfigFile> config = gate.config(rules, io);
+    config.ifPresent(this::adopt);
+    Optional<Baseline> baseline = gate.baseline(io);
     AuditOptions options = options();
     List<RulesetLoader.Loaded> loaded = rules.load(io.in());
     for (RulesetLoader.Loaded l : loaded) {
@@ -111,16 +123,30 @@ public final class CheckCommand implements Callable<Integer> {
       return ExitCodes.INPUT;
     }
     AuditResult audit = BackendAudit.audit(loaded, options);
-    List<Finding> findings = audit.findings();
+    List<Finding> findings = gate.apply(audit.findings(), BackendAudit.rulesets(loaded), config, baseline, sources);
     List<Diagnostic> notes = audit.notes().stream().map(n -> withSourceLine(n, sources)).toList();
     diagnostics.addAll(notes);
-    if (json) io.out().println(JsonReport.render(Version.get(), names, diagnostics, findings, Optional.of(audit.tunnels())));
+    String report = JsonReport.render(Version.get(), names, diagnostics, findings, Optional.of(audit.tunnels()), sources);
+    if (json) io.out().println(report);
     else {
       for (Diagnostic n : notes) io.out().print(DiagnosticPrinter.render(n));
       for (String line : audit.tunnels().describe()) io.out().println(line);
       io.out().print(TextReport.render(findings, sources));
+      if (gate.listIgnored) io.out().print(TextReport.renderSuppressed(findings, sources));
     }
-    return findings.stream().anyMatch(f -> f.severity().atLeast(failOn)) ? ExitCodes.FINDINGS : ExitCodes.CLEAN;
+    gate.writeBaseline(report, findings, io);
+    return findings.stream().anyMatch(f -> f.reported() && failOn.fails(f.severity())) ? ExitCodes.FINDINGS : ExitCodes.CLEAN;
+  }
+
+  /** The config's settings for every option the command line does not give. */
+  private void adopt(ConfigFile c) {
+    ParseResult given = spec.commandLine().getParseResult();
+    if (!given.hasMatchedOption("--tunnel") && !c.tunnels().isEmpty()) tunnels = new ArrayList<>(c.tunnels());
+    if (!given.hasMatchedOption("--endpoint") && !c.endpoints().isEmpty()) endpoints = new ArrayList<>(c.endpoints());
+    if (!given.hasMatchedOption("--allow-lan") && !c.allowLan().isEmpty()) allowLan = new ArrayList<>(c.allowLan());
+    if (!given.hasMatchedOption("--sysctl") && !c.sysctl().isEmpty()) sysctlFiles = new ArrayList<>(c.sysctl());
+    if (!given.hasMatchedOption("--fail-on")) c.failOn().ifPresent(f -> failOn = f);
+    if (!given.hasMatchedOption("--format")) c.format().ifPresent(f -> format = f);
   }
 
   /** A note of the audit, which knows positions only, with the line it points at. */
