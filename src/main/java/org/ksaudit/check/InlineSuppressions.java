@@ -115,10 +115,11 @@ public final class InlineSuppressions {
     List<Finding> out = new ArrayList<>();
     for (String id : i.ids()) {
       if (used.contains(id)) continue;
-      String msg = partial.containsKey(id)
-          ? "the suppression of " + id + " here suppresses nothing: its finding also covers line" + (partial.get(id).contains(",") ? "s " : " ")
-              + partial.get(id) + ", which carry no such suppression; write it on every rule the finding covers"
-          : "unused suppression: no " + id + " finding points at this rule";
+      String lines = partial.get(id);
+      String msg = lines == null ? "unused suppression: no " + id + " finding points at this rule"
+          : "the suppression of " + id + " here suppresses nothing: its finding also covers "
+              + (lines.contains(",") ? "lines " + lines + ", which carry" : "line " + lines + ", which carries")
+              + " no such suppression; write it on every rule the finding covers";
       out.add(finding(w, Severity.INFO, msg));
     }
     return out;

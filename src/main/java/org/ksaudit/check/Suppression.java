@@ -19,8 +19,12 @@ public record Suppression(SuppressionKind kind, String reason, Optional<LocalDat
     Objects.requireNonNull(at, "at");
   }
 
-  /** {@code inline at rules.v4:14:30, until 2027-01-31: printer on the LAN}, as the text report lists it. */
+  /**
+   * {@code inline at rules.v4:14:30, until 2027-01-31: printer on the LAN}, as the text report
+   * lists it; the reason of a config ignore or a baseline already says where it comes from.
+   */
   public String describe() {
-    return kind.jsonName() + " at " + at + until.map(d -> ", until " + d).orElse("") + ": " + reason;
+    String where = kind == SuppressionKind.INLINE ? " at " + at : "";
+    return kind.jsonName() + where + until.map(d -> ", until " + d).orElse("") + ": " + reason;
   }
 }

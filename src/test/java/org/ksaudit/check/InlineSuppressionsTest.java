@@ -56,7 +56,7 @@ class InlineSuppressionsTest {
     Finding note = out.stream().filter(f -> f.id().equals("KS113")).findFirst().orElseThrow();
     assertEquals(Severity.INFO, note.severity());
     assertEquals(3, note.line().orElseThrow());
-    assertTrue(note.message().contains("its finding also covers line 4, which carry no such suppression"), note.message());
+    assertTrue(note.message().contains("its finding also covers line 4, which carries no such suppression"), note.message());
   }
 
   @Test
