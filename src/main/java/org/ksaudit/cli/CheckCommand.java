@@ -38,7 +38,10 @@ import picocli.CommandLine.Spec;
       "Reads iptables-save / ip6tables-save dumps, reports every syntax or load error with its",
       "position, then audits the rules as a VPN killswitch in the scenario 'the tunnel is gone':",
       "which packets still leave through an interface other than the tunnel.",
-      "Use '-' to read standard input: iptables-save | ksaudit check -"
+      "Use '-' to read standard input: iptables-save | ksaudit check -",
+      "Options not given are read from the nearest .ksauditrc (up to the repository root), else from",
+      "$XDG_CONFIG_HOME/ksaudit/ksauditrc. A rule's comment \"ksaudit:ignore=ID REASON\" suppresses",
+      "that rule's findings of that ID."
     },
     footer = ExitCodes.HELP)
 public final class CheckCommand implements Callable<Integer> {
