@@ -49,7 +49,7 @@ public final class Main {
     cl.setErr(e);
     // descriptions are written as lines of up to ~95 characters; picocli's 80 would break them mid-sentence
     cl.setUsageHelpWidth(100);
-    cl.setExecutionExceptionHandler((ex, cmd, parsed) -> stopped(ex, cmd, json, o, e));
+    cl.setExecutionExceptionHandler((ex, cmd, parsed) -> stopped(ex, cmd, json || configuredJson(cmd), o, e));
     cl.setParameterExceptionHandler((ex, a) -> {
       CommandLine c = ex.getCommandLine();
       e.println("ksaudit: " + message(ex));
@@ -116,6 +116,11 @@ public final class Main {
       if (a.get(i).equals("--format") && i + 1 < a.size() && a.get(i + 1).equalsIgnoreCase("json")) return true;
     }
     return false;
+  }
+
+  /** Whether a check that stopped had taken {@code format = json} from its .ksauditrc before it stopped. */
+  private static boolean configuredJson(CommandLine cmd) {
+    return cmd.getCommand() instanceof CheckCommand c && c.format == Format.JSON;
   }
 
   /**

@@ -89,6 +89,15 @@ class ConfigFileTest {
   }
 
   @Test
+  void aRunThatStopsAfterTheConfigChoseJsonSaysWhyInJson() {
+    fx.write("repo/.ksauditrc", "format = json\n");
+    CliRun r = fx.check(fx.rules("clean.v4"), "--baseline", fx.root.resolve("missing.json").toString());
+    assertEquals(2, r.code(), r.both());
+    assertTrue(r.out().startsWith("{\"tool\":\"ksaudit\""), r.out());
+    assertTrue(r.out().contains("\"exitCode\":2"), r.out());
+  }
+
+  @Test
   void unknownKeysAndBadValuesAreErrorsAtTheirLine() {
     Path rules = fx.rules("clean.v4");
     Path rc = fx.root.resolve("repo/.ksauditrc");
