@@ -22,7 +22,7 @@ import org.ksaudit.model.Table;
 import org.ksaudit.model.value.Text;
 
 /**
- * KS113 and the inline suppressions it reports on. A comment
+ * KS118 and the inline suppressions it reports on. A comment
  * {@code -m comment --comment "ksaudit:ignore=KS105 reason"} on a rule suppresses the findings
  * of those IDs that point at that rule. A finding covering several rules (one allowance per
  * server) is suppressed only when every one of them carries the suppression: a rule added to
@@ -31,7 +31,7 @@ import org.ksaudit.model.value.Text;
  */
 public final class InlineSuppressions {
   static final CheckInfo INFO = new CheckInfo(
-      "KS113",
+      "KS118",
       Category.SUPPRESSION,
       Severity.WARNING,
       "a ksaudit:ignore comment that suppresses nothing, or no longer does",
@@ -55,16 +55,22 @@ public final class InlineSuppressions {
 
   private InlineSuppressions() {}
 
+  /** The documentation of KS118, for {@code ksaudit explain} and {@code ksaudit rules}. */
+  public static CheckInfo info() {
+    return INFO;
+  }
+
   /** A directive as written: in which ruleset, on which rule, in which comment option. */
   private record Written(SuppressionDirective directive, String file, Rule rule, Option comment) {}
 
   /**
    * The findings with those an inline suppression covers marked suppressed (on {@code today},
-   * in UTC, a suppression {@code until} an earlier day no longer holds), and a KS113 finding
-   * for every directive that does not suppress what it names; most severe first.
+   * in UTC, a suppression {@code until} an earlier day no longer holds), and a KS118 finding
+   * for every directive that does not suppress what it names; most severe first. {@code knownIds}
+   * are the IDs a suppression may name.
    */
-  public static List<Finding> apply(List<Finding> findings, List<Ruleset> rulesets, LocalDate today) {
-    Map<SourcePos, Written> written = directives(rulesets);
+  public static List<Finding> apply(List<Finding> findings, List<Ruleset> rulesets, LocalDate today, Set<String> knownIds) {
+    Map<SourcePos, Written> written = directives(rulesets, knownIds);
     Map<String, List<Written>> byLine = new HashMap<>();
     for (Written w : written.values()) byLine.computeIfAbsent(lineKey(w.rule().pos()), k -> new ArrayList<>()).add(w);
     Map<Written, Set<String>> used = new HashMap<>();
@@ -133,8 +139,7 @@ public final class InlineSuppressions {
   }
 
   /** Every {@code ksaudit:} comment of the rulesets, once per place (both backends' rulesets hold the same rules). */
-  private static Map<SourcePos, Written> directives(List<Ruleset> rulesets) {
-    Set<String> ids = KillswitchAudit.infos().stream().map(CheckInfo::id).collect(Collectors.toSet());
+  private static Map<SourcePos, Written> directives(List<Ruleset> rulesets, Set<String> ids) {
     Map<SourcePos, Written> out = new TreeMap<>();
     for (Ruleset rs : rulesets)
       for (Table t : rs.tables())

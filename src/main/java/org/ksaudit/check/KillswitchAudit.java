@@ -24,21 +24,9 @@ public final class KillswitchAudit {
         new ShadowedRuleCheck(), new UndefinedChainCheck(), new LinkLocalCheck(), new InterfaceWildcardCheck());
   }
 
-  /**
-   * The documentation of every finding ID, in ID order: each check's, then KS113's, whose
-   * findings are about suppressions rather than rules. The one source of {@code ksaudit rules},
-   * {@code ksaudit explain} and the rule descriptions of every report.
-   */
-  public static List<CheckInfo> infos() {
-    List<CheckInfo> out = new ArrayList<>(checks().stream().map(Check::info).toList());
-    out.add(InlineSuppressions.INFO);
-    return List.copyOf(out);
-  }
-
-  /** The documentation of a finding ID ({@code KS102}) or category ({@code dns-leak}). */
-  public static Optional<CheckInfo> info(String idOrCategory) {
-    return infos().stream()
-        .filter(c -> c.id().equalsIgnoreCase(idOrCategory) || c.category().jsonName().equals(idOrCategory))
+  public static Optional<Check> check(String idOrCategory) {
+    return checks().stream()
+        .filter(c -> c.info().id().equalsIgnoreCase(idOrCategory) || c.info().category().jsonName().equals(idOrCategory))
         .findFirst();
   }
 

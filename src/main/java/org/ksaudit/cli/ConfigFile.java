@@ -11,10 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
-import java.util.stream.Collectors;
-import org.ksaudit.check.CheckInfo;
 import org.ksaudit.check.Endpoint;
-import org.ksaudit.check.KillswitchAudit;
 import org.ksaudit.input.InputFile;
 import org.ksaudit.model.value.Cidr;
 import picocli.CommandLine.TypeConversionException;
@@ -73,7 +70,7 @@ record ConfigFile(Path path, List<Ignore> ignore, Optional<FailOn> failOn, Optio
   }
 
   static ConfigFile parse(Path path, String text) throws Failure {
-    Set<String> ids = KillswitchAudit.infos().stream().map(CheckInfo::id).collect(Collectors.toSet());
+    Set<String> ids = CheckInfos.ids();
     Path folder = path.toAbsolutePath().getParent();
     List<Ignore> ignore = new ArrayList<>();
     List<String> tunnels = new ArrayList<>();

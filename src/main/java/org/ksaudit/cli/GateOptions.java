@@ -82,7 +82,7 @@ final class GateOptions {
   /** The findings with what the rules' comments, the config and the baseline suppress marked, most severe first. */
   List<Finding> apply(List<Finding> findings, List<Ruleset> rulesets, Optional<ConfigFile> config, Optional<Baseline> known,
       Sources sources) {
-    List<Finding> out = noInlineIgnores ? findings : InlineSuppressions.apply(findings, rulesets, LocalDate.now(ZoneOffset.UTC));
+    List<Finding> out = noInlineIgnores ? findings : InlineSuppressions.apply(findings, rulesets, LocalDate.now(ZoneOffset.UTC), CheckInfos.ids());
     if (config.isPresent()) out = ignored(out, config.get());
     return known.isPresent() ? known.get().apply(out, sources) : out;
   }

@@ -1,7 +1,6 @@
 package org.ksaudit.cli;
 
 import java.util.concurrent.Callable;
-import org.ksaudit.check.KillswitchAudit;
 import org.ksaudit.report.ExplainReport;
 import picocli.CommandLine.Command;
 
@@ -24,7 +23,7 @@ public final class RulesCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    io.out().print(ExplainReport.list(KillswitchAudit.infos()));
+    io.out().print(ExplainReport.list(CheckInfos.all()));
     return ExitCodes.CLEAN;
   }
 }

@@ -24,6 +24,7 @@ class InlineSuppressionsTest {
       -A OUTPUT -d 192.168.2.0/24 -j ACCEPT
       COMMIT
       """;
+  private static final Set<String> IDS = Set.of("KS102", "KS105");
   private static final Ruleset RULESET = RulesetParser.parse("r.v4", RULES, Family.IPV4).ruleset();
 
   private static Location at(int line) {
@@ -38,22 +39,22 @@ class InlineSuppressionsTest {
 
   @Test
   void aSuppressionHoldsThroughItsLastDayAndNotAfter() {
-    List<Finding> onTheDay = InlineSuppressions.apply(List.of(lan(at(3))), List.of(RULESET), LocalDate.of(2027, 1, 31));
+    List<Finding> onTheDay = InlineSuppressions.apply(List.of(lan(at(3))), List.of(RULESET), LocalDate.of(2027, 1, 31), IDS);
     assertEquals(1, onTheDay.size(), onTheDay.toString());
     Suppression s = onTheDay.get(0).suppressed().orElseThrow();
     assertEquals(new Suppression(SuppressionKind.INLINE, "printers", Optional.of(LocalDate.of(2027, 1, 31)), new SourcePos("r.v4", 3, 40)), s);
-    List<Finding> after = InlineSuppressions.apply(List.of(lan(at(3))), List.of(RULESET), LocalDate.of(2027, 2, 1));
+    List<Finding> after = InlineSuppressions.apply(List.of(lan(at(3))), List.of(RULESET), LocalDate.of(2027, 2, 1), IDS);
     assertTrue(after.stream().anyMatch(f -> f.id().equals("KS105") && f.reported()), after.toString());
-    assertTrue(after.stream().anyMatch(f -> f.id().equals("KS113") && f.severity() == Severity.INFO
+    assertTrue(after.stream().anyMatch(f -> f.id().equals("KS118") && f.severity() == Severity.INFO
         && f.message().contains("expired on 2027-01-31")), after.toString());
   }
 
   @Test
   void aFindingOverSeveralRulesNeedsTheSuppressionOnEach() {
-    List<Finding> out = InlineSuppressions.apply(List.of(lan(at(3), at(4))), List.of(RULESET), LocalDate.of(2026, 1, 1));
+    List<Finding> out = InlineSuppressions.apply(List.of(lan(at(3), at(4))), List.of(RULESET), LocalDate.of(2026, 1, 1), IDS);
     Finding lan = out.stream().filter(f -> f.id().equals("KS105")).findFirst().orElseThrow();
     assertTrue(lan.reported(), out.toString());
-    Finding note = out.stream().filter(f -> f.id().equals("KS113")).findFirst().orElseThrow();
+    Finding note = out.stream().filter(f -> f.id().equals("KS118")).findFirst().orElseThrow();
     assertEquals(Severity.INFO, note.severity());
     assertEquals(3, note.line().orElseThrow());
     assertTrue(note.message().contains("its finding also covers line 4, which carries no such suppression"), note.message());
@@ -61,12 +62,11 @@ class InlineSuppressionsTest {
 
   @Test
   void directivesAreReadFromCommentsThatStartWithKsaudit() {
-    Set<String> ids = Set.of("KS102", "KS105");
-    assertEquals(Optional.empty(), SuppressionDirective.read("allow the printer", ids));
+    assertEquals(Optional.empty(), SuppressionDirective.read("allow the printer", IDS));
     assertEquals(Optional.of(new SuppressionDirective.Ignore(List.of("KS105", "KS102"), Optional.of(LocalDate.of(2027, 1, 31)),
-        "printer on the LAN")), SuppressionDirective.read("ksaudit:ignore=ks105,KS102:until=2027-01-31  printer on the LAN", ids));
+        "printer on the LAN")), SuppressionDirective.read("ksaudit:ignore=ks105,KS102:until=2027-01-31  printer on the LAN", IDS));
     for (String bad : List.of("ksaudit:ignore=KS105", "ksaudit:ignore=KS105:until=2027-13-01 why", "ksaudit:ignore=KS106 why",
         "ksaudit:ignore=KS105,,KS102 why", "ksaudit:ignore=KS105:until=2027-01-31:until=2028-01-31 why", "ksaudit:disable=KS105 why"))
-      assertFalse(SuppressionDirective.read(bad, ids).orElseThrow() instanceof SuppressionDirective.Ignore, bad);
+      assertFalse(SuppressionDirective.read(bad, IDS).orElseThrow() instanceof SuppressionDirective.Ignore, bad);
   }
 }
