@@ -22,7 +22,7 @@ import org.ksaudit.model.Table;
 import org.ksaudit.model.value.Text;
 
 /**
- * KS118 and the inline suppressions it reports on. A comment
+ * KS113 and the inline suppressions it reports on. A comment
  * {@code -m comment --comment "ksaudit:ignore=KS105 reason"} on a rule suppresses the findings
  * of those IDs that point at that rule. A finding covering several rules (one allowance per
  * server) is suppressed only when every one of them carries the suppression: a rule added to
@@ -31,7 +31,7 @@ import org.ksaudit.model.value.Text;
  */
 public final class InlineSuppressions {
   static final CheckInfo INFO = new CheckInfo(
-      "KS118",
+      "KS113",
       Category.SUPPRESSION,
       Severity.WARNING,
       "a ksaudit:ignore comment that suppresses nothing, or no longer does",
@@ -55,7 +55,7 @@ public final class InlineSuppressions {
 
   private InlineSuppressions() {}
 
-  /** The documentation of KS118, for {@code ksaudit explain} and {@code ksaudit rules}. */
+  /** The documentation of KS113, for {@code ksaudit explain} and {@code ksaudit rules}. */
   public static CheckInfo info() {
     return INFO;
   }
@@ -65,7 +65,7 @@ public final class InlineSuppressions {
 
   /**
    * The findings with those an inline suppression covers marked suppressed (on {@code today},
-   * in UTC, a suppression {@code until} an earlier day no longer holds), and a KS118 finding
+   * in UTC, a suppression {@code until} an earlier day no longer holds), and a KS113 finding
    * for every directive that does not suppress what it names; most severe first. {@code knownIds}
    * are the IDs a suppression may name.
    */

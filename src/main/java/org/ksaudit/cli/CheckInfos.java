@@ -11,7 +11,7 @@ import org.ksaudit.check.InlineSuppressions;
 import org.ksaudit.check.KillswitchAudit;
 
 /**
- * The documentation of every finding ID, in ID order: the audit's checks, then KS118, whose
+ * The documentation of every finding ID, in ID order: the audit's checks, then KS113, whose
  * findings are about suppressions rather than rules. The one source of {@code ksaudit rules},
  * {@code ksaudit explain}, and the IDs a suppression or a config may name.
  */

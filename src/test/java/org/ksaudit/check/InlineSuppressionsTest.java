@@ -45,7 +45,7 @@ class InlineSuppressionsTest {
     assertEquals(new Suppression(SuppressionKind.INLINE, "printers", Optional.of(LocalDate.of(2027, 1, 31)), new SourcePos("r.v4", 3, 40)), s);
     List<Finding> after = InlineSuppressions.apply(List.of(lan(at(3))), List.of(RULESET), LocalDate.of(2027, 2, 1), IDS);
     assertTrue(after.stream().anyMatch(f -> f.id().equals("KS105") && f.reported()), after.toString());
-    assertTrue(after.stream().anyMatch(f -> f.id().equals("KS118") && f.severity() == Severity.INFO
+    assertTrue(after.stream().anyMatch(f -> f.id().equals("KS113") && f.severity() == Severity.INFO
         && f.message().contains("expired on 2027-01-31")), after.toString());
   }
 
@@ -54,7 +54,7 @@ class InlineSuppressionsTest {
     List<Finding> out = InlineSuppressions.apply(List.of(lan(at(3), at(4))), List.of(RULESET), LocalDate.of(2026, 1, 1), IDS);
     Finding lan = out.stream().filter(f -> f.id().equals("KS105")).findFirst().orElseThrow();
     assertTrue(lan.reported(), out.toString());
-    Finding note = out.stream().filter(f -> f.id().equals("KS118")).findFirst().orElseThrow();
+    Finding note = out.stream().filter(f -> f.id().equals("KS113")).findFirst().orElseThrow();
     assertEquals(Severity.INFO, note.severity());
     assertEquals(3, note.line().orElseThrow());
     assertTrue(note.message().contains("its finding also covers line 4, which carries no such suppression"), note.message());

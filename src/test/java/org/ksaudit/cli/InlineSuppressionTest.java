@@ -13,7 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code -m comment --comment "ksaudit:ignore=ID REASON"} on the rule a finding points at. The
  * expectations are the stated rules: a LAN range accepted on every interface is a KS105 error
  * (README), a suppression with a reason hides it from the gate, one without does not and is a
- * KS118 warning, an expired one does not, an unused one is a KS118 info.
+ * KS113 warning, an expired one does not, an unused one is a KS113 info.
  */
 class InlineSuppressionTest {
   private static final String LAN = "-A OUTPUT -d 192.168.1.0/24";
@@ -58,7 +58,7 @@ class InlineSuppressionTest {
     assertTrue(r.out().contains("error: lan-exemption"), r.out());
     assertTrue(r.out().contains(":9:40: warning: suppression: the suppression of KS105 gives no reason, so it suppresses nothing"),
         r.out());
-    assertTrue(r.out().contains("[KS118, definite]"), r.out());
+    assertTrue(r.out().contains("[KS113, definite]"), r.out());
   }
 
   @Test

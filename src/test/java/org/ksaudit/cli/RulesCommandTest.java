@@ -25,6 +25,6 @@ class RulesCommandTest {
       String explained = CliRun.of("explain", id).out().lines().findFirst().orElseThrow();
       assertEquals(id + " " + words[1] + " (" + words[2] + "): " + words[3], explained);
     }
-    assertTrue(lines.stream().anyMatch(l -> l.matches("KS118\\s+suppression\\s+warning\\s+.+")), r.out());
+    assertTrue(lines.stream().anyMatch(l -> l.matches("KS113\\s+suppression\\s+warning\\s+.+")), r.out());
   }
 }
