@@ -21,7 +21,9 @@ public enum Category {
   DNS_PATH("dns-path"),
   IPV6_EXPOSED("ipv6-exposed"),
   NOT_PERSISTENT("not-persistent"),
-  DRIFT("drift");
+  DRIFT("drift"),
+
+  SUPPRESSION("suppression");
 
   private final String jsonName;
 

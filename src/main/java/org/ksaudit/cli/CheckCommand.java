@@ -26,12 +26,16 @@ import org.ksaudit.live.LiveSource;
 import org.ksaudit.live.SavedSource;
 import org.ksaudit.model.Family;
 import org.ksaudit.model.value.Cidr;
+import org.ksaudit.report.Baseline;
 import org.ksaudit.report.JsonReport;
 import org.ksaudit.report.Sources;
 import org.ksaudit.report.TextReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.Spec;
 
 /** {@code ksaudit check}: syntax diagnostics, then the killswitch audit. */
 @Command(
@@ -43,15 +47,20 @@ import picocli.CommandLine.Option;
       "position, then audits the rules as a VPN killswitch in the scenario 'the tunnel is gone':",
       "which packets still leave through an interface other than the tunnel.",
       "Use '-' to read standard input: iptables-save | ksaudit check -",
-      "With a directory, a quoted glob or more than two files: every host (HOST.v4 with HOST.v6), in parallel"
+      "With a directory, a quoted glob or more than two files: every host (HOST.v4 with HOST.v6), in parallel.",
+      "Options not given are read from the nearest .ksauditrc (up to the repository root), else from",
+      "$XDG_CONFIG_HOME/ksaudit/ksauditrc. A rule's comment \"ksaudit:ignore=ID REASON\" suppresses",
+      "that rule's findings of that ID."
     },
     footer = ExitCodes.HELP)
 public final class CheckCommand implements Callable<Integer> {
   private final Streams io;
 
+  @Spec CommandSpec spec;
+
   @Mixin RulesetFiles rules;
 
-  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+  @Mixin GateOptions gate;
 
   @Option(names = "--tunnel", paramLabel = "IFACE", converter = Converters.Tunnel.class,
       description = "A tunnel interface (repeatable; tun+ or tun* for a prefix). Default: tun*, tap*, wg*, ppp* and "
@@ -76,9 +85,10 @@ public final class CheckCommand implements Callable<Integer> {
   @Option(names = "--no-ipv6", description = "The host has no IPv6 (as disable_ipv6 in --sysctl): a missing IPv6 ruleset is no leak")
   boolean noIpv6;
 
-  @Option(names = "--fail-on", paramLabel = "SEVERITY", defaultValue = "error", converter = Converters.FailOn.class,
-      description = "Exit 1 when a finding has this severity or worse: error, warning or info (default: error)")
-  Severity failOn;
+  @Option(names = "--fail-on", paramLabel = "SEVERITY", defaultValue = "error", converter = Converters.Threshold.class,
+      description = "Exit 1 when a reported finding has this severity or worse: error, warning or info (default: error); "
+          + "never: exit 0 whatever is found")
+  FailOn failOn;
 
   @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text", converter = Converters.OutputFormat.class,
       description = "text (default) or json")
@@ -106,6 +116,9 @@ public final class CheckCommand implements Callable<Integer> {
     if (host.isEmpty() && FleetFiles.names(rules.files)) {
       return FleetCheck.run(spec.commandLine().getParseResult(), rules.files, io, format == Format.JSON);
     }
+    Optional<ConfigFile> config = gate.config(rules, io);
+    config.ifPresent(this::adopt);
+    Optional<Baseline> baseline = gate.baseline(io);
     AuditOptions options = options(host);
     Optional<LiveRules.Chosen> chosen = host.map(h -> LiveRules.choose(h, options));
     List<RulesetLoader.Loaded> loaded = chosen.isPresent() ? chosen.get().loaded() : rules.load(io.in());
@@ -139,16 +152,31 @@ public final class CheckCommand implements Callable<Integer> {
       return ExitCodes.INPUT;
     }
     AuditResult audit = BackendAudit.audit(loaded, options);
-    List<Finding> findings = chosen.isPresent() ? HostChecks.run(host.get(), chosen.get(), audit, options) : audit.findings();
+    List<Finding> found = chosen.isPresent() ? HostChecks.run(host.get(), chosen.get(), audit, options) : audit.findings();
+    List<Finding> findings = gate.apply(found, BackendAudit.rulesets(loaded), config, baseline, sources);
     List<Diagnostic> notes = audit.notes().stream().map(n -> withSourceLine(n, sources)).toList();
     diagnostics.addAll(notes);
-    if (json) io.out().println(JsonReport.render(Version.get(), names, diagnostics, findings, Optional.of(audit.tunnels())));
+    String report = JsonReport.render(Version.get(), names, diagnostics, findings, Optional.of(audit.tunnels()), sources);
+    if (json) io.out().println(report);
     else {
       for (Diagnostic n : notes) io.out().print(DiagnosticPrinter.render(n));
       for (String line : audit.tunnels().describe()) io.out().println(line);
       io.out().print(TextReport.render(findings, sources));
+      if (gate.listIgnored) io.out().print(TextReport.renderSuppressed(findings, sources));
     }
-    return findings.stream().anyMatch(f -> f.severity().atLeast(failOn)) ? ExitCodes.FINDINGS : ExitCodes.CLEAN;
+    gate.writeBaseline(report, findings, io);
+    return findings.stream().anyMatch(f -> f.reported() && failOn.fails(f.severity())) ? ExitCodes.FINDINGS : ExitCodes.CLEAN;
+  }
+
+  /** The config's settings for every option the command line does not give. */
+  private void adopt(ConfigFile c) {
+    ParseResult given = spec.commandLine().getParseResult();
+    if (!given.hasMatchedOption("--tunnel") && !c.tunnels().isEmpty()) tunnels = new ArrayList<>(c.tunnels());
+    if (!given.hasMatchedOption("--endpoint") && !c.endpoints().isEmpty()) endpoints = new ArrayList<>(c.endpoints());
+    if (!given.hasMatchedOption("--allow-lan") && !c.allowLan().isEmpty()) allowLan = new ArrayList<>(c.allowLan());
+    if (!given.hasMatchedOption("--sysctl") && !c.sysctl().isEmpty()) sysctlFiles = new ArrayList<>(c.sysctl());
+    if (!given.hasMatchedOption("--fail-on")) c.failOn().ifPresent(f -> failOn = f);
+    if (!given.hasMatchedOption("--format")) c.format().ifPresent(f -> format = f);
   }
 
   /** A note of the audit, which knows positions only, with the line it points at. */

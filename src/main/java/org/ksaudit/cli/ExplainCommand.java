@@ -1,13 +1,8 @@
 package org.ksaudit.cli;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import org.ksaudit.check.Check;
 import org.ksaudit.check.CheckInfo;
-import org.ksaudit.check.KillswitchAudit;
-import org.ksaudit.live.HostChecks;
 import org.ksaudit.report.ExplainReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -28,13 +23,6 @@ public final class ExplainCommand implements Callable<Integer> {
   @Parameters(arity = "0..1", paramLabel = "ID", description = "A finding ID (KS102) or category (dns-leak)")
   String id;
 
-  /** The checks of every audit, then those only a live audit makes. */
-  private static List<CheckInfo> all() {
-    List<CheckInfo> out = new ArrayList<>(KillswitchAudit.checks().stream().map(Check::info).toList());
-    out.addAll(HostChecks.infos());
-    return out;
-  }
-
   public ExplainCommand(Streams io) {
     this.io = io;
   }
@@ -42,13 +30,11 @@ public final class ExplainCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Failure {
     if (id == null) {
-      io.out().print(ExplainReport.list(all()));
+      io.out().print(ExplainReport.list(CheckInfos.all()));
       return ExitCodes.CLEAN;
     }
-    String key = id.strip();
-    Optional<CheckInfo> c = all().stream()
-        .filter(i -> i.id().equalsIgnoreCase(key) || i.category().jsonName().equals(key)).findFirst();
-    if (c.isEmpty()) throw Failure.input("no check '" + id + "'; 'ksaudit explain' lists them all");
+    Optional<CheckInfo> c = CheckInfos.find(id.strip());
+    if (c.isEmpty()) throw Failure.input("no check '" + id + "'; 'ksaudit rules' lists them all");
     io.out().print(ExplainReport.render(c.get()));
     return ExitCodes.CLEAN;
   }
