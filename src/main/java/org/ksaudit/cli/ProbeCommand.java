@@ -58,8 +58,9 @@ import picocli.CommandLine.Parameters;
     versionProvider = Version.class,
     description = {
       "Measures leaks for real: builds network namespaces (client, LAN router, internet) with a real",
-      "VPN, loads the rules into the client, then runs the scenarios baseline, tunnel-down,",
-      "server-unreachable and localnet. Needs root. Nothing outside its own namespaces is touched."
+      "VPN, loads the rules into the client, then runs the scenarios baseline, tunnel-down, crash,",
+      "reconnect, server-unreachable, localnet, tunnelvision and ipv6-ra. Needs root. Nothing outside",
+      "its own namespaces is touched."
     },
     footer = ExitCodes.HELP)
 public final class ProbeCommand implements Callable<Integer> {
@@ -102,7 +103,8 @@ public final class ProbeCommand implements Callable<Integer> {
   Format format;
 
   @Option(names = "--scenario", paramLabel = "NAME", converter = Converters.ScenarioName.class,
-      description = "Run only this scenario (repeatable): baseline, tunnel-down, server-unreachable, localnet")
+      description = "Run only this scenario (repeatable): baseline, tunnel-down, crash, reconnect, server-unreachable,"
+          + " localnet, tunnelvision, ipv6-ra")
   List<Scenario> scenarios = new ArrayList<>();
 
   public ProbeCommand(Streams io) {
@@ -130,7 +132,7 @@ public final class ProbeCommand implements Callable<Integer> {
     if (errors > 0) throw Failure.input("the rules have errors; iptables-restore would refuse them");
     try {
       // before the static audit, which takes seconds: a host without the lab's programs is told at once
-      LabTools.require(Lab.requiredTools(kind));
+      LabTools.require(Lab.requiredTools(kind, selected));
     } catch (LabException e) {
       throw Failure.lab(e.getMessage());
     }

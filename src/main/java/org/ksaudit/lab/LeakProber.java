@@ -19,7 +19,7 @@ import org.ksaudit.model.Family;
  * another host, the LAN, witness packets). Each probe has its own counting rule at the router
  * (in clear: a leak) and at the internet (in clear or through the tunnel).
  */
-public final class LeakProber {
+public final class LeakProber implements ScenarioDriver {
   /** A witness packet and the finding it comes from. */
   public record WitnessRef(String findingId, String category, Witness witness) {}
 
@@ -38,11 +38,13 @@ public final class LeakProber {
   /** Once the VPN failed to come up, later scenarios do not wait the full time for it again. */
   private boolean vpnWorks = true;
   private boolean clientRunning;
+  private final List<Scenario> order;
 
-  private LeakProber(Lab lab, List<WitnessRef> witnesses, Consumer<String> progress) {
+  private LeakProber(Lab lab, List<WitnessRef> witnesses, Set<Scenario> selected, Consumer<String> progress) {
     this.lab = lab;
     this.plan = lab.plan();
     this.witnesses = List.copyOf(witnesses);
+    this.order = List.copyOf(new java.util.TreeSet<>(selected));
     this.progress = progress;
   }
 
@@ -55,8 +57,9 @@ public final class LeakProber {
     boolean baselineWorks = true;
     Optional<String> problem = Optional.empty();
     Optional<String> webShows = Optional.empty();
+    LabTools.require(Lab.requiredTools(plan.kind(), selected));
     try (Lab lab = Lab.build(plan, rulesV4, rulesV6, sysctl, progress)) {
-      LeakProber p = new LeakProber(lab, witnesses, progress);
+      LeakProber p = new LeakProber(lab, witnesses, selected, progress);
       if (selected.contains(Scenario.BASELINE)) {
         Baseline b = p.baseline(raw);
         baselineWorks = b.works;
@@ -64,8 +67,18 @@ public final class LeakProber {
         webShows = b.webShows;
       }
       if (selected.contains(Scenario.TUNNEL_DOWN)) p.tunnelDown(raw);
+      if (selected.contains(Scenario.CRASH)) p.run(Scenario.CRASH, "killing the VPN client with SIGKILL", CrashScenario::run, raw);
+      if (selected.contains(Scenario.RECONNECT)) {
+        p.run(Scenario.RECONNECT, "stopping and restarting the VPN client, probing all the while", ReconnectScenario::run, raw);
+      }
       if (selected.contains(Scenario.SERVER_UNREACHABLE)) p.serverUnreachable(raw);
       if (selected.contains(Scenario.LOCALNET)) p.localnet(raw);
+      if (selected.contains(Scenario.TUNNELVISION)) {
+        p.run(Scenario.TUNNELVISION, "a rogue DHCP server pushes classless static routes (option 121)", TunnelVisionScenario::run, raw);
+      }
+      if (selected.contains(Scenario.IPV6_RA)) {
+        p.run(Scenario.IPV6_RA, "an IPv4-only VPN, then a rogue router advertisement", RogueRaScenario::run, raw);
+      }
     }
     List<Probe> packets = new ArrayList<>();
     for (ScenarioResult s : raw) for (ProbeOutcome o : s.outcomes()) toPacket(o).ifPresent(packets::add);
@@ -136,12 +149,26 @@ public final class LeakProber {
     return new Baseline(problem.isEmpty(), problem, shows);
   }
 
+  /** A scenario written as a class of its own. */
+  private interface ScenarioRun {
+    ScenarioResult run(ScenarioDriver driver) throws LabException;
+  }
+
+  private void run(Scenario s, String what, ScenarioRun scenario, List<ScenarioResult> out) throws LabException {
+    step(s, what);
+    try {
+      out.add(scenario.run(this));
+    } finally {
+      killVpn();
+    }
+  }
+
   private void tunnelDown(List<ScenarioResult> out) throws LabException {
-    step(Scenario.TUNNEL_DOWN, "killing the VPN client");
+    step(Scenario.TUNNEL_DOWN, "stopping the VPN client");
     if (!clientRunning) startVpn(vpnTimeout());
     stopVpn();
-    out.add(measure(Scenario.TUNNEL_DOWN, false, List.of("the VPN client was killed (SIGKILL); " + plan.tunnelInterface() + " is gone"),
-        List.of(), FAILURE_TIMEOUT));
+    out.add(measure(Scenario.TUNNEL_DOWN, false, List.of("the VPN client was stopped (SIGTERM): it took down "
+        + plan.tunnelInterface() + " and its routes"), List.of(), FAILURE_TIMEOUT));
   }
 
   private void serverUnreachable(List<ScenarioResult> out) throws LabException {
@@ -155,7 +182,7 @@ public final class LeakProber {
       out.add(measure(Scenario.SERVER_UNREACHABLE, up, notes, List.of(), FAILURE_TIMEOUT));
     } finally {
       lab.blackholeServer(false);
-      stopVpn();
+      killVpn();
     }
   }
 
@@ -175,19 +202,50 @@ public final class LeakProber {
     try {
       out.add(measure(Scenario.LOCALNET, up, notes, extra, FAILURE_TIMEOUT));
     } finally {
-      stopVpn();
+      killVpn();
     }
   }
 
   private boolean startVpn(long timeout) throws LabException {
-    if (clientRunning) stopVpn();
-    clientRunning = true;
-    return lab.vpn().startClient(timeout);
+    return startVpn(timeout, Vpn.Carried.BOTH);
   }
 
-  private void stopVpn() throws LabException {
+  private boolean startVpn(long timeout, Vpn.Carried carried) throws LabException {
+    if (clientRunning) killVpn();
+    clientRunning = true;
+    return lab.vpn().startClient(timeout, carried);
+  }
+
+  @Override
+  public Lab lab() {
+    return lab;
+  }
+
+  @Override
+  public boolean startVpn(Vpn.Carried carried) throws LabException {
+    return startVpn(vpnTimeout(), carried);
+  }
+
+  @Override
+  public void killVpn() throws LabException {
     clientRunning = false;
     lab.vpn().killClient();
+  }
+
+  @Override
+  public void stopVpn() throws LabException {
+    clientRunning = false;
+    lab.vpn().stopClient();
+  }
+
+  @Override
+  public ScenarioResult measure(Scenario s, boolean tunnelUp, List<String> notes, List<ScenarioProbe> extra) throws LabException {
+    return measure(s, tunnelUp, notes, extra, FAILURE_TIMEOUT);
+  }
+
+  @Override
+  public ScenarioProbe rawProbe(String label, String proto, String dst, int port) {
+    return raw(label, proto, dst, port, Optional.empty());
   }
 
   private long vpnTimeout() {
@@ -195,7 +253,7 @@ public final class LeakProber {
   }
 
   private void step(Scenario s, String what) {
-    progress.accept("probe: [" + (s.ordinal() + 1) + "/" + Scenario.values().length + "] " + s.label() + ": " + what);
+    progress.accept("probe: [" + (order.indexOf(s) + 1) + "/" + order.size() + "] " + s.label() + ": " + what);
   }
 
   /** DNS to the VPN resolver answered through the tunnel and the web page showed the VPN's exit address. */
@@ -281,7 +339,7 @@ public final class LeakProber {
     for (ScenarioProbe p : probes) if (p.forcedOif().isEmpty()) routes.computeIfAbsent(p.dst(), lab::route);
     lab.neighbours(probes.stream().map(ScenarioProbe::dst).distinct().toList());
 
-    Counting counting = new Counting();
+    ProbeCounters counting = new ProbeCounters(lab);
     Map<String, Integer> ports = new HashMap<>();
     Map<String, Optional<String>> oifs = new HashMap<>();
     List<RawSender.Packet> packets = new ArrayList<>();
@@ -307,7 +365,7 @@ public final class LeakProber {
     Map<String, String> answers = services.isEmpty() ? Map.of() : ClientRun.run(lab, services, ports, timeout);
     Map<String, String> sent = packets.isEmpty() ? Map.of() : RawSender.send(lab.client(), packets);
     LabProcess.sleep(SETTLE_MILLIS);
-    Counting.Arrivals arrived = counting.read();
+    ProbeCounters.Arrivals arrived = counting.read();
 
     List<ProbeOutcome> outcomes = new ArrayList<>();
     for (ScenarioProbe p : probes) {
@@ -346,67 +404,6 @@ public final class LeakProber {
       case "error 99" -> "EADDRNOTAVAIL (no address of this family)";
       default -> how;
     };
-  }
-
-  /** One counting rule per probe at each place it can arrive: the router's LAN side, the internet's two ways in. */
-  private final class Counting {
-    private final StringBuilder router4 = new StringBuilder();
-    private final StringBuilder router6 = new StringBuilder();
-    private final StringBuilder inet4 = new StringBuilder();
-    private final StringBuilder inet6 = new StringBuilder();
-
-    void add(ScenarioProbe p, String match) {
-      boolean v4 = p.family() == Family.IPV4;
-      List<String> phys = plan.physicalInterfaces();
-      for (int k = 0; k < phys.size(); k++) {
-        (v4 ? router4 : router6).append("-A PREROUTING -i ").append(Lab.routerSide(k)).append(' ').append(match)
-            .append(" -m comment --comment r").append(k).append('-').append(p.id()).append('\n');
-      }
-      (v4 ? inet4 : inet6).append("-A PREROUTING -i up0 ").append(match).append(" -m comment --comment c-").append(p.id()).append('\n')
-          .append("-A PREROUTING -i ").append(lab.vpn().serverInterface()).append(' ').append(match)
-          .append(" -m comment --comment t-").append(p.id()).append('\n');
-    }
-
-    void install() throws LabException {
-      Lab.restore(lab.router(), "iptables-restore", raw(router4));
-      Lab.restore(lab.router(), "ip6tables-restore", raw(router6));
-      Lab.restore(lab.internet(), "iptables-restore", raw(inet4));
-      Lab.restore(lab.internet(), "ip6tables-restore", raw(inet6));
-    }
-
-    private String raw(StringBuilder rules) {
-      return "*raw\n:PREROUTING ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n" + rules + "COMMIT\n";
-    }
-
-    Arrivals read() throws LabException {
-      Map<String, Long> all = new HashMap<>();
-      for (Netns ns : List.of(lab.router(), lab.internet())) {
-        for (String save : List.of("iptables-save", "ip6tables-save")) {
-          Exec.Result r = ns.exec(null, 30_000, save, "-c", "-t", "raw");
-          if (!r.ok()) throw new LabException(save + " failed in " + ns.name() + ": " + r.firstLine());
-          all.putAll(ArrivalCounters.parse(r.stdout()));
-        }
-      }
-      return new Arrivals(all);
-    }
-
-    record Arrivals(Map<String, Long> counts) {
-      Optional<String> router(String id) {
-        for (int k = 0; ; k++) {
-          Long n = counts.get("r" + k + "-" + id);
-          if (n == null) return Optional.empty();
-          if (n > 0) return Optional.of(Lab.routerSide(k));
-        }
-      }
-
-      boolean clear(String id) {
-        return counts.getOrDefault("c-" + id, 0L) > 0;
-      }
-
-      boolean tunnel(String id) {
-        return counts.getOrDefault("t-" + id, 0L) > 0;
-      }
-    }
   }
 
   /** Runs the client prober JVM inside the client namespace for the service probes. */
