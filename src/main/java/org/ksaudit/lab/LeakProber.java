@@ -39,18 +39,28 @@ public final class LeakProber implements ScenarioDriver {
   private boolean vpnWorks = true;
   private boolean clientRunning;
   private final List<Scenario> order;
+  private final Optional<LanHost> lanHost;
+  private final List<WitnessRef> forwardWitnesses;
 
-  private LeakProber(Lab lab, List<WitnessRef> witnesses, Set<Scenario> selected, Consumer<String> progress) {
+  private LeakProber(Lab lab, Optional<LanHost> lanHost, List<WitnessRef> witnesses, List<WitnessRef> forwardWitnesses,
+      Set<Scenario> selected, Consumer<String> progress) {
     this.lab = lab;
+    this.lanHost = lanHost;
+    this.forwardWitnesses = List.copyOf(forwardWitnesses);
     this.plan = lab.plan();
     this.witnesses = List.copyOf(witnesses);
     this.order = List.copyOf(new java.util.TreeSet<>(selected));
     this.progress = progress;
   }
 
-  /** Builds the lab, runs every scenario, tears everything down, then asks the engine about each packet. */
-  public static ProbeReport run(LabPlan plan, Optional<String> rulesV4, Optional<String> rulesV6, Sysctl sysctl,
-      List<WitnessRef> witnesses, Set<Scenario> selected, Predictor predictor, Consumer<String> progress) throws LabException {
+  /**
+   * Builds the lab (with a LAN host behind the client when {@code forwarding} is given),
+   * runs every scenario, tears everything down, then asks the engine about each packet.
+   * {@code forwardWitnesses} are the forward-leak findings' witnesses, replayed from the LAN host.
+   */
+  public static ProbeReport run(LabPlan plan, Optional<ForwardingPlan> forwarding, Optional<String> rulesV4, Optional<String> rulesV6,
+      Sysctl sysctl, List<WitnessRef> witnesses, List<WitnessRef> forwardWitnesses, Set<Scenario> selected, Predictor predictor,
+      Consumer<String> progress) throws LabException {
     long t0 = System.nanoTime();
     progress.accept("probe: building the lab (" + plan.kind().label() + ", VPN server " + plan.server() + ":" + plan.port() + "/" + plan.proto() + ")");
     List<ScenarioResult> raw = new ArrayList<>();
@@ -58,8 +68,10 @@ public final class LeakProber implements ScenarioDriver {
     Optional<String> problem = Optional.empty();
     Optional<String> webShows = Optional.empty();
     LabTools.require(Lab.requiredTools(plan.kind(), selected));
-    try (Lab lab = Lab.build(plan, rulesV4, rulesV6, sysctl, progress)) {
-      LeakProber p = new LeakProber(lab, witnesses, selected, progress);
+    try (Lab lab = Lab.build(plan, rulesV4, rulesV6, sysctl, progress);
+         LanHost lanHost = forwarding.isPresent() ? LanHost.attach(lab, forwarding.get()) : null) {
+      if (lanHost != null) progress.accept("lab: " + String.join("; ", forwarding.get().notes()));
+      LeakProber p = new LeakProber(lab, Optional.ofNullable(lanHost), witnesses, forwardWitnesses, selected, progress);
       if (selected.contains(Scenario.BASELINE)) {
         Baseline b = p.baseline(raw);
         baselineWorks = b.works;
@@ -81,7 +93,7 @@ public final class LeakProber implements ScenarioDriver {
       }
     }
     List<Probe> packets = new ArrayList<>();
-    for (ScenarioResult s : raw) for (ProbeOutcome o : s.outcomes()) toPacket(o).ifPresent(packets::add);
+    for (ScenarioResult s : raw) for (ProbeOutcome o : s.outcomes()) toPacket(o, forwarding).ifPresent(packets::add);
     Map<Probe, String> verdicts;
     Optional<String> predictionsNote = Optional.empty();
     try {
@@ -94,8 +106,11 @@ public final class LeakProber implements ScenarioDriver {
     for (ScenarioResult s : raw) {
       List<ProbeOutcome> outs = new ArrayList<>();
       for (ProbeOutcome o : s.outcomes()) {
-        Optional<String> v = toPacket(o).map(verdicts::get);
-        boolean clear = v.map(x -> x.equals("ACCEPT")).orElse(false) && plan.physicalInterfaces().contains(o.oif().orElse(""));
+        Optional<String> v = toPacket(o, forwarding).map(verdicts::get);
+        // out of a physical interface, or the LAN interface of a forwarding client: in clear
+        String oif = o.oif().orElse("");
+        boolean clear = v.map(x -> x.equals("ACCEPT")).orElse(false)
+            && (plan.physicalInterfaces().contains(oif) || forwarding.map(f -> f.lanInterface().equals(oif)).orElse(false));
         outs.add(new ProbeOutcome(o.probe(), o.oif(), o.sendError(), o.routerInterface(), o.internetClear(), o.internetTunnel(),
             o.answer(), v, clear));
       }
@@ -105,9 +120,13 @@ public final class LeakProber implements ScenarioDriver {
         (System.nanoTime() - t0) / 1e9);
   }
 
-  private static Optional<Probe> toPacket(ProbeOutcome o) {
+  private static Optional<Probe> toPacket(ProbeOutcome o, Optional<ForwardingPlan> forwarding) {
     if (o.oif().isEmpty()) return Optional.empty();
     ScenarioProbe p = o.probe();
+    if (p.forwarded()) {
+      ForwardingPlan f = forwarding.orElseThrow();
+      return Optional.of(new Probe(p.family(), p.proto(), p.dst(), p.dport(), o.oif().get(), Optional.of(f.lanInterface()), Optional.of(f.host())));
+    }
     return Optional.of(new Probe(p.family(), p.proto(), p.dst(), p.dport(), o.oif().get()));
   }
 
@@ -244,6 +263,11 @@ public final class LeakProber implements ScenarioDriver {
   }
 
   @Override
+  public ProbeCounters counters() {
+    return new ProbeCounters(lab, lanHost);
+  }
+
+  @Override
   public ScenarioProbe rawProbe(String label, String proto, String dst, int port) {
     return raw(label, proto, dst, port, Optional.empty());
   }
@@ -292,6 +316,7 @@ public final class LeakProber implements ScenarioDriver {
     ps.add(lanNeighbour("ICMP echo to a LAN host", "icmp", plan.lanHost4(), -1));
     ps.add(lanNeighbour("TCP to a LAN host over IPv6", "tcp", plan.lanHost6(), 80));
     ps.addAll(extra);
+    lanHost.ifPresent(h -> ps.addAll(forwardedProbes(h.plan())));
     for (WitnessRef w : witnesses) {
       Witness x = w.witness();
       if (x.oif().equals("lo")) continue;
@@ -301,29 +326,56 @@ public final class LeakProber implements ScenarioDriver {
     // one probe per packet: a witness that equals a listed probe is that probe
     Map<String, ScenarioProbe> unique = new LinkedHashMap<>();
     for (ScenarioProbe p : ps) {
-      String key = p.proto() + " " + p.dst() + " " + p.dport() + " " + p.forcedOif().orElse("") + " " + p.raw();
+      String key = p.proto() + " " + p.dst() + " " + p.dport() + " " + p.forcedOif().orElse("") + " " + p.raw() + " " + p.forwarded();
       ScenarioProbe prev = unique.get(key);
       unique.put(key, prev == null ? p : prev.withFindings(p.findings()));
     }
     return List.copyOf(unique.values());
   }
 
+  /**
+   * What the LAN host behind a forwarding client sends: web, DNS to a public resolver and to
+   * the VPN's, ICMP echo, and each forward-leak witness that comes in on the LAN side as a new
+   * connection of its own address.
+   */
+  private List<ScenarioProbe> forwardedProbes(ForwardingPlan f) {
+    List<ScenarioProbe> ps = new ArrayList<>();
+    ps.add(forwarded("forwarded from the LAN host: web page (HTTP)", "tcp", LabPlan.WEB4, 80));
+    ps.add(forwarded("forwarded from the LAN host: DNS/udp to a public resolver", "udp", LabPlan.PUBLIC_DNS4, 53));
+    ps.add(forwarded("forwarded from the LAN host: DNS/udp to the VPN DNS", "udp", plan.vpnDns(), 53));
+    ps.add(forwarded("forwarded from the LAN host: ICMP echo", "icmp", LabPlan.WEB4, -1));
+    for (WitnessRef w : forwardWitnesses) {
+      Witness x = w.witness();
+      boolean shape = x.family() == Family.IPV4 && x.iif().equals(f.lanInterface()) && x.state().equals("NEW") && x.mark() == 0
+          && x.src().isEmpty() && x.sport() < 0 && x.icmpType() < 0 && x.tcpFlags().isEmpty() && Probe.PROTOCOLS.contains(x.proto());
+      if (shape) {
+        ps.add(forwarded("forwarded witness of " + w.findingId() + " (" + w.category() + ")", x.proto(), LabAddress.canonical(x.dst()), x.dport())
+            .withFindings(List.of(w.findingId())));
+      }
+    }
+    return ps;
+  }
+
+  private ScenarioProbe forwarded(String label, String proto, String dst, int port) {
+    return new ScenarioProbe("p" + (++nextId), label, Family.IPV4, proto, dst, port, Optional.empty(), Optional.empty(), List.of(), false, true);
+  }
+
   private ScenarioProbe service(String label, String kind, String dst, int port) {
     String proto = kind.endsWith("udp") || kind.equals("ntp") ? "udp" : "tcp";
     return new ScenarioProbe("p" + (++nextId), label, LabAddress.familyOf(dst), proto, LabAddress.canonical(dst), port,
-        Optional.of(kind), Optional.empty(), List.of(), false);
+        Optional.of(kind), Optional.empty(), List.of(), false, false);
   }
 
   private ScenarioProbe raw(String label, String proto, String dst, int port, Optional<String> oif) {
     String d = LabAddress.canonical(dst);
-    return new ScenarioProbe("p" + (++nextId), label, LabAddress.familyOf(d), proto, d, port, Optional.empty(), oif, List.of(), false);
+    return new ScenarioProbe("p" + (++nextId), label, LabAddress.familyOf(d), proto, d, port, Optional.empty(), oif, List.of(), false, false);
   }
 
   /** Traffic to a LAN neighbour: in clear on purpose when the user declared that LAN with --allow-lan. */
   private ScenarioProbe lanNeighbour(String label, String proto, String dst, int port) {
     String d = LabAddress.canonical(dst);
     return new ScenarioProbe("p" + (++nextId), label, LabAddress.familyOf(d), proto, d, port, Optional.empty(), Optional.empty(),
-        List.of(), plan.declared(d));
+        List.of(), plan.declared(d), false);
   }
 
   /**
@@ -336,13 +388,16 @@ public final class LeakProber implements ScenarioDriver {
       throws LabException {
     List<ScenarioProbe> probes = probeSet(extra);
     Map<String, Optional<String>> routes = new HashMap<>();
-    for (ScenarioProbe p : probes) if (p.forcedOif().isEmpty()) routes.computeIfAbsent(p.dst(), lab::route);
+    for (ScenarioProbe p : probes) if (p.forcedOif().isEmpty() && !p.forwarded()) routes.computeIfAbsent(p.dst(), lab::route);
+    Map<String, Optional<String>> forwardedRoutes = new HashMap<>();
+    for (ScenarioProbe p : probes) if (p.forwarded()) forwardedRoutes.computeIfAbsent(p.dst(), d -> lanHost.orElseThrow().route(lab, d));
     lab.neighbours(probes.stream().map(ScenarioProbe::dst).distinct().toList());
 
-    ProbeCounters counting = new ProbeCounters(lab);
+    ProbeCounters counting = counters();
     Map<String, Integer> ports = new HashMap<>();
     Map<String, Optional<String>> oifs = new HashMap<>();
     List<RawSender.Packet> packets = new ArrayList<>();
+    List<RawSender.Packet> fromLan = new ArrayList<>();
     Map<String, RawSender.Packet> packetOf = new HashMap<>();
     for (ScenarioProbe p : probes) {
       int port = nextPort++;
@@ -351,10 +406,14 @@ public final class LeakProber implements ScenarioDriver {
       counting.add(p, p.proto().equals("icmp")
           ? (p.family() == Family.IPV4 ? "-p icmp" : "-p ipv6-icmp") + " -m string --algo bm --string " + token
           : "-p " + p.proto() + " --sport " + port + (p.proto().equals("tcp") ? " --syn" : ""));
-      Optional<String> oif = p.forcedOif().isPresent() ? p.forcedOif() : routes.get(p.dst());
+      Optional<String> oif = p.forcedOif().isPresent() ? p.forcedOif() : p.forwarded() ? forwardedRoutes.get(p.dst()) : routes.get(p.dst());
       if (oif.isPresent() && !interfaceExists(oif.get())) oif = Optional.empty();
       oifs.put(p.id(), oif);
-      if (p.raw() && oif.isPresent()) {
+      if (p.forwarded() && oif.isPresent()) {
+        RawSender.Packet packet = new RawSender.Packet(token, new Probe(p.family(), p.proto(), p.dst(), p.dport(), LanHost.DEVICE), port);
+        fromLan.add(packet);
+        packetOf.put(p.id(), packet);
+      } else if (p.raw() && oif.isPresent()) {
         RawSender.Packet packet = new RawSender.Packet(token, new Probe(p.family(), p.proto(), p.dst(), p.dport(), oif.get()), port);
         packets.add(packet);
         packetOf.put(p.id(), packet);
@@ -363,7 +422,8 @@ public final class LeakProber implements ScenarioDriver {
     counting.install();
     List<ScenarioProbe> services = probes.stream().filter(p -> !p.raw()).toList();
     Map<String, String> answers = services.isEmpty() ? Map.of() : ClientRun.run(lab, services, ports, timeout);
-    Map<String, String> sent = packets.isEmpty() ? Map.of() : RawSender.send(lab.client(), packets);
+    Map<String, String> sent = new HashMap<>(packets.isEmpty() ? Map.of() : RawSender.send(lab.client(), packets));
+    if (!fromLan.isEmpty()) sent.putAll(lanHost.orElseThrow().send(fromLan));
     LabProcess.sleep(SETTLE_MILLIS);
     ProbeCounters.Arrivals arrived = counting.read();
 
@@ -385,7 +445,10 @@ public final class LeakProber implements ScenarioDriver {
       outcomes.add(new ProbeOutcome(p, oif, err, arrived.router(p.id()), arrived.clear(p.id()), arrived.tunnel(p.id()), answer,
           Optional.empty(), false));
     }
-    return new ScenarioResult(s, tunnelUp, notes, outcomes);
+    List<String> all = new ArrayList<>(notes);
+    lanHost.map(LanHost::plan).filter(f -> probes.stream().anyMatch(ScenarioProbe::forwarded)).ifPresent(f -> all.add("forwarded probes come from the LAN host "
+        + f.host() + " behind " + f.lanInterface() + "; the client forwards (ip_forward=1) and routes them out of " + f.uplink()));
+    return new ScenarioResult(s, tunnelUp, all, outcomes);
   }
 
   private String noRoute(ScenarioProbe p) {

@@ -31,7 +31,7 @@ final class ReconnectScenario {
     if (lab.clientIpv6()) {
       probes.add(d.rawProbe("reconnect window: UDP over IPv6 to a web server every 10 ms", "udp", LabPlan.WEB6, LabServices.ECHO));
     }
-    ProbeCounters counters = new ProbeCounters(lab);
+    ProbeCounters counters = d.counters();
     List<StreamSender.Stream> streams = new ArrayList<>();
     for (int i = 0; i < probes.size(); i++) {
       ScenarioProbe p = probes.get(i);

@@ -24,6 +24,9 @@ interface ScenarioDriver {
    */
   ScenarioResult measure(Scenario s, boolean tunnelUp, List<String> notes, List<ScenarioProbe> extra) throws LabException;
 
+  /** Counters for this lab, the LAN host's included when there is one. */
+  ProbeCounters counters();
+
   /** A probe that is a single packet (not a service request) from the client, routed as the client routes it. */
   ScenarioProbe rawProbe(String label, String proto, String dst, int port);
 }
