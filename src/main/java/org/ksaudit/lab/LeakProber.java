@@ -447,7 +447,7 @@ public final class LeakProber implements ScenarioDriver {
     }
     List<String> all = new ArrayList<>(notes);
     lanHost.map(LanHost::plan).filter(f -> probes.stream().anyMatch(ScenarioProbe::forwarded)).ifPresent(f -> all.add("forwarded probes come from the LAN host "
-        + f.host() + " behind " + f.lanInterface() + "; the client forwards (ip_forward=1) and routes them out of " + f.uplink()));
+        + f.host() + ", the client forwarding them (ip_forward=1): " + String.join("; ", f.notes())));
     return new ScenarioResult(s, tunnelUp, all, outcomes);
   }
 

@@ -242,6 +242,38 @@ class ProbeLabTest {
     assertTrue(String.valueOf(r.baseline().get("problem")).contains("blocks the VPN's own packets"), "problem: " + r.baseline().get("problem"));
   }
 
+  /**
+   * OpenWrt's fw3 killswitch forwards the LAN to pppoe-wan when the tunnel is gone: the LAN
+   * host's packets are measured leaving in clear out of pppoe-wan, as forward-leak (KS107)
+   * says, its witness among them. The same run as the agreement test's, so no lab of its own.
+   */
+  @Test
+  void openWrtForwardedLanTrafficIsMeasuredAndAgreesWithForwardLeak() {
+    Run r = probe("--scenario", "tunnel-down", "testdata/killswitches/openwrt-pppoe.v4");
+    Predicate<Map<String, Object>> forwarded = p -> ((String) p.get("label")).startsWith("forwarded");
+    List<Map<String, Object>> lan = r.probes("tunnel-down").stream().filter(forwarded).toList();
+    assertTrue(lan.size() >= 5, "web, two DNS, ICMP and the KS107 witness: " + lan);
+    for (Map<String, Object> p : lan) {
+      assertEquals("leaked", p.get("result"), String.valueOf(p));
+      assertEquals("pppoe-wan", p.get("oif"), String.valueOf(p));
+      assertEquals("ACCEPT", p.get("predicted"), String.valueOf(p));
+    }
+    assertTrue(lan.stream().anyMatch(p -> arr(p.get("findings")).contains("KS107")), String.valueOf(lan));
+    assertEquals(0.0, r.disagreements(), r.describeLeaks());
+  }
+
+  /** Docker's DOCKER-USER DROP holds: the container's packets are measured going nowhere, as the engine predicts. */
+  @Test
+  void dockerUserDropKeepsTheContainersTrafficIn() {
+    Run r = probe("--scenario", "tunnel-down", "testdata/killswitches/docker-user-drop.v4");
+    List<Map<String, Object>> lan = r.probes("tunnel-down").stream().filter(p -> ((String) p.get("label")).startsWith("forwarded")).toList();
+    assertEquals(4, lan.size(), String.valueOf(lan));
+    for (Map<String, Object> p : lan) {
+      assertEquals("blocked", p.get("result"), String.valueOf(p));
+      assertEquals("DROP", p.get("predicted"), String.valueOf(p));
+    }
+  }
+
   static void assertNoLeakAndWorkingBaseline(Run r) {
     assertEquals(true, r.baseline().get("works"), "baseline: " + r.baseline() + "\n" + r.stderr());
     assertEquals(r.baseline().get("exit"), r.baseline().get("webShows"));
