@@ -23,7 +23,7 @@ t1=$(date +%s.%N)
 sleep 0.2
 echo "load after:  $(cut -d' ' -f1-3 /proc/loadavg)"
 awk -v t0="$t0" -v t1="$t1" '
-  / probe: \[/ { name = $3; sub(/:$/, "", name); if (prev != "") printf "%-20s %6.1f s\n", prev, $1 - at; else printf "%-20s %6.1f s\n", "lab built", $1 - t0; prev = name; at = $1 }
+  / probe: / { name = ($3 ~ /^\[/) ? $4 : ($3 == "building") ? "lab build" : $3; sub(/:$/, "", name); if (prev != "") printf "%-20s %6.1f s\n", prev, $1 - at; else printf "%-20s %6.1f s\n", "start, audit", $1 - t0; prev = name; at = $1 }
   END { if (prev != "") printf "%-20s %6.1f s\n", prev " (+ report)", t1 - at; printf "%-20s %6.1f s\n", "total", t1 - t0 }
 ' "$work/progress"
 grep '^summary:' "$work/report"

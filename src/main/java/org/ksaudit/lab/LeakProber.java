@@ -94,6 +94,7 @@ public final class LeakProber implements ScenarioDriver {
     }
     List<Probe> packets = new ArrayList<>();
     for (ScenarioResult s : raw) for (ProbeOutcome o : s.outcomes()) toPacket(o, forwarding).ifPresent(packets::add);
+    progress.accept("probe: predictions: asking the engine about " + new LinkedHashSet<>(packets).size() + " packets");
     Map<Probe, String> verdicts;
     Optional<String> predictionsNote = Optional.empty();
     try {
