@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
@@ -95,7 +96,8 @@ class ProbeLabTest {
     Set<String> ns = Stream.of(Exec.run("ip", "netns", "list").stdout().split("\n")).map(l -> l.strip().split("\\s+")[0])
         .filter(n -> !ownedByAnotherLiveProcess(n)).collect(Collectors.toCollection(TreeSet::new));
     // by executable name, not by substring: "ksaudit check hardened-openvpn.v4" is not a VPN process
-    Set<String> procs = ProcessHandle.allProcesses()
+    // but not another JVM's: the test suite may run a second one with labs of its own (an orphan counts)
+    Set<String> procs = ProcessHandle.allProcesses().filter(p -> !descendsFromAnotherJvm(p))
         .filter(p -> p.info().command().map(c -> c.endsWith("/openvpn") || c.endsWith("/wireguard-go")).orElse(false)
             || p.info().commandLine().map(c -> c.contains(LabServices.class.getName())
                 || c.contains(ClientProber.class.getName())).orElse(false))
@@ -108,6 +110,15 @@ class ProbeLabTest {
           .collect(Collectors.toCollection(TreeSet::new));
     }
     return new Snapshot(ns, procs, scratch);
+  }
+
+  static boolean descendsFromAnotherJvm(ProcessHandle p) {
+    long self = ProcessHandle.current().pid();
+    for (Optional<ProcessHandle> q = p.parent(); q.isPresent(); q = q.get().parent()) {
+      if (q.get().pid() == self) return false;
+      if (q.get().info().command().map(c -> c.endsWith("/java")).orElse(false)) return true;
+    }
+    return false;
   }
 
   static boolean ownedByAnotherLiveProcess(String name) {

@@ -136,7 +136,8 @@ class LiveHostKernelTest {
   }
 
   private static void restore(Netns ns, String tool, String rules) {
-    Exec.Result r = ns.exec(rules, 30_000, tool);
+    // the legacy lock file lives in /run, shared with every other test's namespaces: wait for it
+    Exec.Result r = tool.contains("legacy") ? ns.exec(rules, 60_000, tool, "--wait=60") : ns.exec(rules, 30_000, tool);
     assertTrue(r.ok(), tool + ": " + r.stderr());
   }
 
