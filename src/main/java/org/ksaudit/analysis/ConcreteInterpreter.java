@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.ksaudit.model.Chain;
 import org.ksaudit.model.Family;
@@ -22,11 +23,14 @@ import org.ksaudit.model.Table;
  */
 public final class ConcreteInterpreter {
   private final Ruleset ruleset;
+  /** The NAT states of --ctstate a target of the ruleset can give a connection. */
+  private final Set<String> natStates;
   private final UnknownOracle oracle;
   private final Map<String, RuleDecoder> decoders = new HashMap<>();
 
   public ConcreteInterpreter(Ruleset ruleset, UnknownOracle oracle) {
     this.ruleset = ruleset;
+    this.natStates = RuleDecoder.natStatesOf(ruleset);
     this.oracle = oracle;
   }
 
@@ -137,7 +141,7 @@ public final class ConcreteInterpreter {
 
   private RuleDecoder decoder(Table table) {
     return decoders.computeIfAbsent(table.name(), n -> new RuleDecoder(ruleset.family(), n,
-        table.chains().stream().map(Chain::name).collect(Collectors.toSet())));
+        table.chains().stream().map(Chain::name).collect(Collectors.toSet()), natStates));
   }
 
   static Packet apply(Packet p, TargetAction.Effect e) {

@@ -3,15 +3,20 @@ package org.ksaudit.analysis;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.ksaudit.catalog.Protocols;
+import org.ksaudit.model.Chain;
 import org.ksaudit.model.Family;
 import org.ksaudit.model.Match;
 import org.ksaudit.model.Option;
 import org.ksaudit.model.Rule;
+import org.ksaudit.model.Ruleset;
+import org.ksaudit.model.Table;
 import org.ksaudit.model.Target;
 import org.ksaudit.model.value.AddressList;
 import org.ksaudit.model.value.AddressRange;
@@ -36,15 +41,51 @@ public final class RuleDecoder {
   private static final Set<String> OBSERVERS = Set.of("LOG", "ULOG", "NFLOG", "TRACE", "AUDIT", "TCPMSS", "TOS", "DSCP",
       "TTL", "HL", "CLASSIFY", "CHECKSUM", "SECMARK", "CONNSECMARK", "SET", "IDLETIMER", "LED", "TEE", "ECN");
 
+  /** The NAT states of {@code --ctstate}, each with the targets that give a connection that state. */
+  private static final Map<String, Set<String>> NAT_STATES = Map.of(
+      "DNAT", Set.of("DNAT", "REDIRECT", "NETMAP"),
+      "SNAT", Set.of("SNAT", "MASQUERADE", "NETMAP"));
+
   private final Family family;
   private final String table;
   private final Set<String> chains;
+  private final Set<String> natStates;
 
-  /** Decodes rules of one table; {@code chains} are the table's chain names (jump targets). */
+  /**
+   * Decodes rules of one table; {@code chains} are the table's chain names (jump targets).
+   * Whether a connection is NATed ({@code --ctstate SNAT/DNAT}) stays undecided.
+   */
   public RuleDecoder(Family family, String table, Set<String> chains) {
+    this(family, table, chains, NAT_STATES.keySet());
+  }
+
+  /**
+   * Decodes rules of one table; {@code natStates} are the NAT states of {@code --ctstate}
+   * ("SNAT", "DNAT") a rule of the ruleset can give a connection ({@link #natStatesOf}): the
+   * kernel sets a connection's DNAT (SNAT) status only when a NAT target rewrites its
+   * destination (source), so without such a target no packet is in that state.
+   */
+  public RuleDecoder(Family family, String table, Set<String> chains, Set<String> natStates) {
     this.family = family;
     this.table = table;
     this.chains = Set.copyOf(chains);
+    this.natStates = Set.copyOf(natStates);
+  }
+
+  /** The NAT states of {@code --ctstate} some target of {@code rs} can give a connection. */
+  public static Set<String> natStatesOf(Ruleset rs) {
+    Set<String> out = new HashSet<>();
+    for (Table t : rs.tables()) {
+      for (Chain c : t.chains()) {
+        for (Rule r : c.rules()) {
+          String target = r.target().map(Target::name).orElse("");
+          NAT_STATES.forEach((state, targets) -> {
+            if (targets.contains(target)) out.add(state);
+          });
+        }
+      }
+    }
+    return out;
   }
 
   /** A rule's conditions (all must hold) and what it does when they do. */
@@ -209,7 +250,7 @@ public final class RuleDecoder {
         for (String n : ns.names()) {
           Optional<ConnState> s = ConnState.byName(n);
           if (s.isPresent()) states.add(s.get());
-          else virtual = true;
+          else if (!NAT_STATES.containsKey(n.toUpperCase(Locale.ROOT)) || natStates.contains(n.toUpperCase(Locale.ROOT))) virtual = true;
         }
         Optional<UnknownKey> v = virtual
             ? Optional.of(new UnknownKey(r.pos(), index, "--ctstate SNAT/DNAT (whether the connection is NATed)"))

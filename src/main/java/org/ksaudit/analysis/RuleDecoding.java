@@ -3,6 +3,7 @@ package org.ksaudit.analysis;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.ksaudit.model.Chain;
 import org.ksaudit.model.Rule;
@@ -16,12 +17,15 @@ import org.ksaudit.model.Table;
  */
 public final class RuleDecoding {
   private final Ruleset ruleset;
+  /** The NAT states of --ctstate a target of the ruleset can give a connection. */
+  private final Set<String> natStates;
   private final Map<String, RuleDecoder> decoders = new HashMap<>();
   private final Map<Rule, RuleDecoder.Decoded> decoded = new IdentityHashMap<>();
   private long markBits = -1;
 
   public RuleDecoding(Ruleset ruleset) {
     this.ruleset = ruleset;
+    this.natStates = RuleDecoder.natStatesOf(ruleset);
   }
 
   public Ruleset ruleset() {
@@ -32,7 +36,7 @@ public final class RuleDecoding {
     RuleDecoder.Decoded d = decoded.get(r);
     if (d == null) {
       RuleDecoder dec = decoders.computeIfAbsent(table.name(), n -> new RuleDecoder(ruleset.family(), n,
-          table.chains().stream().map(Chain::name).collect(Collectors.toSet())));
+          table.chains().stream().map(Chain::name).collect(Collectors.toSet()), natStates));
       d = dec.decode(r);
       decoded.put(r, d);
     }

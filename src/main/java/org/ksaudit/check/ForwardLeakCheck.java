@@ -89,7 +89,7 @@ public final class ForwardLeakCheck implements Check {
   }
 
   /** Chains Docker and libvirt create, by the tool that makes them; they exist only on a host that forwards. */
-  private static final Map<String, String> FORWARDER_CHAINS = Map.of("DOCKER-USER", "Docker", "DOCKER-FORWARD", "Docker",
+  private static final Map<String, String> FORWARDER_CHAINS = Map.of("DOCKER", "Docker", "DOCKER-USER", "Docker", "DOCKER-FORWARD", "Docker",
       "DOCKER-ISOLATION-STAGE-1", "Docker", "LIBVIRT_FWO", "libvirt", "LIBVIRT_FWI", "libvirt", "LIBVIRT_FWX", "libvirt",
       // OpenWrt's fw3 builds its FORWARD chain from forwarding_rule and the zones' forward chains: a router
       "forwarding_rule", "OpenWrt");

@@ -275,9 +275,13 @@ final class LeakPartition {
     }
   }
 
-  /** Options whose values tell rules of one shape apart: destinations, destination ports, ICMP types, comments. */
-  private static final Set<String> VARYING = Set.of("-d", "--destination", "--dst", "--dst-range", "--dport",
-      "--destination-port", "--dports", "--destination-ports", "--icmp-type", "--icmpv6-type", "--comment");
+  /**
+   * Options whose values tell rules of one shape apart: sources and destinations (Eddie's one
+   * rule per private range, "-s R -d R"), destination ports, ICMP types, comments.
+   */
+  private static final Set<String> VARYING = Set.of("-s", "--source", "--src", "--src-range", "-d", "--destination", "--dst",
+      "--dst-range", "--dport", "--destination-port", "--dports", "--destination-ports", "--icmp-type", "--icmpv6-type",
+      "--comment");
 
   /**
    * A rule's shape: its chain and {@link RuleWords words} with the values of {@link #VARYING}

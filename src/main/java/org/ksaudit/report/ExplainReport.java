@@ -1,6 +1,9 @@
 package org.ksaudit.report;
 
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
+import org.ksaudit.check.Category;
 import org.ksaudit.check.CheckInfo;
 
 /** The documentation of a check, as {@code ksaudit explain} prints it. */
@@ -15,9 +18,42 @@ public final class ExplainReport {
     section(sb, "Why it leaks", c.whyItLeaks());
     section(sb, "Insecure example", indent(c.insecureExample()));
     section(sb, "Secure example", indent(c.secureExample()));
+    section(sb, "How it is reported", reported(c.category()));
     sb.append("References\n");
     for (String r : c.references()) sb.append("  - ").append(r).append('\n');
     return sb.toString();
+  }
+
+  /** The categories whose findings are packets that get out, with their traffic and a witness. */
+  private static final Set<Category> LEAKS = EnumSet.of(Category.DNS_LEAK, Category.IPV6_LEAK, Category.VPN_ENDPOINT_TOO_BROAD,
+      Category.LAN_EXEMPTION, Category.DIRECT_LEAK, Category.FORWARD_LEAK, Category.LINK_LOCAL);
+
+  /** How a finding of the category reads in text and JSON, so a reader of one finding knows what the others say. */
+  static String reported(Category c) {
+    String locations = """
+        Rules of the same shape (the same words but for addresses, ports, ICMP types and
+        comments) are one finding: the text shows the first rule and "and N more: lines ...",
+        JSON lists every rule in "locations" ({"line","column"}), the first one first.""";
+    if (c == Category.INTERFACE_WILDCARD) {
+      return """
+          One finding per wildcard, JSON "kind": "ruleset": the text shows the first rule that uses
+          it and "and N more: lines ...", JSON lists every such rule in "locations"
+          ({"line","column"}), the first one first.""";
+    }
+    if (!LEAKS.contains(c)) {
+      return """
+          One finding per rule, policy or chain, JSON "kind": "ruleset"; "locations" holds that one
+          place.""";
+    }
+    return """
+        One finding per rule or policy that lets packets out, in the one category that fits it
+        best (traffic that stays on the link, a VPN allowance, a resolver, a private range, else
+        a direct or IPv6 leak). The message says everything else that gets out through the same
+        rule, and JSON lists it by kind in "traffic" ([{"kind","text"}]; kinds link-local, vpn,
+        dns, lan, other).""" + "\n\n" + locations + "\n\n" + """
+        The witness is a packet the kernel lets out, with every field the leak needs (src, sport,
+        uid, gid, ICMP type, TCP flags, state, mark); JSON "kind" says which packets the finding
+        is about: new-connection, open-connection, marked-packet or tee-copy.""";
   }
 
   public static String list(List<CheckInfo> checks) {

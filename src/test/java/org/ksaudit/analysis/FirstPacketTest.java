@@ -41,6 +41,22 @@ class FirstPacketTest {
   }
 
   @Test
+  void aConnectionIsInStateDnatOnlyWhereANatTargetCouldRewriteItsDestination() {
+    // measured in a namespace, both backends: without a DNAT rule "--ctstate DNAT -j ACCEPT" lets
+    // nothing out (sendto: EPERM), with "-t nat -A OUTPUT ... -j DNAT" it lets the rewritten packet out
+    String accept = "-A OUTPUT -m conntrack --ctstate DNAT -j ACCEPT\n";
+    Tracer.Traced none = trace(v4(accept), TestRules.out(Family.IPV4, "udp", "192.0.2.2", 9, "eth0"));
+    assertEquals(Verdict.DROP, none.verdict());
+    assertTrue(none.certain());
+    Ruleset masquerade = TestRules.parse("t.v4", "*nat\n:POSTROUTING ACCEPT [0:0]\n-A POSTROUTING -o eth0 -j MASQUERADE\nCOMMIT\n"
+        + "*filter\n:OUTPUT DROP [0:0]\n" + accept + "COMMIT\n", Family.IPV4);
+    assertTrue(trace(masquerade, TestRules.out(Family.IPV4, "udp", "192.0.2.2", 9, "eth0")).certain());
+    Ruleset dnat = TestRules.parse("t.v4", "*nat\n:OUTPUT ACCEPT [0:0]\n-A OUTPUT -d 192.0.2.2/32 -p udp -j DNAT --to-destination 192.0.2.3\n"
+        + "COMMIT\n*filter\n:OUTPUT DROP [0:0]\n" + accept + "COMMIT\n", Family.IPV4);
+    assertFalse(trace(dnat, TestRules.out(Family.IPV4, "udp", "192.0.2.2", 9, "eth0")).certain());
+  }
+
+  @Test
   void aSingleConnbytesValueIsAnOpenRange() {
     // "--connbytes 1" is 1 and above: the first packet (count 1) matches; "--connbytes 2" does not
     Ruleset rs = v4("-A OUTPUT -d 203.0.113.1 -m connbytes --connbytes 1 --connbytes-dir original --connbytes-mode packets -j ACCEPT\n"

@@ -18,9 +18,9 @@ import org.ksaudit.parse.RulesetParser;
 /**
  * unreachable-rule and shadowed-rule name the rule that really takes the packets. Expectations
  * are stated from the rules of docker-user-drop.v4: FORWARD jumps to DOCKER-USER first (line
- * 24), whose DROP (line 36) takes every forwarded packet, so Docker's FORWARD rules on lines
- * 25-29 and DOCKER-USER's RETURN (37) never take effect, each because of line 36; the
- * isolation chains are only entered from dead rules (first rules on lines 32 and 34).
+ * 24), whose DROP (line 43) takes every forwarded packet, so Docker's FORWARD rules on lines
+ * 26-34 and DOCKER-USER's RETURN (45) never take effect, each because of line 43; the
+ * isolation chains are only entered from dead rules (first rules on lines 38 and 41).
  */
 class DeadRuleBlameTest {
   static final String FIXTURE = "testdata/killswitches/docker-user-drop.v4";
@@ -40,12 +40,12 @@ class DeadRuleBlameTest {
     }
     Map<Integer, String> ids = new TreeMap<>();
     found.forEach((line, text) -> ids.put(line, text.substring(0, 5)));
-    assertEquals(Map.of(25, "KS109", 26, "KS109", 27, "KS109", 28, "KS109", 29, "KS109", 37, "KS109", 32, "KS108", 34, "KS108"),
+    assertEquals(Map.of(26, "KS109", 28, "KS109", 30, "KS109", 32, "KS109", 34, "KS109", 45, "KS109", 38, "KS108", 41, "KS108"),
         ids, found.toString());
-    for (int line : List.of(25, 26, 27, 28, 29)) {
-      assertTrue(found.get(line).contains("the rule at line 36 (chain DOCKER-USER) takes its packets"), found.get(line));
+    for (int line : List.of(26, 28, 30, 32, 34)) {
+      assertTrue(found.get(line).contains("the rule at line 43 (chain DOCKER-USER) takes its packets"), found.get(line));
     }
-    assertTrue(found.get(37).contains("the rule at line 36 takes its packets"), found.get(37));
+    assertTrue(found.get(45).contains("the rule at line 43 takes its packets"), found.get(45));
   }
 
   @Test
@@ -53,7 +53,7 @@ class DeadRuleBlameTest {
     RulesetAnalysis a = new RulesetAnalysis(fixture(), List.of(), List.of("eth0"));
     for (Reachability.Dead d : a.reachability().dead()) {
       if (d.chainUnused()) continue;
-      assertEquals(36, d.by().orElseThrow().pos().line(), "line " + d.rule().pos().line());
+      assertEquals(43, d.by().orElseThrow().pos().line(), "line " + d.rule().pos().line());
       assertEquals("DOCKER-USER", d.byChain().orElseThrow().name());
     }
   }

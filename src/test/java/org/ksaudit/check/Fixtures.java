@@ -10,8 +10,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.ksaudit.diagnostic.DiagnosticPrinter;
@@ -23,16 +21,16 @@ import org.ksaudit.parse.RulesetParser;
 
 /**
  * The killswitch fixtures of testdata/killswitches: pairs NAME.v4 / NAME.v6, each file with
- * its "# expect: CATEGORY..." (the categories of its warning- and error-level findings, or
- * "none") and optional "# options: --endpoint ... --allow-lan ... --tunnel ..." lines.
+ * the findings it expects inline ({@link ExpectationLines}) and optional
+ * "# options: --endpoint ... --allow-lan ... --tunnel ..." lines.
  */
 final class Fixtures {
   private Fixtures() {}
 
   static final Path DIR = Path.of("testdata/killswitches");
 
-  /** One fixture pair as rulesets, with its options and expectations per file. */
-  record Pair(String name, List<Ruleset> rulesets, AuditOptions options, Map<String, Set<String>> expected) {}
+  /** One fixture pair as rulesets, with its options and the findings each file expects. */
+  record Pair(String name, List<Ruleset> rulesets, AuditOptions options, Map<String, List<Expected>> expected) {}
 
   static List<Pair> pairs() {
     try (Stream<Path> files = Files.list(DIR)) {
@@ -52,7 +50,7 @@ final class Fixtures {
 
   private static Pair pair(String name, List<Path> paths) throws IOException {
     List<Ruleset> rulesets = new ArrayList<>();
-    Map<String, Set<String>> expected = new LinkedHashMap<>();
+    Map<String, List<Expected>> expected = new LinkedHashMap<>();
     AuditOptions options = AuditOptions.defaults();
     for (Path p : paths) {
       String text = Files.readString(p);
@@ -62,17 +60,10 @@ final class Fixtures {
         fail(p + " has syntax errors:\n" + r.diagnostics().stream().map(DiagnosticPrinter::render).collect(Collectors.joining()));
       }
       rulesets.add(r.ruleset());
-      Set<String> exp = new TreeSet<>();
-      boolean sawExpect = false;
       for (String line : text.split("\n")) {
-        if (line.startsWith("# expect:")) {
-          sawExpect = true;
-          for (String c : line.substring(9).trim().split("\\s+")) if (!c.equals("none")) exp.add(c);
-        }
         if (line.startsWith("# options:")) options = options(options, line.substring(10).trim().split("\\s+"));
       }
-      if (!sawExpect) fail(p + " has no '# expect:' line");
-      expected.put(p.toString(), exp);
+      expected.put(p.toString(), ExpectationLines.parse(p.toString(), text));
     }
     return new Pair(name, rulesets, options, expected);
   }

@@ -19,7 +19,18 @@ class ExplainCommandTest {
         assertTrue(r.out().contains(section), c.id() + " lacks " + section);
       }
       assertTrue(r.out().startsWith(c.id() + " " + c.category().jsonName()), r.out());
+      assertTrue(r.out().contains("How it is reported\n") && r.out().contains("\"locations\""), r.out());
     }
+  }
+
+  @Test
+  void leakPagesSayHowTrafficAndLocationsRead() {
+    for (String id : new String[] {"KS102", "KS103", "KS104", "KS105", "KS106", "KS107", "KS111"}) {
+      String page = CliRun.of("explain", id).out();
+      assertTrue(page.contains("\"traffic\"") && page.contains("and N more: lines"), id + ":\n" + page);
+    }
+    assertTrue(CliRun.of("explain", "KS112").out().contains("and N more: lines"));
+    assertTrue(!CliRun.of("explain", "KS109").out().contains("\"traffic\""));
   }
 
   @Test

@@ -76,7 +76,7 @@ class TraceCommandTest {
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().startsWith("packet: ipv4 udp 192.0.2.100:40000 -> 198.51.100.99:53 out eth0 in docker0 NEW\n"
         + "path: FORWARD"), r.out());
-    assertTrue(r.out().contains("testdata/killswitches/forward-docker.v4:19 filter/FORWARD ACCEPT"), r.out());
+    assertTrue(r.out().contains("testdata/killswitches/forward-docker.v4:22 filter/FORWARD ACCEPT"), r.out());
     assertTrue(r.out().endsWith("verdict: ACCEPT\n"), r.out());
   }
 
@@ -134,15 +134,15 @@ class TraceCommandTest {
     assertEquals(0, r.code(), r.err());
     String[] lines = r.out().split("\n");
     assertEquals(5, lines.length, r.out());
-    assertTrue(lines[0].startsWith("udp 198.51.100.99 53 eth0 docker0 ACCEPT # testdata/killswitches/forward-docker.v4:19 filter/FORWARD ACCEPT"), lines[0]);
+    assertTrue(lines[0].startsWith("udp 198.51.100.99 53 eth0 docker0 ACCEPT # testdata/killswitches/forward-docker.v4:22 filter/FORWARD ACCEPT"), lines[0]);
     assertTrue(lines[1].startsWith("udp 198.51.100.99 53 eth0 DROP # testdata/killswitches/forward-docker.v4:"), lines[1]);
     assertTrue(lines[2].startsWith("udp 198.51.100.99 53 eth0 - DROP # "), lines[2]);
-    assertTrue(lines[3].startsWith("tcp 172.17.0.2 80 docker0 eth0 ACCEPT # testdata/killswitches/forward-docker.v4:18 filter/FORWARD DOCKER; "
-        + "testdata/killswitches/forward-docker.v4:14 filter/FORWARD policy ACCEPT"), lines[3]);
+    assertTrue(lines[3].startsWith("tcp 172.17.0.2 80 docker0 eth0 ACCEPT # testdata/killswitches/forward-docker.v4:20 filter/FORWARD DOCKER; "
+        + "testdata/killswitches/forward-docker.v4:16 filter/FORWARD policy ACCEPT"), lines[3]);
     assertEquals("udp 2001:db8::53 53 eth0 docker0 ACCEPT # no rules", lines[4]);
     // --in is the input interface of the lines that do not name one
     CliRun all = CliRun.of("trace", "testdata/killswitches/forward-docker.v4", "--probes", probes.toString(), "--in", "docker0");
-    assertTrue(all.out().split("\n")[1].startsWith("udp 198.51.100.99 53 eth0 ACCEPT # testdata/killswitches/forward-docker.v4:19"), all.out());
+    assertTrue(all.out().split("\n")[1].startsWith("udp 198.51.100.99 53 eth0 ACCEPT # testdata/killswitches/forward-docker.v4:22"), all.out());
   }
 
   @Test
