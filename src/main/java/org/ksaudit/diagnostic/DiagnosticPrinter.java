@@ -21,6 +21,8 @@ public final class DiagnosticPrinter {
   /** How much of a cut line stays visible before the column. */
   static final int BEFORE = 60;
   private static final String CUT = "...";
+  /** Lines longer than this many characters are cut around the column before they are measured. */
+  static final int LONG = 8 * WINDOW;
 
   private DiagnosticPrinter() {}
 
@@ -38,12 +40,28 @@ public final class DiagnosticPrinter {
    */
   public static void appendSourceAndCaret(StringBuilder sb, String sourceLine, int column, int length) {
     if (sourceLine.isEmpty()) return;
+    if (sourceLine.length() <= LONG) {
+      appendWindow(sb, sourceLine, column, length, false, false);
+      return;
+    }
+    // a line of megabytes (iptables-restore reads it in parts, each with its diagnostics) is cut
+    // to the characters around the column first, so that each diagnostic costs the same
+    int at = Math.max(0, Math.min(column - 1, sourceLine.length()));
+    int from = Math.max(0, at - 2 * WINDOW);
+    int to = Math.min(sourceLine.length(), at + 4 * WINDOW);
+    if (from > 0 && Character.isLowSurrogate(sourceLine.charAt(from))) from--;
+    if (to < sourceLine.length() && Character.isLowSurrogate(sourceLine.charAt(to))) to++;
+    appendWindow(sb, sourceLine.substring(from, to), at - from + 1, length, from > 0, to < sourceLine.length());
+  }
+
+  private static void appendWindow(StringBuilder sb, String sourceLine, int column, int length, boolean cutBefore,
+      boolean cutAfter) {
     int[] cps = sourceLine.codePoints().toArray();
     int at = Math.max(0, Math.min(column - 1, cps.length));
     int end = Math.min(cps.length, at + Math.max(1, length));
     int from = 0;
     int to = cps.length;
-    if (width(cps, 0, cps.length) > WINDOW) {
+    if (cutBefore || cutAfter || width(cps, 0, cps.length) > WINDOW) {
       from = at;
       int w = 0;
       while (from > 0 && w + TerminalText.width(cps[from - 1]) <= BEFORE) w += TerminalText.width(cps[--from]);
@@ -52,7 +70,7 @@ public final class DiagnosticPrinter {
     }
     StringBuilder shown = new StringBuilder("  ");
     StringBuilder caret = new StringBuilder("  ");
-    if (from > 0) {
+    if (from > 0 || cutBefore) {
       shown.append(CUT);
       caret.append(" ".repeat(CUT.length()));
     }
@@ -62,7 +80,7 @@ public final class DiagnosticPrinter {
       else if (TerminalText.unsafe(cp) || cp == '\n') shown.append(TerminalText.escape(cp));
       else shown.appendCodePoint(cp);
     }
-    if (to < cps.length) shown.append(CUT);
+    if (to < cps.length || cutAfter) shown.append(CUT);
     for (int i = from; i < at; i++) {
       if (cps[i] == '\t') caret.append('\t');
       else caret.append(" ".repeat(TerminalText.width(cps[i])));

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
+import java.nio.charset.Charset;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
@@ -14,13 +15,14 @@ import java.nio.file.Path;
 import java.util.Arrays;
 
 /**
- * A ruleset file's name (as the user wrote it, "&lt;stdin&gt;" for "-") and its text.
+ * A ruleset file's name (as the user wrote it, "&lt;stdin&gt;" for "-"), its text and the charset
+ * the text was decoded from (iptables-restore counts a line's bytes, see RestoreLines).
  *
  * <p>What is read is bounded: at most {@link #MAX_BYTES}, read block by block so that a device
  * like /dev/zero or an endless pipe stops at the limit (or at its first binary block) with
  * bounded memory, and every {@link BinaryText#BLOCK}-byte block must look like text.
  */
-public record InputFile(String name, String text) {
+public record InputFile(String name, String text, Charset charset) {
   /**
    * The largest input ksaudit reads: 64 MiB. The largest real dumps are kube-proxy's: the
    * repository's generated 100,000-line dump is about 10 MB, and auditing it takes about 2 GiB
@@ -30,6 +32,11 @@ public record InputFile(String name, String text) {
    */
   public static final int MAX_BYTES = 64 << 20;
 
+  /** Text that ksaudit did not decode from bytes itself (a program's output read as text): its bytes are UTF-8. */
+  public InputFile(String name, String text) {
+    this(name, text, java.nio.charset.StandardCharsets.UTF_8);
+  }
+
   /** The name standard input is shown by. */
   public static final String STDIN = "<stdin>";
 
@@ -37,7 +44,7 @@ public record InputFile(String name, String text) {
   public static InputFile read(String name, InputStream stdin) throws InputException {
     if (name.equals("-")) {
       try {
-        return new InputFile(STDIN, decode(bounded(stdin, STDIN)));
+        return decoded(STDIN, bounded(stdin, STDIN));
       } catch (IOException e) {
         throw new InputException("cannot read standard input: " + reason(e));
       }
@@ -47,7 +54,7 @@ public record InputFile(String name, String text) {
       if (Files.isDirectory(p)) throw new InputException("cannot read " + name + ": is a directory");
       if (Files.isRegularFile(p) && Files.size(p) > MAX_BYTES) throw tooLarge(name);
       try (InputStream in = Files.newInputStream(p)) {
-        return new InputFile(name, decode(bounded(in, name)));
+        return decoded(name, bounded(in, name));
       }
     } catch (NoSuchFileException e) {
       throw new InputException("cannot read " + name + ": no such file");
@@ -61,7 +68,7 @@ public record InputFile(String name, String text) {
   /** Reads a stream another source opened (a program's output), bounded and checked as a file is. */
   public static InputFile read(String name, InputStream in, String what) throws InputException {
     try {
-      return new InputFile(name, decode(bounded(in, name)));
+      return decoded(name, bounded(in, name));
     } catch (IOException e) {
       throw new InputException("cannot read " + what + ": " + reason(e));
     }
@@ -108,15 +115,16 @@ public record InputFile(String name, String text) {
   }
 
   /** UTF-8 when valid; otherwise Latin-1, which maps every byte and so never fails. */
-  private static String decode(byte[] bytes) {
+  private static InputFile decoded(String name, byte[] bytes) {
     try {
-      return StandardCharsets.UTF_8.newDecoder()
+      String text = StandardCharsets.UTF_8.newDecoder()
           .onMalformedInput(CodingErrorAction.REPORT)
           .onUnmappableCharacter(CodingErrorAction.REPORT)
           .decode(ByteBuffer.wrap(bytes))
           .toString();
+      return new InputFile(name, text, StandardCharsets.UTF_8);
     } catch (CharacterCodingException e) {
-      return new String(bytes, StandardCharsets.ISO_8859_1);
+      return new InputFile(name, new String(bytes, StandardCharsets.ISO_8859_1), StandardCharsets.ISO_8859_1);
     }
   }
 

@@ -53,7 +53,7 @@ public final class RulesetLoader {
   }
 
   public static Loaded parse(InputFile in, Family family) {
-    return new Loaded(in, family, RulesetParser.parse(in.name(), in.text(), family));
+    return new Loaded(in, family, RulesetParser.parse(in.name(), in.text(), family, in.charset()));
   }
 
   /** Parses as {@code family} and warns at the first word of the other family; {@code why} says why this family. */

@@ -57,18 +57,20 @@ final class RuleInterpreter {
 
   private final Catalog catalog;
   private final Family family;
-  private final String file;
   private final DiagnosticSink sink;
 
-  RuleInterpreter(Catalog catalog, Family family, String file, DiagnosticSink sink) {
+  RuleInterpreter(Catalog catalog, Family family, DiagnosticSink sink) {
     this.catalog = catalog;
     this.family = family;
-    this.file = file;
     this.sink = sink;
   }
 
-  LineOutcome interpret(String table, List<Arg> args, int line, String sourceLine) {
-    return new Line(table, args, line, sourceLine).run();
+  /**
+   * Reads one rule line; {@code start} places its columns in the file, and {@code sourceLine} is
+   * the file line its diagnostics and rule show.
+   */
+  LineOutcome interpret(String table, List<Arg> args, LineStart start, String sourceLine) {
+    return new Line(table, args, start, sourceLine).run();
   }
 
   /** An extension instance on the rule being read, with the options given so far. */
@@ -106,7 +108,7 @@ final class RuleInterpreter {
   private final class Line {
     final String table;
     final List<Arg> argv;
-    final int line;
+    final LineStart start;
     final String sourceLine;
 
     int optind;
@@ -140,10 +142,10 @@ final class RuleInterpreter {
     Arg jumpArg;
     List<Arg> trailing = List.of();
 
-    Line(String table, List<Arg> argv, int line, String sourceLine) {
+    Line(String table, List<Arg> argv, LineStart start, String sourceLine) {
       this.table = table;
       this.argv = argv;
-      this.line = line;
+      this.start = start;
       this.sourceLine = sourceLine;
     }
 
@@ -912,7 +914,7 @@ final class RuleInterpreter {
     }
 
     SourcePos pos(Arg a) {
-      return new SourcePos(file, line, a.column());
+      return start.at(a.column());
     }
 
     /** The part of a word from {@code offset}: an attached value ("-ptcp", "--dport=22"). */

@@ -28,10 +28,6 @@ import org.ksaudit.parse.generated.IptablesParserBaseListener;
  * model records.
  */
 final class RulesetListener extends IptablesParserBaseListener {
-  /** fgets in iptables-restore reads at most this many bytes of a line, newline included. */
-  static final int MAX_LINE = 10239;
-
-  private final String file;
   private final Family family;
   private final RestoreLines lines;
   private final BufferedTokenStream tokens;
@@ -41,13 +37,12 @@ final class RulesetListener extends IptablesParserBaseListener {
   private TableState current;
   private boolean ended;
 
-  RulesetListener(String file, Family family, RestoreLines lines, BufferedTokenStream tokens, DiagnosticSink sink) {
-    this.file = file;
+  RulesetListener(Family family, RestoreLines lines, BufferedTokenStream tokens, DiagnosticSink sink) {
     this.family = family;
     this.lines = lines;
     this.tokens = tokens;
     this.sink = sink;
-    this.interpreter = new RuleInterpreter(Catalog.DEFAULT, family, file, sink);
+    this.interpreter = new RuleInterpreter(Catalog.DEFAULT, family, sink);
   }
 
   /** The tables iptables-nft-restore leaves loaded. */
@@ -68,8 +63,8 @@ final class RulesetListener extends IptablesParserBaseListener {
     if (current != null) {
       sink.add(Diagnostic.error(current.pos, current.name.length() + 1,
           "table \"" + current.name + "\" is never committed: COMMIT expected at the end",
-          "add a line \"COMMIT\" at the end of the table", line(current.pos.line())));
-      CommitValidator.validate(current, family, sink, this::line);
+          "add a line \"COMMIT\" at the end of the table", lines.shownFileLine(current.pos.line())));
+      CommitValidator.validate(current, family, sink, lines::shownFileLine);
       loaded.commit(current);
       current = null;
     }
@@ -80,24 +75,25 @@ final class RulesetListener extends IptablesParserBaseListener {
     if (ended || ctx.getStart() != ctx.getStop() || ctx.getStart().getType() != IptablesLexer.NL) return;
     int n = ctx.getStart().getLine();
     if (!line(n).isEmpty()) blankLine(n);
-    else if (lines.emptiedByNul(n)) sink.add(Diagnostic.error(new SourcePos(file, n, 1), 1,
+    else if (lines.emptiedByNul(n)) sink.add(Diagnostic.error(lines.at(n, 1), 1,
         current == null ? "line starting with a NUL byte outside a table: iptables-restore reads it as an empty command"
             : "line starting with a NUL byte: iptables-restore reads it as a command with no words (no command specified)",
-        "remove the NUL byte", line(n)));
+        "remove the NUL byte", lines.shown(n)));
   }
 
   /** A line of blanks is not an empty line to iptables-restore: it is a command with no words. */
   private void blankLine(int n) {
     String text = line(n);
     String hint = text.contains("\r") ? crlfHint() : "delete the blanks: only a truly empty line is skipped";
-    sink.add(Diagnostic.error(new SourcePos(file, n, 1), Math.max(1, text.length()),
-        current == null ? "line of blanks outside a table" : "line of blanks (iptables-restore: no command specified)", hint, text));
+    String what = lines.continuesFileLine(n) ? "part of a long line read as a line of blanks" : "line of blanks";
+    sink.add(Diagnostic.error(lines.at(n, 1), Math.max(1, text.length()),
+        current == null ? what + " outside a table" : what + " (iptables-restore: no command specified)", hint, lines.shown(n)));
   }
 
   @Override
   public void exitTableHeader(IptablesParser.TableHeaderContext ctx) {
     Token mark = ctx.getStart();
-    if (ended || tooLong(mark.getLine())) return;
+    if (ended) return;
     if (current != null) {
       error(mark, 1, "table \"" + current.name + "\" is still open: COMMIT missing before this line",
           "end each table with a \"COMMIT\" line");
@@ -118,14 +114,14 @@ final class RulesetListener extends IptablesParserBaseListener {
     }
     current = new TableState(t.text, pos(mark));
     loaded.replacing(t.text).ifPresent(earlier -> sink.add(Diagnostic.warning(pos(mark), t.text.length() + 1,
-        LoadedTables.replacedMessage(t.text, earlier), "keep one \"*" + t.text + "\" block per file", line(mark.getLine()))));
+        LoadedTables.replacedMessage(t.text, earlier), "keep one \"*" + t.text + "\" block per file", lines.shown(mark.getLine()))));
   }
 
   @Override
   public void exitChainDeclaration(IptablesParser.ChainDeclarationContext ctx) {
     Token mark = ctx.getStart();
     int n = mark.getLine();
-    if (ended || tooLong(n)) return;
+    if (ended) return;
     if (current == null) {
       error(mark, 1, "chain declared outside a table", "start the table with a line such as \"*filter\"");
       return;
@@ -152,7 +148,7 @@ final class RulesetListener extends IptablesParserBaseListener {
     boolean builtin = Catalog.builtinChains(current.name).contains(name);
     if (builtin) {
       TableState.ChainState c = current.chains.computeIfAbsent(name,
-          k -> new TableState.ChainState(name, true, Optional.empty(), new SourcePos(file, n, nameField.column), true));
+          k -> new TableState.ChainState(name, true, Optional.empty(), lines.at(n, nameField.column), true));
       if (pol.equals("ACCEPT") || pol.equals("DROP")) {
         c.policy = Optional.of(Policy.valueOf(pol));
       } else if (!pol.equals("-")) {
@@ -191,14 +187,14 @@ final class RulesetListener extends IptablesParserBaseListener {
           "iptables-legacy-restore refuses a second declaration; remove one");
       return;
     }
-    current.chains.put(name, new TableState.ChainState(name, false, Optional.empty(), new SourcePos(file, n, nameField.column), true));
+    current.chains.put(name, new TableState.ChainState(name, false, Optional.empty(), lines.at(n, nameField.column), true));
   }
 
   @Override
   public void exitCommitLine(IptablesParser.CommitLineContext ctx) {
     Token commit = ctx.getStart();
     int n = commit.getLine();
-    if (ended || tooLong(n)) return;
+    if (ended) return;
     if (!line(n).equals("COMMIT")) {
       error(commit, line(n).length(), "\"COMMIT\" must stand alone on its line",
           "iptables-restore reads \"" + RuleInterpreter.visible(line(n)) + "\" as a rule and refuses it");
@@ -214,7 +210,7 @@ final class RulesetListener extends IptablesParserBaseListener {
       error(commit, 6, "the last COMMIT has no newline after it",
           "iptables-legacy-restore only recognises \"COMMIT\" followed by a newline; end the file with one");
     }
-    CommitValidator.validate(current, family, sink, this::line);
+    CommitValidator.validate(current, family, sink, lines::shownFileLine);
     loaded.commit(current);
     current = null;
   }
@@ -224,7 +220,6 @@ final class RulesetListener extends IptablesParserBaseListener {
     if (ended || ctx.getStart() == null || ctx.getStop() == null || ctx.getStop().getTokenIndex() < ctx.getStart().getTokenIndex()) return;
     Token first = ctx.getStart();
     int n = first.getLine();
-    if (tooLong(n)) return;
     String text = line(n);
     if (current == null) {
       String hint = text.startsWith("-") ? "rules belong inside a table: start with \"*filter\" and end with \"COMMIT\""
@@ -245,9 +240,9 @@ final class RulesetListener extends IptablesParserBaseListener {
       start = cp.start();
       end = cp.end();
       if (end < text.length())
-        sink.add(Diagnostic.warning(new SourcePos(file, n, end + 1), 1,
+        sink.add(Diagnostic.warning(lines.at(n, end + 1), 1,
             "iptables-restore stops reading this line here: the counters prefix splits it at the next ':' or ']'",
-            "use \"[PACKETS:BYTES]\" with both numbers", text));
+            "use \"[PACKETS:BYTES]\" with both numbers", lines.shown(n)));
     }
     List<Arg> args = new ArrayList<>();
     for (int k = first.getTokenIndex(); k <= ctx.getStop().getTokenIndex(); k++) {
@@ -258,30 +253,20 @@ final class RulesetListener extends IptablesParserBaseListener {
       String raw = t.getText();
       boolean cut = col + raw.length() > end;
       if (cut) raw = raw.substring(0, end - col);
-      args.add(new Arg(Words.unquote(raw, newline && !cut), Arg.Kind.WORD, col + 1, raw.length()));
+      Optional<String> word = Words.argv(raw, newline && !cut);
+      if (word.isPresent()) args.add(new Arg(word.get(), Arg.Kind.WORD, col + 1, raw.length()));
     }
     if (args.isEmpty()) {
       error(first, Math.max(1, first.getText().length()), "counters without a rule (iptables-restore: no command specified)", null);
       return;
     }
-    LineOutcome outcome = interpreter.interpret(current.name, args, n, text);
+    LineOutcome outcome = interpreter.interpret(current.name, args, lines.start(n), lines.shown(n));
     if (outcome instanceof LineOutcome.Run run) {
-      CommandApplier.apply(current, run.command(), family, sink, text);
+      CommandApplier.apply(current, run.command(), family, sink, lines.shown(n));
     } else if (outcome instanceof LineOutcome.EndsRestore) {
       ended = true;
       current = null;
     }
-  }
-
-  private boolean tooLong(int n) {
-    String text = line(n);
-    if (text.length() * 3 < MAX_LINE) return false;
-    int bytes = text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length + (lines.hasNewline(n) ? 1 : 0);
-    if (bytes <= MAX_LINE) return false;
-    sink.add(Diagnostic.error(new SourcePos(file, n, 1), 1,
-        "line of " + bytes + " bytes: iptables-restore reads at most " + MAX_LINE + " at a time and splits the rest off",
-        "split the rule", text));
-    return true;
   }
 
   /** A blank-separated field of a line (strtok with " \t\n"), with its 1-based column. */
@@ -306,15 +291,15 @@ final class RulesetListener extends IptablesParserBaseListener {
   }
 
   private SourcePos pos(Token t) {
-    return new SourcePos(file, t.getLine(), t.getCharPositionInLine() + 1);
+    return lines.at(t.getLine(), t.getCharPositionInLine() + 1);
   }
 
   private void error(Token t, int length, String message, String hint) {
-    sink.add(Diagnostic.error(pos(t), length, message, hint, line(t.getLine())));
+    sink.add(Diagnostic.error(pos(t), length, message, hint, lines.shown(t.getLine())));
   }
 
   private void fieldError(int n, Field f, String message, String hint) {
-    sink.add(Diagnostic.error(new SourcePos(file, n, f.column), f.text.length(), message, hint, line(n)));
+    sink.add(Diagnostic.error(lines.at(n, f.column), f.text.length(), message, hint, lines.shown(n)));
   }
 
   static String crlfHint() {

@@ -1,5 +1,7 @@
 package org.ksaudit.parse;
 
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.antlr.v4.runtime.BailErrorStrategy;
@@ -16,7 +18,6 @@ import org.ksaudit.diagnostic.DiagnosticSink;
 import org.ksaudit.diagnostic.Severity;
 import org.ksaudit.model.Family;
 import org.ksaudit.model.Ruleset;
-import org.ksaudit.model.SourcePos;
 import org.ksaudit.parse.generated.IptablesLexer;
 import org.ksaudit.parse.generated.IptablesParser;
 
@@ -34,8 +35,17 @@ import org.ksaudit.parse.generated.IptablesParser;
 public final class RulesetParser {
   private RulesetParser() {}
 
+  /** Parses text whose bytes are UTF-8. */
   public static ParseResult parse(String file, String text, Family family) {
-    ParseResult faithful = parseExactly(file, text, family);
+    return parse(file, text, family, StandardCharsets.UTF_8);
+  }
+
+  /**
+   * Parses text decoded from {@code charset}: iptables-restore reads a line in parts of a fixed
+   * number of bytes ({@link RestoreLines}), so where a long line is cut depends on its bytes.
+   */
+  public static ParseResult parse(String file, String text, Family family, Charset charset) {
+    ParseResult faithful = parseExactly(file, text, family, charset);
     if (!text.contains("\r\n")) return faithful;
     List<Diagnostic> carriageReturns = new ArrayList<>();
     for (Diagnostic d : faithful.diagnostics())
@@ -46,7 +56,7 @@ public final class RulesetParser {
         "line ends with a carriage return: iptables-restore reads it as part of the last word and refuses the file"
             + " (" + carriageReturns.size() + " line" + (carriageReturns.size() == 1 ? "" : "s") + " affected)",
         RulesetListener.crlfHint(), first.sourceLine());
-    ParseResult converted = parseExactly(file, text.replace("\r\n", "\n"), family);
+    ParseResult converted = parseExactly(file, text.replace("\r\n", "\n"), family, charset);
     List<Diagnostic> all = new ArrayList<>(converted.diagnostics());
     all.add(crlf);
     all.sort((a, b) -> a.pos().compareTo(b.pos()));
@@ -60,20 +70,19 @@ public final class RulesetParser {
     return src.substring(from, to).contains("\r") || src.endsWith("\r") && to >= src.length() - 1;
   }
 
-  private static ParseResult parseExactly(String file, String text, Family family) {
+  private static ParseResult parseExactly(String file, String text, Family family, Charset charset) {
     DiagnosticSink sink = new DiagnosticSink();
-    RestoreLines restoreLines = new RestoreLines(file, text);
-    String[] lines = restoreLines.lines();
+    RestoreLines restoreLines = new RestoreLines(file, text, charset);
     IptablesLexer lexer = new IptablesLexer(CharStreams.fromString(restoreLines.text(), file));
     lexer.removeErrorListeners();
-    lexer.addErrorListener(listener(file, lines, sink));
+    lexer.addErrorListener(listener(restoreLines, sink));
     CommonTokenStream tokens = new CommonTokenStream(lexer);
     IptablesParser parser = new IptablesParser(tokens);
     parser.removeErrorListeners();
     parser.setBuildParseTree(false);
     parser.getInterpreter().setPredictionMode(PredictionMode.SLL);
     parser.setErrorHandler(new BailErrorStrategy());
-    RulesetListener l = new RulesetListener(file, family, restoreLines, tokens, sink);
+    RulesetListener l = new RulesetListener(family, restoreLines, tokens, sink);
     parser.addParseListener(l);
     restoreLines.warnings().forEach(sink::add);
     try {
@@ -85,9 +94,9 @@ public final class RulesetParser {
       tokens.seek(0);
       parser.reset();
       parser.removeParseListeners();
-      l = new RulesetListener(file, family, restoreLines, tokens, sink);
+      l = new RulesetListener(family, restoreLines, tokens, sink);
       parser.addParseListener(l);
-      parser.addErrorListener(listener(file, lines, sink));
+      parser.addErrorListener(listener(restoreLines, sink));
       parser.setErrorHandler(new DefaultErrorStrategy());
       parser.getInterpreter().setPredictionMode(PredictionMode.LL);
       parser.ruleset();
@@ -97,12 +106,11 @@ public final class RulesetParser {
         l.legacyTables().map(t -> new Ruleset(file, family, t)));
   }
 
-  private static BaseErrorListener listener(String file, String[] lines, DiagnosticSink sink) {
+  private static BaseErrorListener listener(RestoreLines lines, DiagnosticSink sink) {
     return new BaseErrorListener() {
       @Override
       public void syntaxError(Recognizer<?, ?> r, Object sym, int line, int col, String msg, RecognitionException e) {
-        String src = line >= 1 && line <= lines.length ? lines[line - 1] : "";
-        sink.add(Diagnostic.error(new SourcePos(file, Math.max(1, line), col + 1), 1, "syntax error: " + msg, null, src));
+        sink.add(Diagnostic.error(lines.at(line, col + 1), 1, "syntax error: " + msg, null, lines.shown(line)));
       }
     };
   }

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code check} audits what the restore tools load, not what the file seems to say. The load
  * semantics used here were read back from both backends after real commits
- * (LoadedTablesKernelTest over testdata/syntax/duplicate-tables.v4.cases and nul-bytes.v4.cases).
+ * (LoadedTablesKernelTest over testdata/syntax/duplicate-tables.v4.cases, nul-bytes.v4.cases and the
+ * long-lines cases).
  */
 class LoadSemanticsCheckTest {
   private static final String V6 = "testdata/killswitches/hardened-openvpn.v6";
@@ -74,5 +75,18 @@ class LoadSemanticsCheckTest {
     assertTrue(r.out().contains("nul-after.v4:4:38: warning: NUL byte"), r.out());
     assertFalse(r.out().contains("KS102"), r.out());
     assertFalse(r.out().contains("does not exist"), r.out());
+  }
+
+  /**
+   * iptables-restore reads 10,239 bytes at a time, each read a line of its own: a comment that
+   * long hides nothing from it, and the DNS allowance after the cut is loaded (both backends).
+   */
+  @Test
+  void aRuleAfterTheCutOfALongCommentIsAuditedWhereItStands() throws IOException {
+    String rules = KILLSWITCH.replace("COMMIT\n", "#".repeat(10_239) + "-A OUTPUT -p udp --dport 53 -j ACCEPT\nCOMMIT\n");
+    CliRun r = CliRun.of("check", write("hidden.v4", rules), V6);
+    assertEquals(1, r.code(), r.out());
+    assertTrue(r.out().contains("hidden.v4:7:10240: warning: line of 10277 bytes"), r.out());
+    assertTrue(r.out().contains("hidden.v4:7:10257: error: dns-leak: "), r.out());
   }
 }

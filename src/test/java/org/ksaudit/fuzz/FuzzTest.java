@@ -24,6 +24,7 @@ import java.util.concurrent.atomic.LongAdder;
 import org.junit.jupiter.api.Test;
 import org.ksaudit.lab.Exec;
 import org.ksaudit.lab.LabException;
+import org.ksaudit.lab.PacketOracle;
 import org.ksaudit.lab.Probe;
 import org.ksaudit.model.Family;
 import org.ksaudit.model.Ruleset;
@@ -42,15 +43,22 @@ import org.ksaudit.testsupport.Host;
  * where ksaudit refuses a file the kernel must refuse it too (both backends asked before this
  * counts as a disagreement), where ksaudit accepts it the kernel must load it, and then the
  * category's boundary probes and every replayable witness are sent (see {@link LeakVerdicts}).
+ * Every {@value #FORWARD_EVERY}th input the kernel loads is also loaded into a forwarding
+ * namespace ({@link PacketOracle#runForwarded}, the oracle of ForwardKernelBehaviourTest):
+ * forwarded probes confirm a "no forward leak" (no forward-leak finding), and every witness
+ * with an input interface is replayed as a forwarded packet and must arrive.
  *
  * <p>{@code -Dfuzz.count=N} (default 20,000) inputs, {@code -Dfuzz.judged=N} (default a tenth)
- * judged by the kernel, {@code -Dfuzz.seed=S} (printed), {@code -Dfuzz.only=INDEX} runs one
+ * judged by the kernel, {@code -Dfuzz.forwardEvery=N} (default {@value #FORWARD_EVERY}, 0: none)
+ * for how many of the loaded ones one is judged for forwarded packets, {@code -Dfuzz.seed=S} (printed), {@code -Dfuzz.only=INDEX} runs one
  * input. Inputs that disagree are written to target/fuzz-failures/ for a fixture.
  */
 class FuzzTest {
   private static final long DEFAULT_SEED = 20_261_205L;
   private static final long DEADLINE_MILLIS = 2_000;
   private static final int MAX_FAILURES = 25;
+  /** One input in this many that the kernel loads is judged for forwarded packets too. */
+  static final int FORWARD_EVERY = 20;
   private static final String[] KERNEL_TOOLS = {"ip", "unshare", "iptables-restore", "ip6tables-restore", "iptables-nft-restore",
       "iptables-legacy-restore", "ip6tables-nft-restore", "ip6tables-legacy-restore", "python3"};
   /** The leak probes' uplinks, the tunnels, and the names a witness may carry (InterfaceUniverse's familiar names). */
@@ -72,6 +80,14 @@ class FuzzTest {
   private long cleanCategories;
   private long kernelMillis;
   private long restores;
+  private long loadedByKernel;
+  private long forwardJudged;
+  private long forwardProbes;
+  private long forwardLeaks;
+  private long forwardClean;
+  private long forwardWitnesses;
+  private long forwardMillis;
+  private final int forwardEvery = Integer.getInteger("fuzz.forwardEvery", FORWARD_EVERY);
 
   /** A judged input with what ksaudit said about it. */
   private record Verdict(FuzzInput input, CheckRun.Result result) {}
@@ -119,6 +135,9 @@ class FuzzTest {
         + " %d probes (%d leaked), %d clean categories confirmed, %d witnesses replayed (%d on interfaces or addresses the judge"
         + " cannot send), %d disagreements%n", judged, refusedByBoth, kernelMillis / 1000, restores, probes, leaks, cleanCategories,
         witnesses, witnessesSkipped, disagreements.size());
+    System.out.printf("fuzz: forwarded: %d inputs in %d s, %d forwarded probes (%d arrived), %d families confirmed without"
+        + " forward leak, %d forward witnesses replayed%n", forwardJudged, forwardMillis / 1000, forwardProbes, forwardLeaks,
+        forwardClean, forwardWitnesses);
     List<String> problems = new ArrayList<>(failures);
     problems.addAll(disagreements);
     Collections.sort(problems);
@@ -127,6 +146,10 @@ class FuzzTest {
     if (only == null) {
       assertTrue(total >= count, "only " + total + " inputs ran");
       if (kernel) assertTrue(judged >= quota, "only " + judged + " inputs judged by the kernel");
+      if (kernel && quota >= 100 && forwardEvery > 0) {
+        assertTrue(forwardClean > 0 && forwardWitnesses > 0, "the forwarded judging confirmed " + forwardClean
+            + " families without forward leak and replayed " + forwardWitnesses + " forward witnesses: each must happen");
+      }
     }
     if (!kernel) Host.requireRootWith(KERNEL_TOOLS);
   }
@@ -224,12 +247,12 @@ class FuzzTest {
   }
 
   private void judgeAll(BlockingQueue<Verdict> queue, long seed) {
-    try (KernelJudge kj = KernelJudge.create(INTERFACES)) {
+    try (KernelJudge kj = KernelJudge.create(INTERFACES); PacketOracle forwarding = PacketOracle.create(INTERFACES)) {
       while (true) {
         Verdict v = queue.take();
         if (v == END) return;
         long t = System.nanoTime();
-        judge(kj, v, seed);
+        judge(kj, forwarding, v, seed);
         kernelMillis += (System.nanoTime() - t) / 1_000_000;
         restores = kj.restores();
       }
@@ -242,7 +265,7 @@ class FuzzTest {
     }
   }
 
-  private void judge(KernelJudge kj, Verdict v, long seed) throws LabException {
+  private void judge(KernelJudge kj, PacketOracle forwarding, Verdict v, long seed) throws LabException {
     FuzzInput in = v.input();
     CheckRun.Result r = v.result();
     String who = "seed " + seed + " " + in.name() + ": ";
@@ -273,6 +296,7 @@ class FuzzTest {
       return;
     }
     List<LeakVerdicts.Reported> findings = LeakVerdicts.findings(r.out(), r.files());
+    if (forwardEvery > 0 && loadedByKernel++ % forwardEvery == 0 && !judgeForwarded(forwarding, in, r, findings, who, seed)) return;
     Random rnd = new Random(seed ^ in.index());
     Map<Family, LeakVerdicts.Intended> intended = new TreeMap<>();
     List<Probe> sent = new ArrayList<>();
@@ -324,6 +348,63 @@ class FuzzTest {
         return;
       }
     }
+  }
+
+  /**
+   * Loads the input into the forwarding oracle and sends forwarded probes for each family the
+   * report says has no forward leak (all must be stopped) and every forwarded witness (each must
+   * arrive). False after a disagreement.
+   */
+  private boolean judgeForwarded(PacketOracle forwarding, FuzzInput in, CheckRun.Result r, List<LeakVerdicts.Reported> findings,
+      String who, long seed) throws LabException {
+    long t = System.nanoTime();
+    forwardJudged++;
+    Random rnd = new Random(seed ^ in.index() ^ 0x5eed);
+    List<String> tunnels = LeakVerdicts.tunnels(r.out());
+    Optional<String> text4 = in.file(Family.IPV4).map(FuzzInput.File::text);
+    Optional<String> text6 = in.file(Family.IPV6).map(FuzzInput.File::text);
+    List<PacketOracle.Forwarded> clean = new ArrayList<>();
+    for (Family f : Family.values()) {
+      if (LeakVerdicts.reportsForwardLeak(f, findings)) continue;
+      Optional<String> text = f == Family.IPV4 ? text4 : text6;
+      LeakVerdicts.Intended it = LeakVerdicts.intended(f, in.options(), text);
+      clean.addAll(LeakVerdicts.forwardProbes(new LeakVerdicts.Side(f, text, text.map(x -> parse(f, x))), it, rnd, tunnels));
+    }
+    List<LeakVerdicts.Reported> replayed = new ArrayList<>();
+    for (LeakVerdicts.Reported f : findings) {
+      if (f.forwarded().isEmpty() || !f.certainty().equals("definite")) continue;
+      PacketOracle.Forwarded w = f.forwarded().get();
+      boolean known = INTERFACES.contains(w.probe().oif()) && (w.iif().equals("lo") || INTERFACES.contains(w.iif()));
+      if (!known || !LeakVerdicts.sendable(w.probe()) || w.src().equals(LeakVerdicts.canonical(w.probe().family(), w.probe().dst()))) {
+        witnessesSkipped++;
+        continue;
+      }
+      replayed.add(f);
+    }
+    List<PacketOracle.Forwarded> sent = new ArrayList<>(clean);
+    for (LeakVerdicts.Reported f : replayed) sent.add(f.forwarded().get());
+    if (sent.isEmpty()) return true;
+    Map<PacketOracle.Forwarded, Boolean> arrived = forwarding.runForwarded(text4, text6, sent);
+    forwardMillis += (System.nanoTime() - t) / 1_000_000;
+    forwardProbes += arrived.size();
+    for (boolean a : arrived.values()) if (a) forwardLeaks++;
+    for (PacketOracle.Forwarded p : clean) {
+      if (!arrived.get(p)) continue;
+      disagree(who + "the kernel forwards " + p.probe().family().label() + " " + p.traceLine() + " out, but ksaudit (exit "
+          + r.exit() + ") reports no forward-leak", in, r);
+      return false;
+    }
+    for (Family f : Family.values()) if (clean.stream().anyMatch(p -> p.probe().family() == f)) forwardClean++;
+    for (LeakVerdicts.Reported f : replayed) {
+      forwardWitnesses++;
+      PacketOracle.Forwarded w = f.forwarded().get();
+      if (!arrived.get(w)) {
+        disagree(who + "the forwarded witness " + w.probe().family().label() + " " + w.traceLine() + " of " + f.text()
+            + " is not forwarded by the kernel", in, r);
+        return false;
+      }
+    }
+    return true;
   }
 
   private static Ruleset parse(Family f, String text) {

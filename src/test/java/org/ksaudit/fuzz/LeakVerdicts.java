@@ -31,6 +31,12 @@ import org.ksaudit.model.value.IpText;
  * (a finding about open connections or marked packets does not count); a category without
  * findings is thereby confirmed clean by every one of its probes the kernel stopped. And every
  * witness of a definite finding that a probe can replay must leak.
+ *
+ * <p>Forwarded packets have one category, forward-leak (KS107: new connections arriving on any
+ * interface but the tunnel, routed out of any but the tunnel): a family without a forward-leak
+ * finding (or a finding about the whole family) is confirmed when the kernel, forwarding, stops
+ * every forwarded probe, and a witness with an input interface is replayed as a forwarded
+ * packet arriving there.
  */
 final class LeakVerdicts {
   private LeakVerdicts() {}
@@ -47,10 +53,20 @@ final class LeakVerdicts {
    * leaves unfiltered, whatever its category).
    */
   record Reported(String id, String category, String severity, String certainty, Optional<Family> family, Optional<Probe> witness,
-      boolean newConnection, boolean replayable, boolean wholeFamily, Set<String> traffic, String text) {}
+      boolean newConnection, boolean replayable, Optional<PacketOracle.Forwarded> forwarded, boolean wholeFamily, Set<String> traffic,
+      String text) {}
+
+  /** The forward-leak category (KS107). */
+  static final String FORWARD_LEAK = "forward-leak";
+  /** Interfaces a forwarded probe arrives on: LAN-side bridges and a second LAN, besides the uplinks. */
+  static final List<String> LAN_SIDE = List.of("docker0", "eth1", "br0");
+  /** Forwarded probes per family and input. */
+  private static final int FORWARDED = 12;
 
   /** The witness fields a probe sent from this host cannot set: a forwarded packet, a chosen source, owner or TCP flags. */
   private static final List<String> UNREPLAYABLE = List.of("state", "mark", "iif", "src", "sport", "uid", "gid", "tcp_flags", "icmp_type");
+  /** The witness fields a forwarded frame cannot set: the oracle picks the source port, sends a SYN or an echo request, no mark. */
+  private static final List<String> UNFORWARDABLE = List.of("state", "mark", "sport", "uid", "gid", "tcp_flags", "icmp_type");
 
   /** The traffic kind ({@code traffic[].kind} in the JSON report) of each leak category, as the README defines them. */
   private static final Map<String, String> KIND_OF_CATEGORY = Map.of("vpn-endpoint-too-broad", "vpn", "dns-leak", "dns",
@@ -67,6 +83,7 @@ final class LeakVerdicts {
       Map<String, Object> f = MiniJson.obj(o);
       Optional<Family> fam = Optional.ofNullable(f.get("file")).map(x -> files.get((String) x));
       Optional<Probe> witness = Optional.empty();
+      Optional<PacketOracle.Forwarded> forwarded = Optional.empty();
       boolean fresh = true;
       boolean replayable = false;
       if (f.get("witness") != null) {
@@ -78,11 +95,15 @@ final class LeakVerdicts {
         int dport = ((Number) w.get("dport")).intValue();
         String proto = (String) w.get("proto");
         witness = Optional.of(new Probe(wf, proto, (String) w.get("dst"), proto.equals("icmp") ? -1 : dport, (String) w.get("oif")));
+        if (w.containsKey("iif") && UNFORWARDABLE.stream().noneMatch(w::containsKey)) {
+          String src = w.containsKey("src") ? (String) w.get("src") : defaultSource(wf);
+          forwarded = Optional.of(new PacketOracle.Forwarded(witness.get(), (String) w.get("iif"), src));
+        }
       }
       Set<String> traffic = new LinkedHashSet<>();
       if (f.get("traffic") != null) for (Object t : MiniJson.arr(f.get("traffic"))) traffic.add((String) MiniJson.obj(t).get("kind"));
       out.add(new Reported((String) f.get("id"), (String) f.get("category"), (String) f.get("severity"), (String) f.get("certainty"),
-          fam, witness, fresh, replayable, f.get("file") == null, traffic, f.get("id") + " " + f.get("category") + " " + f.get("severity") + " " + f.get("message")));
+          fam, witness, fresh, replayable, forwarded, f.get("file") == null, traffic, f.get("id") + " " + f.get("category") + " " + f.get("severity") + " " + f.get("message")));
     }
     return out;
   }
@@ -244,6 +265,60 @@ final class LeakVerdicts {
       out.add(new Probe(f, "tcp", doc, p, uplink(rnd)));
     }
     return out.stream().filter(LeakVerdicts::sendable).toList();
+  }
+
+  /** The source of a forwarded packet when the witness names none, as {@code ksaudit trace --in} assumes. */
+  static String defaultSource(Family f) {
+    return f == Family.IPV4 ? "192.0.2.100" : "2001:db8::100";
+  }
+
+  /** The interface names or prefixes ("tun*", "tun+") the report took as the tunnel ({@code tunnel.taken}). */
+  static List<String> tunnels(String json) {
+    List<String> out = new ArrayList<>();
+    Object t = MiniJson.obj(MiniJson.parse(json)).get("tunnel");
+    if (t == null) return out;
+    Object taken = MiniJson.obj(t).get("taken");
+    if (taken != null) for (Object o : MiniJson.arr(taken)) out.add((String) MiniJson.obj(o).get("name"));
+    return out;
+  }
+
+  static boolean isTunnel(String iface, List<String> tunnels) {
+    for (String t : tunnels) {
+      boolean prefix = t.endsWith("*") || t.endsWith("+");
+      if (prefix ? iface.startsWith(t.substring(0, t.length() - 1)) : iface.equals(t)) return true;
+    }
+    return false;
+  }
+
+  /** Whether the report says forwarded packets of the family leave: a forward-leak finding, or one about the whole family. */
+  static boolean reportsForwardLeak(Family f, List<Reported> findings) {
+    return findings.stream().anyMatch(r -> (r.category().equals(FORWARD_LEAK) || r.wholeFamily())
+        && r.family().map(x -> x == f).orElse(true));
+  }
+
+  /**
+   * Forwarded probes for one family: a sample of the boundary probes of {@link #probes} (out of
+   * an uplink), each arriving on a LAN-side interface or the other uplink, from the default
+   * source or, now and then, from one of the addresses the probes go to (so -s tests and their
+   * boundaries are crossed). None arrives on an interface the report took as the tunnel.
+   */
+  static List<PacketOracle.Forwarded> forwardProbes(Side side, Intended in, Random rnd, List<String> tunnels) {
+    List<Probe> local = new ArrayList<>(probes(side, in, rnd));
+    java.util.Collections.shuffle(local, rnd);
+    List<String> dsts = local.stream().map(Probe::dst).distinct().toList();
+    List<PacketOracle.Forwarded> out = new ArrayList<>();
+    for (Probe p : local) {
+      if (out.size() == FORWARDED) break;
+      List<String> ins = new ArrayList<>(LAN_SIDE);
+      for (String u : UPLINKS) if (!u.equals(p.oif())) ins.add(u);
+      ins.removeIf(i -> isTunnel(i, tunnels));
+      if (ins.isEmpty() || isTunnel(p.oif(), tunnels)) continue;
+      String src = rnd.nextInt(3) == 0 ? dsts.get(rnd.nextInt(dsts.size())) : defaultSource(side.family());
+      if (canonical(side.family(), src).equals(canonical(side.family(), p.dst()))) src = defaultSource(side.family());
+      if (canonical(side.family(), src).equals(canonical(side.family(), p.dst()))) continue;
+      out.add(new PacketOracle.Forwarded(p, ins.get(rnd.nextInt(ins.size())), src));
+    }
+    return out;
   }
 
   /** Whether a socket can send it at all: an address a device can take, and no port 0 (EINVAL). */

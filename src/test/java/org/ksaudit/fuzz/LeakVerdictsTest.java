@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.ksaudit.lab.PacketOracle;
 import org.ksaudit.lab.Probe;
 import org.ksaudit.model.Family;
 
@@ -77,6 +78,35 @@ class LeakVerdictsTest {
     assertEquals(Set.of("other"), f.get(1).traffic());
     assertTrue(f.get(0).replayable());
     assertFalse(f.get(2).replayable(), "a forwarded packet's witness cannot be sent from the host");
+    assertEquals(Optional.empty(), f.get(0).forwarded());
+    assertEquals(Optional.of(new PacketOracle.Forwarded(new Probe(Family.IPV4, "tcp", "203.0.113.10", 443, "eth0"), "docker0",
+        "192.0.2.100")), f.get(2).forwarded(), "a forwarded witness is replayed as a forwarded packet, from the default source");
+  }
+
+  @Test
+  void aFamilyReportsAForwardLeakByItsFindingOrAFindingAboutTheWholeFamily() {
+    LeakVerdicts.Reported forward = finding("forward-leak", "warning", Family.IPV4, true);
+    assertTrue(LeakVerdicts.reportsForwardLeak(Family.IPV4, List.of(forward)));
+    assertFalse(LeakVerdicts.reportsForwardLeak(Family.IPV6, List.of(forward)));
+    assertFalse(LeakVerdicts.reportsForwardLeak(Family.IPV4, List.of(finding("direct-leak", "error", Family.IPV4, true))));
+    LeakVerdicts.Reported whole = new LeakVerdicts.Reported("KS103", "ipv6-leak", "error", "definite", Optional.of(Family.IPV6),
+        Optional.empty(), true, true, Optional.empty(), true, Set.of(), "no IPv6 rules");
+    assertTrue(LeakVerdicts.reportsForwardLeak(Family.IPV6, List.of(whole)));
+  }
+
+  @Test
+  void noForwardedProbeArrivesOnTheTunnel() {
+    assertTrue(LeakVerdicts.isTunnel("tun0", List.of("tun*")));
+    assertTrue(LeakVerdicts.isTunnel("eth1", List.of("wg+", "eth1")));
+    assertFalse(LeakVerdicts.isTunnel("docker0", List.of("tun*", "wg*", "tap*")));
+    LeakVerdicts.Side side = new LeakVerdicts.Side(Family.IPV4, Optional.empty(), Optional.empty());
+    LeakVerdicts.Intended none = new LeakVerdicts.Intended(Set.of(), Set.of(), List.of());
+    List<PacketOracle.Forwarded> probes = LeakVerdicts.forwardProbes(side, none, new java.util.Random(7), List.of("docker*", "eth1"));
+    assertFalse(probes.isEmpty());
+    for (PacketOracle.Forwarded p : probes) {
+      assertTrue(List.of("br0", "eth0", "wlan0").contains(p.iif()), p.traceLine());
+      assertTrue(LeakVerdicts.UPLINKS.contains(p.probe().oif()) && !p.iif().equals(p.probe().oif()), p.traceLine());
+    }
   }
 
   private static Probe probe(String proto, String dst, int dport) {
@@ -88,7 +118,7 @@ class LeakVerdictsTest {
   }
 
   private static LeakVerdicts.Reported finding(String category, String severity, Family f, boolean fresh, Set<String> traffic) {
-    return new LeakVerdicts.Reported("KS1xx", category, severity, "definite", Optional.of(f), Optional.empty(), fresh, true, false,
-        traffic, category);
+    return new LeakVerdicts.Reported("KS1xx", category, severity, "definite", Optional.of(f), Optional.empty(), fresh, true,
+        Optional.empty(), false, traffic, category);
   }
 }

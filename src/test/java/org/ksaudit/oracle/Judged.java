@@ -8,7 +8,7 @@ import org.ksaudit.parse.RulesetParser;
 /** One ruleset with both verdicts: the kernel's and ksaudit's (its error diagnostics). */
 public record Judged(RulesFile file, KernelOracle.Verdict kernel, List<Diagnostic> errors) {
   public static Judged of(RulesFile f, KernelOracle.Verdict kernel) {
-    List<Diagnostic> errors = RulesetParser.parse(f.name(), f.text(), f.family()).diagnostics().stream()
+    List<Diagnostic> errors = RulesetParser.parse(f.name(), f.text(), f.family(), f.charset()).diagnostics().stream()
         .filter(d -> d.severity() == Severity.ERROR)
         .toList();
     return new Judged(f, kernel, errors);

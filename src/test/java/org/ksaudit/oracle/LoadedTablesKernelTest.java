@@ -38,19 +38,21 @@ import org.ksaudit.testsupport.Host;
  */
 class LoadedTablesKernelTest {
   static final List<Path> CASES = List.of(Path.of("testdata/syntax/duplicate-tables.v4.cases"),
-      Path.of("testdata/syntax/nul-bytes.v4.cases"));
+      Path.of("testdata/syntax/nul-bytes.v4.cases"), Path.of("testdata/syntax/long-lines.v4.cases"),
+      Path.of("testdata/syntax/long-lines.v6.cases"), Path.of("testdata/syntax/long-lines-latin1.v4.cases"));
   private static final Pattern TARGET = Pattern.compile(" -([jg]) (\\S+)");
 
   @Test
   void eachBackendHoldsWhatKsauditModelsForIt() throws Exception {
-    Host.requireRootWith("ip", "iptables-nft-restore", "iptables-legacy-restore", "iptables-nft-save",
+    Host.requireRootWith("ip", "iptables-nft-restore", "iptables-legacy-restore", "iptables-nft-save", "ip6tables-nft-restore",
+        "ip6tables-legacy-restore", "ip6tables-nft-save", "ip6tables-legacy-save",
         "iptables-legacy-save");
     int compared = 0;
     List<String> differences = new ArrayList<>();
     for (Path file : CASES) {
       for (RulesFile f : RulesCorpus.under(file.getParent()).stream()
           .filter(r -> r.name().startsWith(file.getFileName() + "#")).toList()) {
-        ParseResult parsed = RulesetParser.parse(f.name(), f.text(), f.family());
+        ParseResult parsed = RulesetParser.parse(f.name(), f.text(), f.family(), f.charset());
         for (Backend b : Backend.values()) {
           Optional<String> kernel = loaded(b, f);
           if (kernel.isEmpty()) continue;

@@ -12,6 +12,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.ksaudit.analysis.RandomRulesets;
 import org.ksaudit.input.FamilyDetector;
@@ -79,7 +81,9 @@ public final class RulesCorpus {
   /**
    * A ".cases" file holds many small rulesets, each after a line "=== NAME"; lines before the
    * first header are a comment. A trailing "\\r" on a line stands for a carriage return, "\\0" for a NUL byte, and
-   * "[no-final-newline]" after the name drops the ruleset's last newline.
+   * "[no-final-newline]" after the name drops the ruleset's last newline. For long lines,
+   * "\\{N:TEXT}" stands for TEXT written N times and "\\{pad:N}" for blanks up to the N-th byte
+   * of the line (in the file's charset), "\\{pad:N:C}" for the character C instead of blanks.
    */
   static List<RulesFile> cases(String file, String text, Family family, Charset cs) {
     List<RulesFile> out = new ArrayList<>();
@@ -97,11 +101,33 @@ public final class RulesCorpus {
         name = header.replace("[no-final-newline]", "").strip();
         body.setLength(0);
       } else if (name != null) {
-        String l = line.replace("\\0", "\0");
+        String l = expand(line.replace("\\0", "\0"), cs);
         body.append(l.endsWith("\\r") ? l.substring(0, l.length() - 2) + "\r" : l).append('\n');
       }
     }
     return out;
+  }
+
+  private static final Pattern REPEAT = Pattern.compile("\\\\\\{(pad:)?(\\d+)(?::([^}]+))?}");
+
+  /** A case line with its "\\{...}" repetitions written out. */
+  static String expand(String line, Charset cs) {
+    Matcher m = REPEAT.matcher(line);
+    StringBuilder out = new StringBuilder();
+    int from = 0;
+    while (m.find()) {
+      out.append(line, from, m.start());
+      int n = Integer.parseInt(m.group(2));
+      if (m.group(1) != null) {
+        String with = m.group(3) == null ? " " : m.group(3);
+        int missing = n - out.toString().getBytes(cs).length;
+        out.append(with.repeat(Math.max(0, missing / with.getBytes(cs).length)));
+      } else {
+        out.append(m.group(3).repeat(n));
+      }
+      from = m.end();
+    }
+    return out.append(line.substring(from)).toString();
   }
 
   /** UTF-8 when the bytes are valid UTF-8, else Latin-1: the same choice ksaudit's input reader makes. */

@@ -27,7 +27,16 @@ public final class Host {
     if (missing.isEmpty()) return;
     String why = "needs " + String.join(", ", missing) + " (install: apt-get install -y iptables iproute2 openvpn wireguard-go wireguard-tools)";
     if (inCi()) fail("CI=true but this kernel test cannot run: " + why);
+    // an abort in @BeforeAll leaves surefire's line at "Tests run: 0" with no reason: say it in the test log too
+    System.out.println(callerClass() + " skipped: " + why);
     Assumptions.abort("skipped: " + why);
+  }
+
+  /** The simple name of the test class that asked. */
+  private static String callerClass() {
+    return StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE).walk(
+        frames -> frames.map(StackWalker.StackFrame::getDeclaringClass).filter(c -> c != Host.class).findFirst())
+        .map(Class::getSimpleName).orElse("test");
   }
 
   public static boolean isRoot() {
