@@ -43,6 +43,8 @@ import org.ksaudit.lab.TunnelKind;
 import org.ksaudit.model.Family;
 import org.ksaudit.model.Ruleset;
 import org.ksaudit.model.value.Cidr;
+import org.ksaudit.setup.SetupInference;
+import org.ksaudit.setup.VpnConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -93,9 +95,13 @@ public final class ProbeCommand implements Callable<Integer> {
       description = "The tunnel interface's name (default: from the rules)")
   String tunnel;
 
-  @Option(names = "--tunnel-kind", paramLabel = "KIND", defaultValue = "openvpn", converter = Converters.Kind.class,
-      description = "openvpn (default) or wireguard")
+  @Option(names = "--tunnel-kind", paramLabel = "KIND", converter = Converters.Kind.class,
+      description = "openvpn or wireguard (default: from --vpn-config or the rules, else openvpn)")
   TunnelKind kind;
+
+  @Option(names = "--vpn-config", paramLabel = "FILE",
+      description = "The VPN client's config (OpenVPN .ovpn/.conf or wg-quick .conf): kind, server, tunnel name, DNS")
+  String vpnConfig;
 
   @Option(names = "--format", paramLabel = "FMT", defaultValue = "text", converter = Converters.OutputFormat.class,
       description = "text (default) or json")
@@ -128,13 +134,16 @@ public final class ProbeCommand implements Callable<Integer> {
       }
     }
     if (errors > 0) throw Failure.input("the rules have errors; iptables-restore would refuse them");
+    Optional<VpnConfig> config = vpnConfig == null ? Optional.empty() : Optional.of(VpnConfigFile.read(vpnConfig, io.in()));
+    List<Ruleset> rulesets = loaded.stream().map(l -> l.result().ruleset()).toList();
+    LabPlanner.Declared declared = new LabPlanner.Declared(Optional.ofNullable(kind), endpoints.stream().findFirst(), allowLan,
+        Optional.ofNullable(vpnDns), Optional.ofNullable(tunnel), config);
     try {
       // before the static audit, which takes seconds: a host without the lab's programs is told at once
-      LabTools.require(Lab.requiredTools(kind));
+      LabTools.require(Lab.requiredTools(LabPlanner.kind(SetupInference.infer(rulesets), declared).value()));
     } catch (LabException e) {
       throw Failure.lab(e.getMessage());
     }
-    List<Ruleset> rulesets = loaded.stream().map(l -> l.result().ruleset()).toList();
     Optional<RulesetLoader.Loaded> v4 = loaded.stream().filter(l -> l.family() == Family.IPV4).findFirst();
     Optional<RulesetLoader.Loaded> v6 = loaded.stream().filter(l -> l.family() == Family.IPV6).findFirst();
 
@@ -146,14 +155,13 @@ public final class ProbeCommand implements Callable<Integer> {
           .ifPresent(w -> witnesses.add(new LeakProber.WitnessRef(f.id(), f.category().jsonName(), w)));
     }
     try {
-      LabPlan plan = LabPlanner.plan(rulesets,
-          new LabPlanner.Declared(kind, endpoints.stream().findFirst(), allowLan, Optional.ofNullable(vpnDns), Optional.ofNullable(tunnel)),
-          witnesses.stream().map(LeakProber.WitnessRef::witness).toList());
+      LabPlan plan = LabPlanner.plan(rulesets, declared, witnesses.stream().map(LeakProber.WitnessRef::witness).toList());
       ProbeReport report = LeakProber.run(plan, v4.map(l -> l.input().text()), v6.map(l -> l.input().text()), sysctl, witnesses,
           selected, packets -> predict(v4.map(l -> l.input()), v6.map(l -> l.input()), packets), line -> io.err().println(line));
       io.out().print(format == Format.JSON ? ProbeReportPrinter.json(report) : ProbeReportPrinter.text(report));
-      if (report.leaks() > 0 || !report.baselineWorks()) return ExitCodes.FINDINGS;
-      return report.disagreements() > 0 ? ExitCodes.INTERNAL : ExitCodes.CLEAN;
+      // a disagreement is a bug in ksaudit: it outranks whatever else was measured
+      if (report.disagreements() > 0) return ExitCodes.INTERNAL;
+      return report.leaks() > 0 || !report.baselineWorks() ? ExitCodes.FINDINGS : ExitCodes.CLEAN;
     } catch (RulesRefusedException e) {
       throw Failure.input(e.getMessage());
     } catch (LabException e) {
