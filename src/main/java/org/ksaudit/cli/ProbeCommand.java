@@ -33,6 +33,7 @@ import org.ksaudit.lab.LabPlan;
 import org.ksaudit.lab.LabPlanner;
 import org.ksaudit.lab.LabTools;
 import org.ksaudit.lab.LeakProber;
+import org.ksaudit.lab.Predictor;
 import org.ksaudit.lab.Probe;
 import org.ksaudit.lab.ProbeReport;
 import org.ksaudit.lab.ProbeReportPrinter;
@@ -157,7 +158,7 @@ public final class ProbeCommand implements Callable<Integer> {
     try {
       LabPlan plan = LabPlanner.plan(rulesets, declared, witnesses.stream().map(LeakProber.WitnessRef::witness).toList());
       ProbeReport report = LeakProber.run(plan, v4.map(l -> l.input().text()), v6.map(l -> l.input().text()), sysctl, witnesses,
-          selected, packets -> predict(v4.map(l -> l.input()), v6.map(l -> l.input()), packets), line -> io.err().println(line));
+          selected, new EnginePredictor(v4.map(l -> l.input()), v6.map(l -> l.input())), line -> io.err().println(line));
       io.out().print(format == Format.JSON ? ProbeReportPrinter.json(report) : ProbeReportPrinter.text(report));
       // a disagreement is a bug in ksaudit: it outranks whatever else was measured
       if (report.disagreements() > 0) return ExitCodes.INTERNAL;
@@ -186,8 +187,23 @@ public final class ProbeCommand implements Callable<Integer> {
     return proto + " " + LabAddress.canonical(dst) + " " + dport + " " + oif;
   }
 
+  /** The engine's verdicts and traces for the lab's packets. */
+  private record EnginePredictor(Optional<InputFile> v4, Optional<InputFile> v6) implements Predictor {
+    @Override
+    public Map<Probe, String> verdicts(List<Probe> packets) throws LabException {
+      Map<Probe, String> out = new HashMap<>();
+      predict(v4, v6, packets).forEach((p, line) -> out.put(p, line.split("\\s+", 2)[0]));
+      return out;
+    }
+
+    @Override
+    public Map<Probe, String> traces(List<Probe> packets) throws LabException {
+      return predict(v4, v6, packets);
+    }
+  }
+
   /**
-   * The engine's verdicts through the batch trace contract ({@code ksaudit trace RULES --probes
+   * The engine's verdicts, each with its trace ({@code VERDICT # FILE:LINE ...}), through the batch trace contract ({@code ksaudit trace RULES --probes
    * FILE}), run in-process. A family without a ruleset has no rules in the lab either: the
    * kernel accepts everything, and so does the prediction.
    */
@@ -197,7 +213,7 @@ public final class ProbeCommand implements Callable<Integer> {
     for (Probe p : packets) {
       boolean has = p.family() == Family.IPV4 ? v4.isPresent() : v6.isPresent();
       if (has) asked.add(p);
-      else out.put(p, "ACCEPT");
+      else out.put(p, "ACCEPT # no ruleset of this family: the kernel's empty tables accept it");
     }
     if (asked.isEmpty()) return out;
     // a scratch directory of the lab's kind: removed on every exit, and by probe --cleanup after a SIGKILL
@@ -214,11 +230,16 @@ public final class ProbeCommand implements Callable<Integer> {
       int code = Main.run(args.toArray(String[]::new), new ByteArrayInputStream(new byte[0]),
           new PrintStream(o, true, StandardCharsets.UTF_8), new PrintStream(e, true, StandardCharsets.UTF_8));
       Map<String, String> byLine = new HashMap<>();
-      for (String line : o.toString(StandardCharsets.UTF_8).split("\n")) {
+      String traced = o.toString(StandardCharsets.UTF_8);
+      // the trace names the scratch copies; the report names the user's files
+      if (v4.isPresent()) traced = traced.replace(dir.resolve("rules.v4").toString(), v4.get().name());
+      if (v6.isPresent()) traced = traced.replace(dir.resolve("rules.v6").toString(), v6.get().name());
+      for (String line : traced.split("\n")) {
         String[] f = line.strip().split("\\s+");
         if (f.length >= 5 && f[4].matches("ACCEPT|DROP|REJECT")) {
           try {
-            byLine.put(key(f[0], f[1], f[2], f[3]), f[4]);
+            int hash = line.indexOf('#');
+            byLine.put(key(f[0], f[1], f[2], f[3]), f[4] + (hash >= 0 ? " " + line.substring(hash).strip() : ""));
           } catch (IllegalArgumentException ex) {
             // not a verdict line of ours (a header or a comment): nothing to read
           }

@@ -30,4 +30,24 @@ final class ClientIdentity {
     List<String> p = prefix(plan);
     return p.isEmpty() ? "" : String.join(" ", p) + " ";
   }
+
+  /**
+   * Gives a client that is not root its own files: openvpn checks them with access(2), which
+   * tests the real uid without capabilities. The scratch directory becomes searchable (0711),
+   * not listable, so only the named files are reachable.
+   */
+  static void handOver(LabPlan plan, ScratchDir scratch, List<String> files) throws LabException {
+    long uid = plan.clientUid().orElse(0L);
+    if (uid == 0) return;
+    try {
+      java.nio.file.Files.setPosixFilePermissions(scratch.path(), java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
+      for (String f : files) {
+        java.nio.file.Path p = scratch.resolve(f);
+        java.nio.file.Files.setAttribute(p, "unix:uid", (int) uid);
+        java.nio.file.Files.setAttribute(p, "unix:gid", plan.clientGid().orElse(0L).intValue());
+      }
+    } catch (java.io.IOException | UnsupportedOperationException e) {
+      throw new LabException("cannot give the VPN client's files to uid " + uid + ": " + e.getMessage());
+    }
+  }
 }

@@ -29,6 +29,7 @@ final class OpenVpn implements Vpn {
   public void startServer() throws LabException {
     serverFingerprint = certificate("server");
     clientFingerprint = certificate("client");
+    ClientIdentity.handOver(lab.plan(), lab.scratch(), List.of("client.crt", "client.key"));
     Wiring.installExitNat(lab, SERVER_DEV);
     launchServer();
   }
