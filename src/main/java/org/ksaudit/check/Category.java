@@ -15,7 +15,15 @@ public enum Category {
   SHADOWED_RULE("shadowed-rule"),
   UNDEFINED_CHAIN("undefined-chain"),
   LINK_LOCAL("link-local"),
-  INTERFACE_WILDCARD("interface-wildcard");
+  INTERFACE_WILDCARD("interface-wildcard"),
+  NFT_NOT_AUDITED("nft-not-audited"),
+  BOTH_BACKENDS("both-backends"),
+  DNS_PATH("dns-path"),
+  IPV6_EXPOSED("ipv6-exposed"),
+  NOT_PERSISTENT("not-persistent"),
+  DRIFT("drift"),
+
+  SUPPRESSION("suppression");
 
   private final String jsonName;
 

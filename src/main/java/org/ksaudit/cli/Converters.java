@@ -7,7 +7,6 @@ import org.ksaudit.analysis.ConnState;
 import org.ksaudit.catalog.BadValue;
 import org.ksaudit.catalog.ValueParsers;
 import org.ksaudit.check.Endpoint;
-import org.ksaudit.diagnostic.Severity;
 import org.ksaudit.lab.LabAddress;
 import org.ksaudit.lab.LabPlanner;
 import org.ksaudit.lab.Scenario;
@@ -115,10 +114,10 @@ final class Converters {
     }
   }
 
-  static final class FailOn implements ITypeConverter<Severity> {
+  static final class Threshold implements ITypeConverter<FailOn> {
     @Override
-    public Severity convert(String v) {
-      return Converters.convert(v, Severity::parse);
+    public FailOn convert(String v) {
+      return Converters.convert(v, FailOn::parse);
     }
   }
 

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.ksaudit.diagnostic.TerminalText;
 import org.ksaudit.input.InputFile;
 import org.ksaudit.report.ErrorReport;
@@ -34,16 +35,21 @@ public final class Main {
   }
 
   public static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
+    return run(args, in, out, err, System.getenv());
+  }
+
+  /** A run with this environment ({@code XDG_CONFIG_HOME} and {@code HOME} say where the user's config is). */
+  public static int run(String[] args, InputStream in, PrintStream out, PrintStream err, Map<String, String> env) {
     PrintWriter o = new PrintWriter(new TerminalWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8)), true);
     PrintWriter e = new PrintWriter(new TerminalWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8)), true);
     boolean json = jsonRequested(args);
-    Streams streams = new Streams(in, o, e);
+    Streams streams = new Streams(in, o, e, env);
     CommandLine cl = new CommandLine(new KsauditCommand(), new Factory(streams));
     cl.setOut(o);
     cl.setErr(e);
     // descriptions are written as lines of up to ~95 characters; picocli's 80 would break them mid-sentence
     cl.setUsageHelpWidth(100);
-    cl.setExecutionExceptionHandler((ex, cmd, parsed) -> stopped(ex, cmd, json, o, e));
+    cl.setExecutionExceptionHandler((ex, cmd, parsed) -> stopped(ex, cmd, json || configuredJson(cmd), o, e));
     cl.setParameterExceptionHandler((ex, a) -> {
       CommandLine c = ex.getCommandLine();
       e.println("ksaudit: " + message(ex));
@@ -110,6 +116,11 @@ public final class Main {
       if (a.get(i).equals("--format") && i + 1 < a.size() && a.get(i + 1).equalsIgnoreCase("json")) return true;
     }
     return false;
+  }
+
+  /** Whether a check that stopped had taken {@code format = json} from its .ksauditrc before it stopped. */
+  private static boolean configuredJson(CommandLine cmd) {
+    return cmd.getCommand() instanceof CheckCommand c && c.format == Format.JSON;
   }
 
   /**

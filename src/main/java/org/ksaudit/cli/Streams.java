@@ -2,6 +2,11 @@ package org.ksaudit.cli;
 
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.util.Map;
 
-/** The standard streams of one CLI run. */
-public record Streams(InputStream in, PrintWriter out, PrintWriter err) {}
+/** The standard streams and the environment of one CLI run. */
+public record Streams(InputStream in, PrintWriter out, PrintWriter err, Map<String, String> env) {
+  public Streams {
+    env = Map.copyOf(env);
+  }
+}

@@ -4,6 +4,8 @@ import java.util.List;
 import java.util.Optional;
 import org.ksaudit.analysis.TraceStep;
 import org.ksaudit.check.Finding;
+import org.ksaudit.check.Location;
+import org.ksaudit.check.Suppression;
 import org.ksaudit.check.TunnelChoice;
 import org.ksaudit.check.Witness;
 import org.ksaudit.diagnostic.Diagnostic;
@@ -13,26 +15,29 @@ import org.ksaudit.model.SourcePos;
 /**
  * The audit as one JSON document:
  * {@code {"tool":"ksaudit","version":…,"files":[…],"findings":[{"id","category","kind","severity",
- * "certainty","file","line","column","message","traffic":[{"kind","text"}],"locations":[{"line","column"}],
+ * "certainty","file","line","column","message","traffic":[{"kind","text"}],"locations":[{"line","column","text"}],
  * "witness":{"family","proto","dst","dport","oif"[,"iif"][,"src"][,"sport"][,"icmp_type"][,"tcp_flags"][,"state"][,"mark"][,"uid"][,"gid"]},
- * "trace":[{"file","line","chain","target"}]}],"tunnel":{"taken":[{"name","source","file","line"}],
- * "refused":[{"name","reason","file","line"}]},"summary":{"error":n,"warning":n,"info":n}}}: "traffic" lists
+ * "trace":[{"file","line","chain","target"}][,"suppressed":{"kind","reason","until","file","line"}]}],
+ * "tunnel":{"taken":[{"name","source","file","line"}],"refused":[{"name","reason","file","line"}]},
+ * "summary":{"error":n,"warning":n,"info":n,"suppressed":n}}}: "traffic" lists
  * what gets out through the finding's rules, kind by kind ("link-local", "vpn", "dns", "lan", "other"; empty for
  * findings that are no leak), "locations" every rule of the same shape the finding covers, the one of
- * "line" first; each optional witness field is present only when the leak needs it.
+ * "line" first, with the line as written ("text"); each optional witness field is present only when the
+ * leak needs it. A suppressed finding carries "suppressed" ("kind": inline, config or baseline; "until"
+ * a date or null; "file" and "line" where the suppression is written) and is counted only as suppressed.
  * Syntax diagnostics, when there are any, come in a "diagnostics" array beside the findings;
- * the summary counts diagnostics and findings together.
+ * the summary counts diagnostics and reported findings together.
  */
 public final class JsonReport {
   private JsonReport() {}
 
   public static String render(String version, List<String> files, List<Diagnostic> diagnostics, List<Finding> findings) {
-    return render(version, files, diagnostics, findings, Optional.empty());
+    return render(version, files, diagnostics, findings, Optional.empty(), new Sources());
   }
 
   /** With the audit's choice of tunnel interfaces, as {@code "tunnel":{"taken":[…],"refused":[…]}} after the findings. */
   public static String render(String version, List<String> files, List<Diagnostic> diagnostics, List<Finding> findings,
-      Optional<TunnelChoice> tunnels) {
+      Optional<TunnelChoice> tunnels, Sources sources) {
     Json j = new Json().raw("{").key("tool").str("ksaudit").comma().key("version").str(version).comma().key("files").raw("[");
     for (int i = 0; i < files.size(); i++) {
       if (i > 0) j.comma();
@@ -43,13 +48,14 @@ public final class JsonReport {
     j.comma().key("findings").raw("[");
     for (int i = 0; i < findings.size(); i++) {
       if (i > 0) j.comma();
-      finding(j, findings.get(i));
+      finding(j, findings.get(i), sources);
     }
     j.raw("]");
     tunnels.ifPresent(t -> tunnel(j, t));
     j.comma().key("summary").raw("{").key("error").num(count(diagnostics, findings, Severity.ERROR)).comma()
         .key("warning").num(count(diagnostics, findings, Severity.WARNING)).comma().key("info")
-        .num(count(diagnostics, findings, Severity.INFO)).raw("}}");
+        .num(count(diagnostics, findings, Severity.INFO)).comma().key("suppressed")
+        .num(findings.stream().filter(f -> !f.reported()).count()).raw("}}");
     return j.toString();
   }
 
@@ -72,7 +78,7 @@ public final class JsonReport {
     j.raw("]");
   }
 
-  private static void finding(Json j, Finding f) {
+  private static void finding(Json j, Finding f, Sources sources) {
     j.raw("{").key("id").str(f.id()).comma().key("category").str(f.category().jsonName()).comma().key("kind")
         .str(f.kind().jsonName()).comma().key("severity")
         .str(f.severity().label()).comma().key("certainty").str(f.certainty().label()).comma().key("file");
@@ -92,17 +98,29 @@ public final class JsonReport {
     j.raw("]").comma().key("locations").raw("[");
     for (int i = 0; i < f.locations().size(); i++) {
       if (i > 0) j.comma();
-      j.raw("{").key("line").num(f.locations().get(i).pos().line()).comma().key("column").num(f.locations().get(i).pos().column()).raw("}");
+      Location l = f.locations().get(i);
+      String text = l.sourceLine().isEmpty() ? sources.line(l.pos().file(), l.pos().line()) : l.sourceLine();
+      j.raw("{").key("line").num(l.pos().line()).comma().key("column").num(l.pos().column()).comma().key("text").str(text).raw("}");
     }
     j.raw("]").comma().key("witness");
     if (f.witness().isPresent()) witness(j, f.witness().get());
     else j.nul();
     j.comma().key("trace").raw("[");
     trace(j, f.trace());
-    j.raw("]}");
+    j.raw("]");
+    f.suppressed().ifPresent(s -> suppressed(j, s));
+    j.raw("}");
   }
 
-  private static void tunnel(Json j, TunnelChoice t) {
+  private static void suppressed(Json j, Suppression s) {
+    j.comma().key("suppressed").raw("{").key("kind").str(s.kind().jsonName()).comma().key("reason").str(s.reason()).comma()
+        .key("until");
+    if (s.until().isPresent()) j.str(s.until().get().toString());
+    else j.nul();
+    j.comma().key("file").str(s.at().file()).comma().key("line").num(s.at().line()).raw("}");
+  }
+
+  static void tunnel(Json j, TunnelChoice t) {
     j.comma().key("tunnel").raw("{").key("taken").raw("[");
     for (int i = 0; i < t.taken().size(); i++) {
       if (i > 0) j.comma();

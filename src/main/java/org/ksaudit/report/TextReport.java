@@ -24,10 +24,22 @@ import org.ksaudit.diagnostic.TerminalText;
 public final class TextReport {
   private TextReport() {}
 
+  /** The reported findings and the summary line; suppressed findings are only counted. */
   public static String render(List<Finding> findings, Sources sources) {
     StringBuilder sb = new StringBuilder();
-    for (Finding f : findings) sb.append(render(f, sources));
+    for (Finding f : findings) if (f.reported()) sb.append(render(f, sources));
     sb.append(summary(findings)).append('\n');
+    return sb.toString();
+  }
+
+  /** The suppressed findings ({@code --list-ignored}), each followed by what suppresses it. */
+  public static String renderSuppressed(List<Finding> findings, Sources sources) {
+    StringBuilder sb = new StringBuilder();
+    for (Finding f : findings) {
+      if (f.reported()) continue;
+      sb.append("suppressed: ").append(render(f, sources));
+      sb.append("  suppressed by ").append(TerminalText.line(f.suppressed().get().describe())).append('\n');
+    }
     return sb.toString();
   }
 
@@ -64,16 +76,26 @@ public final class TextReport {
     return Math.max(1, end - i);
   }
 
+  /**
+   * One line: the reported findings by severity, and how many are suppressed. Only a run with
+   * no finding at all says nothing leaves: a suppressed leak still lets its packets out.
+   */
   public static String summary(List<Finding> findings) {
     if (findings.isEmpty()) return "no findings: no packet leaves outside the tunnel";
+    long reported = findings.stream().filter(Finding::reported).count();
+    long suppressed = findings.size() - reported;
+    String hidden = suppressed + " suppressed (--list-ignored shows them)";
+    if (reported == 0) return "no findings reported; " + hidden + ": what they let out still leaves outside the tunnel";
     long e = count(findings, Severity.ERROR);
     long w = count(findings, Severity.WARNING);
     long i = count(findings, Severity.INFO);
-    return findings.size() + (findings.size() == 1 ? " finding: " : " findings: ") + e + (e == 1 ? " error, " : " errors, ")
-        + w + (w == 1 ? " warning, " : " warnings, ") + i + " info (ksaudit explain ID tells more)";
+    return reported + (reported == 1 ? " finding: " : " findings: ") + e + (e == 1 ? " error, " : " errors, ")
+        + w + (w == 1 ? " warning, " : " warnings, ") + i + " info (ksaudit explain ID tells more)"
+        + (suppressed > 0 ? "; " + hidden : "");
   }
 
+  /** The reported findings of this severity. */
   static long count(List<Finding> findings, Severity s) {
-    return findings.stream().filter(f -> f.severity() == s).count();
+    return findings.stream().filter(f -> f.reported() && f.severity() == s).count();
   }
 }
