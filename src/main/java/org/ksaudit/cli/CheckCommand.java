@@ -30,6 +30,9 @@ import org.ksaudit.report.Baseline;
 import org.ksaudit.report.JsonReport;
 import org.ksaudit.report.Sources;
 import org.ksaudit.report.TextReport;
+import org.ksaudit.setup.Part;
+import org.ksaudit.setup.Server;
+import org.ksaudit.setup.VpnConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -74,6 +77,10 @@ public final class CheckCommand implements Callable<Integer> {
   @Option(names = "--allow-lan", paramLabel = "CIDR", converter = Converters.LanRange.class,
       description = "A LAN range meant to stay reachable in clear (repeatable)")
   List<Cidr> allowLan = new ArrayList<>();
+
+  @Option(names = "--vpn-config", paramLabel = "FILE",
+      description = "The VPN client's config (OpenVPN .ovpn/.conf or wg-quick .conf): its servers are --endpoint, its device --tunnel")
+  String vpnConfig;
 
   @Option(names = "--sysctl", paramLabel = "FILE",
       description = "A sysctl file (repeatable, later ones win): credits disable_ipv6, weighs ip_forward")
@@ -209,6 +216,18 @@ public final class CheckCommand implements Callable<Integer> {
     Set<Family> absent = EnumSet.noneOf(Family.class);
     if (noIpv4) absent.add(Family.IPV4);
     if (noIpv6) absent.add(Family.IPV6);
-    return new AuditOptions(tunnels, endpoints, allowLan, sysctl, absent);
+    List<String> tunnelNames = new ArrayList<>(tunnels);
+    List<Endpoint> servers = new ArrayList<>(endpoints);
+    if (vpnConfig != null) {
+      VpnConfig c = VpnConfigFile.read(vpnConfig, io.in());
+      // the config's device joins the named tunnels; the defaults stay only when neither names one, as with --tunnel
+      c.tunnel().map(Part::value).filter(t -> !tunnelNames.contains(t)).ifPresent(tunnelNames::add);
+      for (Part<Server> r : c.remotes()) {
+        if (r.value().numeric()) servers.add(Endpoint.parse(r.value().toString()));
+        else io.err().println("ksaudit: " + r.origin().where() + ": remote " + r.value().host()
+            + " is a host name; ksaudit resolves no names: pass --endpoint with its address");
+      }
+    }
+    return new AuditOptions(tunnelNames, servers, allowLan, sysctl, absent);
   }
 }

@@ -35,6 +35,7 @@ import org.ksaudit.lab.LabPlan;
 import org.ksaudit.lab.LabPlanner;
 import org.ksaudit.lab.LabTools;
 import org.ksaudit.lab.LeakProber;
+import org.ksaudit.lab.Predictor;
 import org.ksaudit.lab.Probe;
 import org.ksaudit.lab.ProbeReport;
 import org.ksaudit.lab.ProbeReportPrinter;
@@ -45,6 +46,8 @@ import org.ksaudit.lab.TunnelKind;
 import org.ksaudit.model.Family;
 import org.ksaudit.model.Ruleset;
 import org.ksaudit.model.value.Cidr;
+import org.ksaudit.setup.SetupInference;
+import org.ksaudit.setup.VpnConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -96,9 +99,13 @@ public final class ProbeCommand implements Callable<Integer> {
       description = "The tunnel interface's name (default: from the rules)")
   String tunnel;
 
-  @Option(names = "--tunnel-kind", paramLabel = "KIND", defaultValue = "openvpn", converter = Converters.Kind.class,
-      description = "openvpn (default) or wireguard")
+  @Option(names = "--tunnel-kind", paramLabel = "KIND", converter = Converters.Kind.class,
+      description = "openvpn or wireguard (default: from --vpn-config or the rules, else openvpn)")
   TunnelKind kind;
+
+  @Option(names = "--vpn-config", paramLabel = "FILE",
+      description = "The VPN client's config (OpenVPN .ovpn/.conf or wg-quick .conf): kind, server, tunnel name, DNS")
+  String vpnConfig;
 
   @Option(names = "--format", paramLabel = "FMT", defaultValue = "text", converter = Converters.OutputFormat.class,
       description = "text (default) or json")
@@ -132,13 +139,16 @@ public final class ProbeCommand implements Callable<Integer> {
       }
     }
     if (errors > 0) throw Failure.input("the rules have errors; iptables-restore would refuse them");
+    Optional<VpnConfig> config = vpnConfig == null ? Optional.empty() : Optional.of(VpnConfigFile.read(vpnConfig, io.in()));
+    List<Ruleset> rulesets = loaded.stream().map(l -> l.result().ruleset()).toList();
+    LabPlanner.Declared declared = new LabPlanner.Declared(Optional.ofNullable(kind), endpoints.stream().findFirst(), allowLan,
+        Optional.ofNullable(vpnDns), Optional.ofNullable(tunnel), config);
     try {
       // before the static audit, which takes seconds: a host without the lab's programs is told at once
-      LabTools.require(Lab.requiredTools(kind, selected));
+      LabTools.require(Lab.requiredTools(LabPlanner.kind(SetupInference.infer(rulesets), declared).value(), selected));
     } catch (LabException e) {
       throw Failure.lab(e.getMessage());
     }
-    List<Ruleset> rulesets = loaded.stream().map(l -> l.result().ruleset()).toList();
     Optional<RulesetLoader.Loaded> v4 = loaded.stream().filter(l -> l.family() == Family.IPV4).findFirst();
     Optional<RulesetLoader.Loaded> v6 = loaded.stream().filter(l -> l.family() == Family.IPV6).findFirst();
 
@@ -162,16 +172,15 @@ public final class ProbeCommand implements Callable<Integer> {
       List<Witness> interfaces = new ArrayList<>(witnesses.stream().map(LeakProber.WitnessRef::witness).toList());
       forwardWitnesses.stream().map(LeakProber.WitnessRef::witness).forEach(interfaces::add);
       interfaces.removeIf(w -> lanSides.contains(w.oif()));
-      LabPlan plan = LabPlanner.plan(rulesets,
-          new LabPlanner.Declared(kind, endpoints.stream().findFirst(), allowLan, Optional.ofNullable(vpnDns), Optional.ofNullable(tunnel)),
-          interfaces);
+      LabPlan plan = LabPlanner.plan(rulesets, declared, interfaces);
       Optional<ForwardingPlan> forwarding = ForwardingPlanner.plan(rulesets,
           forwardWitnesses.stream().map(LeakProber.WitnessRef::witness).toList(), plan);
       ProbeReport report = LeakProber.run(plan, forwarding, v4.map(l -> l.input().text()), v6.map(l -> l.input().text()), sysctl, witnesses,
-          forwardWitnesses, selected, packets -> predict(v4.map(l -> l.input()), v6.map(l -> l.input()), packets), line -> io.err().println(line));
+          forwardWitnesses, selected, new EnginePredictor(v4.map(l -> l.input()), v6.map(l -> l.input())), line -> io.err().println(line));
       io.out().print(format == Format.JSON ? ProbeReportPrinter.json(report) : ProbeReportPrinter.text(report));
-      if (report.leaks() > 0 || !report.baselineWorks()) return ExitCodes.FINDINGS;
-      return report.disagreements() > 0 ? ExitCodes.INTERNAL : ExitCodes.CLEAN;
+      // a disagreement is a bug in ksaudit: it outranks whatever else was measured
+      if (report.disagreements() > 0) return ExitCodes.INTERNAL;
+      return report.leaks() > 0 || !report.baselineWorks() ? ExitCodes.FINDINGS : ExitCodes.CLEAN;
     } catch (RulesRefusedException e) {
       throw Failure.input(e.getMessage());
     } catch (LabException e) {
@@ -198,10 +207,26 @@ public final class ProbeCommand implements Callable<Integer> {
     return String.join(" ", k);
   }
 
+  /** The engine's verdicts and traces for the lab's packets. */
+  private record EnginePredictor(Optional<InputFile> v4, Optional<InputFile> v6) implements Predictor {
+    @Override
+    public Map<Probe, String> verdicts(List<Probe> packets) throws LabException {
+      Map<Probe, String> out = new HashMap<>();
+      predict(v4, v6, packets).forEach((p, line) -> out.put(p, line.split("\\s+", 2)[0]));
+      return out;
+    }
+
+    @Override
+    public Map<Probe, String> traces(List<Probe> packets) throws LabException {
+      return predict(v4, v6, packets);
+    }
+  }
+
   /**
-   * The engine's verdicts through the batch trace contract ({@code ksaudit trace RULES --probes
-   * FILE}), run in-process, once per source address (forwarded packets from a LAN host carry
-   * theirs as {@code --src}). A family without a ruleset has no rules in the lab either: the
+   * The engine's verdicts, each with its trace ({@code VERDICT # FILE:LINE ...}), through the
+   * batch trace contract ({@code ksaudit trace RULES --probes FILE}), run in-process, once per
+   * source address (forwarded packets from a LAN host carry theirs as {@code --src}). A family
+   * without a ruleset has no rules in the lab either: the
    * kernel accepts everything, and so does the prediction.
    */
   static Map<Probe, String> predict(Optional<InputFile> v4, Optional<InputFile> v6, List<Probe> packets) throws LabException {
@@ -210,7 +235,7 @@ public final class ProbeCommand implements Callable<Integer> {
     for (Probe p : packets) {
       boolean has = p.family() == Family.IPV4 ? v4.isPresent() : v6.isPresent();
       if (has) bySource.computeIfAbsent(p.src(), s -> new ArrayList<>()).add(p);
-      else out.put(p, "ACCEPT");
+      else out.put(p, "ACCEPT # no ruleset of this family: the kernel's empty tables accept it");
     }
     for (Map.Entry<Optional<String>, List<Probe>> e : bySource.entrySet()) out.putAll(trace(v4, v6, e.getValue(), e.getKey()));
     return out;
@@ -233,13 +258,19 @@ public final class ProbeCommand implements Callable<Integer> {
       int code = Main.run(args.toArray(String[]::new), new ByteArrayInputStream(new byte[0]),
           new PrintStream(o, true, StandardCharsets.UTF_8), new PrintStream(e, true, StandardCharsets.UTF_8));
       Map<String, String> byLine = new HashMap<>();
-      for (String line : o.toString(StandardCharsets.UTF_8).split("\n")) {
-        List<String> f = List.of(line.strip().split("\\s+"));
+      String traced = o.toString(StandardCharsets.UTF_8);
+      // the trace names the scratch copies; the report names the user's files
+      if (v4.isPresent()) traced = traced.replace(dir.resolve("rules.v4").toString(), v4.get().name());
+      if (v6.isPresent()) traced = traced.replace(dir.resolve("rules.v6").toString(), v6.get().name());
+      for (String line : traced.split("\n")) {
+        int hash = line.indexOf('#');
+        String comment = hash >= 0 ? " " + line.substring(hash).strip() : "";
+        List<String> f = List.of((hash >= 0 ? line.substring(0, hash) : line).strip().split("\\s+"));
         // the verdict follows the packet: after OIF, or after IIF for a forwarded packet
         for (int at = 4; at <= 5 && at < f.size(); at++) {
           if (!f.get(at).matches("ACCEPT|DROP|REJECT")) continue;
           try {
-            byLine.put(key(f.subList(0, at)), f.get(at));
+            byLine.put(key(f.subList(0, at)), f.get(at) + comment);
           } catch (IllegalArgumentException ex) {
             // not a verdict line of ours (a header or a comment): nothing to read
           }

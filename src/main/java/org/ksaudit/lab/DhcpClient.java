@@ -26,7 +26,7 @@ final class DhcpClient implements AutoCloseable {
   static DhcpClient start(Lab lab) throws LabException {
     String conf = lab.scratch().write("dhclient.conf", CONF).toString();
     String dhclient = "dhclient -4 -1 -d -v -cf " + conf + " -lf " + lab.scratch().resolve("dhclient.leases")
-        + " -pf " + lab.scratch().resolve("dhclient.pid") + " " + LabPlan.PHYSICAL;
+        + " -pf " + lab.scratch().resolve("dhclient.pid") + " " + lab.plan().uplink();
     LabProcess p = lab.start("dhclient", lab.client(),
         List.of("unshare", "--uts", "sh", "-c", "mount -t tmpfs -o mode=0755 tmpfs /run && exec " + dhclient));
     if (!p.awaitLog(l -> l.contains("bound to"), 15_000)) {

@@ -61,7 +61,7 @@ public final class ForwardingPlanner {
     }
 
     Optional<Masquerade> nat = masquerade(rulesets, lab.tunnelInterface(), lan);
-    String uplink = LabPlan.PHYSICAL;
+    String uplink = lab.uplink();
     if (nat.isPresent() && nat.get().out().isPresent()) {
       String out = nat.get().out().get();
       if (lab.physicalInterfaces().contains(out)) {

@@ -175,7 +175,7 @@ public final class Lab implements AutoCloseable {
     }
     // LAN neighbours (and LocalNet's "local" hosts) answer at the router's MAC: no ARP/ND before a probe
     for (String a : List.of(plan.lanHost4(), plan.lanHost6(), plan.localnetRemote4(), plan.localnetRemote6())) {
-      cl.append("neigh replace ").append(a).append(" lladdr ").append(routerMac(0)).append(" dev ").append(LabPlan.PHYSICAL).append(" nud permanent\n");
+      cl.append("neigh replace ").append(a).append(" lladdr ").append(routerMac(0)).append(" dev ").append(plan.uplink()).append(" nud permanent\n");
     }
     batch(client, cl.toString());
     ro.append("link set wan0 up\n")
@@ -233,7 +233,7 @@ public final class Lab implements AutoCloseable {
       }
     }
     sysctl(client, applied);
-    Exec.Result v6 = client.exec("cat", "/proc/sys/net/ipv6/conf/default/disable_ipv6", "/proc/sys/net/ipv6/conf/" + LabPlan.PHYSICAL + "/disable_ipv6");
+    Exec.Result v6 = client.exec("cat", "/proc/sys/net/ipv6/conf/default/disable_ipv6", "/proc/sys/net/ipv6/conf/" + plan.uplink() + "/disable_ipv6");
     clientIpv6 = v6.ok() && !v6.stdout().contains("1");
     client.writeEtc("resolv.conf", "nameserver " + plan.router4() + "\nnameserver " + plan.router6() + "\n");
     if (rulesV4.isPresent()) loadRules("iptables-restore", rulesV4.get(), Family.IPV4);
@@ -273,7 +273,7 @@ public final class Lab implements AutoCloseable {
     for (String a : addresses) {
       boolean onLan = LabPlan.inside(plan.lan4(), a) || (clientIpv6 && LabPlan.inside(plan.lan6(), a));
       if (onLan && !a.equals(plan.client4()) && !a.equals(plan.client6())) {
-        b.append("neigh replace ").append(a).append(" lladdr ").append(routerMac(0)).append(" dev ").append(LabPlan.PHYSICAL).append(" nud permanent\n");
+        b.append("neigh replace ").append(a).append(" lladdr ").append(routerMac(0)).append(" dev ").append(plan.uplink()).append(" nud permanent\n");
       }
     }
     if (b.length() > 0) batch(client, b.toString());

@@ -3,6 +3,7 @@ package org.ksaudit.lab;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import org.ksaudit.model.Family;
 import org.ksaudit.model.value.Cidr;
 import org.ksaudit.model.value.IpText;
@@ -14,6 +15,10 @@ import org.ksaudit.model.value.IpText;
  *
  * @param kind the VPN that runs
  * @param tunnelInterface the client's tunnel device, named as the rules name it
+ * @param uplink the client's interface on the LAN, named as the rules name it (eth0 by default)
+ * @param clientUid the uid the VPN client runs as, when the rules allow its packets for one
+ * @param clientGid the gid the VPN client runs as, likewise
+ * @param clientMark the mark the VPN client puts on its packets, when the rules let them out by it
  * @param server the VPN server's IPv4 address; {@code port} and {@code proto} its service
  * @param vpnDns the resolver inside the tunnel
  * @param lan4 the client's IPv4 LAN
@@ -24,6 +29,7 @@ import org.ksaudit.model.value.IpText;
 public record LabPlan(
     TunnelKind kind,
     String tunnelInterface,
+    String uplink,
     String server,
     int port,
     String proto,
@@ -32,9 +38,12 @@ public record LabPlan(
     Cidr lan6,
     List<Cidr> declaredLan,
     List<String> extraPhysical,
+    Optional<Long> clientUid,
+    Optional<Long> clientGid,
+    Optional<Long> clientMark,
     List<String> notes) {
 
-  /** The client's physical-looking interface on the LAN. */
+  /** The client's interface on the LAN when the rules name none. */
   public static final String PHYSICAL = "eth0";
   public static final String PUBLIC_DNS4 = "198.51.100.53";
   public static final String PUBLIC_DNS6 = "2001:db8:100::53";
@@ -59,6 +68,7 @@ public record LabPlan(
 
   public LabPlan {
     Objects.requireNonNull(kind, "kind");
+    Objects.requireNonNull(uplink, "uplink");
     declaredLan = List.copyOf(declaredLan);
     extraPhysical = List.copyOf(extraPhysical);
     notes = List.copyOf(notes);
@@ -103,9 +113,9 @@ public record LabPlan(
     return host(lan6, 0x200);
   }
 
-  /** Every non-tunnel interface of the client, eth0 first. */
+  /** Every non-tunnel interface of the client, the uplink first. */
   public List<String> physicalInterfaces() {
-    return java.util.stream.Stream.concat(java.util.stream.Stream.of(PHYSICAL), extraPhysical.stream()).toList();
+    return java.util.stream.Stream.concat(java.util.stream.Stream.of(uplink), extraPhysical.stream()).toList();
   }
 
   public boolean declared(String address) {

@@ -17,20 +17,27 @@ import org.ksaudit.model.value.AddressList;
 import org.ksaudit.model.value.Cidr;
 import org.ksaudit.model.value.InterfaceName;
 import org.ksaudit.model.value.IpText;
-import org.ksaudit.model.value.PortList;
-import org.ksaudit.model.value.Text;
+import org.ksaudit.setup.AllowedServer;
+import org.ksaudit.setup.Origin;
+import org.ksaudit.setup.Part;
+import org.ksaudit.setup.RulesSetup;
+import org.ksaudit.setup.Server;
+import org.ksaudit.setup.SetupInference;
+import org.ksaudit.setup.VpnConfig;
+import org.ksaudit.setup.VpnKind;
 
 /**
- * Chooses the lab's addresses: what the user declared first, then what the rules' own
- * allowances reveal (the VPN server rule, a single resolver address, a private LAN range,
- * the tunnel interface's name), then documentation ranges.
+ * Chooses the lab's setup and addresses. Each part comes from the first source that tells it:
+ * a flag, the VPN's config ({@code --vpn-config}), the rules ({@link SetupInference}), then a
+ * default; the plan's notes say which, with the file and line.
  */
 public final class LabPlanner {
   private LabPlanner() {}
 
   /** What the user told the prober. */
   public record Declared(
-      TunnelKind kind, Optional<Endpoint> endpoint, List<Cidr> allowLan, Optional<String> vpnDns, Optional<String> tunnel) {
+      Optional<TunnelKind> kind, Optional<Endpoint> endpoint, List<Cidr> allowLan, Optional<String> vpnDns, Optional<String> tunnel,
+      Optional<VpnConfig> config) {
     public Declared {
       allowLan = List.copyOf(allowLan);
     }
@@ -43,97 +50,136 @@ public final class LabPlanner {
       cidr(Family.IPV4, "10.0.0.0", 8), cidr(Family.IPV4, "172.16.0.0", 12), cidr(Family.IPV4, "192.168.0.0", 16),
       cidr(Family.IPV4, "192.0.2.0", 24), cidr(Family.IPV4, "198.51.100.0", 24), cidr(Family.IPV4, "203.0.113.0", 24),
       cidr(Family.IPV6, "fc00::", 7), cidr(Family.IPV6, "2001:db8::", 32));
-  /** Ports VPN services commonly use: OpenVPN, WireGuard, IPsec/IKE, L2TP, PPTP, OpenVPN over TLS. */
-  private static final Set<Integer> VPN_PORTS = Set.of(1194, 1195, 1196, 1197, 1198, 1199, 51820, 500, 4500, 1701, 1723, 443);
-  private static final List<String> TUNNEL_STEMS = List.of("tun", "tap", "wg", "ppp", "vpn", "proton", "nordlynx", "mullvad", "pia");
+
+  /**
+   * The VPN the lab runs: the flag, the config's kind, the rules' kind, else OpenVPN. Rules
+   * written for IPsec are refused (the lab has no strongSwan, and another VPN would not be the
+   * setup the rules were written for) unless the flag asks for a kind.
+   */
+  public static Part<TunnelKind> kind(RulesSetup rules, Declared d) throws LabException {
+    if (d.kind().isPresent()) return new Part<>(d.kind().get(), Origin.flag("--tunnel-kind"));
+    if (d.config().isPresent()) {
+      VpnConfig c = d.config().get();
+      return new Part<>(c.kind() == VpnKind.WIREGUARD ? TunnelKind.WIREGUARD : TunnelKind.OPENVPN, Origin.config(c.file(), 1));
+    }
+    Optional<Part<VpnKind>> k = rules.kind();
+    if (k.isPresent() && k.get().value() == VpnKind.IPSEC) {
+      throw new LabException("the rules are written for IPsec (" + k.get().origin().where() + "); the lab runs OpenVPN or WireGuard, "
+          + "not strongSwan, and another VPN would not be the setup these rules guard: pass --tunnel-kind to probe them with one anyway");
+    }
+    return k.map(p -> new Part<>(p.value() == VpnKind.WIREGUARD ? TunnelKind.WIREGUARD : TunnelKind.OPENVPN, p.origin()))
+        .orElse(new Part<>(TunnelKind.OPENVPN, Origin.byDefault("the rules do not tell; pass --tunnel-kind or --vpn-config")));
+  }
 
   public static LabPlan plan(List<Ruleset> rulesets, Declared d, List<Witness> witnesses) throws LabException {
+    RulesSetup rules = SetupInference.infer(rulesets);
+    Part<TunnelKind> kind = kind(rules, d);
+    TunnelKind k = kind.value();
     List<String> notes = new ArrayList<>();
-    List<Rule> accepts = new ArrayList<>();
-    for (Ruleset rs : rulesets) {
-      rs.table("filter").ifPresent(t -> t.chains().forEach(c -> c.rules().stream()
-          .filter(r -> r.target().map(x -> x.name().equals("ACCEPT")).orElse(false)).forEach(accepts::add)));
-    }
+    notes.add("VPN " + k.label() + " " + kind.origin());
+    Optional<VpnConfig> config = d.config();
+    config.ifPresent(c -> c.notes().forEach(n -> notes.add("config: " + n)));
 
-    List<Rule> denies = new ArrayList<>();
-    for (Ruleset rs : rulesets) {
-      rs.table("filter").ifPresent(t -> t.chains().forEach(c -> c.rules().stream()
-          .filter(r -> r.target().map(x -> x.name().equals("DROP") || x.name().equals("REJECT")).orElse(false)).forEach(denies::add)));
-    }
-    String tunnel = d.tunnel().orElseGet(() -> tunnelFromRules(accepts, denies, d.kind()).orElse(d.kind().defaultInterface()));
-    notes.add("tunnel interface " + tunnel + (d.tunnel().isPresent() ? " (--tunnel)" : ""));
+    String preferred = k == TunnelKind.WIREGUARD ? "wg" : "tun";
+    Part<String> tunnel = d.tunnel().map(t -> new Part<>(t, Origin.flag("--tunnel")))
+        .or(() -> config.flatMap(VpnConfig::tunnel))
+        .or(() -> rules.tunnels().stream().filter(t -> t.value().startsWith(preferred)).findFirst())
+        .or(() -> rules.tunnels().stream().findFirst())
+        .orElse(new Part<>(k.defaultInterface(), Origin.byDefault("")));
+    notes.add("tunnel interface " + tunnel);
 
-    String server = DEFAULT_SERVER;
-    int port = d.kind().defaultPort();
-    String proto = "udp";
-    if (d.endpoint().isPresent()) {
-      Endpoint e = d.endpoint().get();
-      if (e.family() != Family.IPV4) throw new LabException("the lab's VPN server runs over IPv4; give an IPv4 --endpoint");
-      server = e.addressText();
-      port = e.port();
-      proto = e.proto();
-      notes.add("VPN server " + e + " (--endpoint)");
-    } else {
-      // the best candidate names one host, on a port VPNs use (this kind's own first)
-      java.util.Comparator<Rule> best = java.util.Comparator
-          .comparing((Rule r) -> vpnPort(r).get() == d.kind().defaultPort() ? 0 : VPN_PORTS.contains(vpnPort(r).get()) ? 1 : 2)
-          .thenComparing(r -> singleHost(r, Family.IPV4).isPresent() ? 0 : 1);
-      Optional<Rule> vpnRule = accepts.stream().filter(r -> vpnPort(r).isPresent() && !onTunnel(r, tunnel)).sorted(best).findFirst();
-      if (vpnRule.isPresent()) {
-        Rule r = vpnRule.get();
-        port = vpnPort(r).get();
-        proto = protocol(r).orElse("udp");
-        Optional<String> host = singleHost(r, Family.IPV4);
-        if (host.isPresent()) server = host.get();
-        notes.add("VPN server " + server + ":" + port + "/" + proto + " (from " + r.pos() + (host.isPresent() ? ")" : "; address from documentation range)"));
-      } else {
-        notes.add("VPN server " + server + ":" + port + "/" + proto + " (default)");
-      }
-    }
-    if (d.kind() == TunnelKind.WIREGUARD && proto.equals("tcp")) throw new LabException("WireGuard runs over UDP, not TCP");
+    Part<String> uplink = rules.uplink().filter(u -> !u.value().equals(tunnel.value()))
+        .orElse(new Part<>(LabPlan.PHYSICAL, Origin.byDefault("")));
+    notes.add("uplink " + uplink);
 
-    String finalServer = server;
-    String vpnDns = d.vpnDns().map(LabAddress::canonical).orElseGet(() -> accepts.stream()
-        .filter(r -> !onTunnel(r, tunnel) && vpnPort(r).isEmpty() && portIs53OrNone(r))
-        .map(r -> singleHost(r, Family.IPV4)).flatMap(Optional::stream)
-        .filter(a -> !a.equals(finalServer) && !a.startsWith("127."))
-        .findFirst().orElse(LabPlan.TUNNEL_SERVER4));
-    notes.add("VPN DNS " + vpnDns + (d.vpnDns().isPresent() ? " (--vpn-dns)" : vpnDns.equals(LabPlan.TUNNEL_SERVER4) ? " (default: the VPN server's tunnel address)" : " (from the rules)"));
+    Part<Server> server = server(rules, d, k, notes);
+    Server s = server.value();
+    if (k == TunnelKind.WIREGUARD && s.proto().equals("tcp")) throw new LabException("WireGuard runs over UDP, not TCP");
+    notes.add("VPN server " + server);
 
-    Cidr lan4 = lan(d.allowLan(), accepts, Family.IPV4, tunnel).orElse(DEFAULT_LAN4);
-    Cidr lan6 = lan(d.allowLan(), accepts, Family.IPV6, tunnel).orElse(DEFAULT_LAN6);
+    Part<String> vpnDns = d.vpnDns().map(a -> new Part<>(LabAddress.canonical(a), Origin.flag("--vpn-dns")))
+        .or(() -> config.flatMap(c -> c.dns().stream().filter(x -> !x.value().contains(":")).findFirst()))
+        .or(() -> rules.vpnDns().filter(x -> !x.value().equals(s.host())))
+        .orElse(new Part<>(LabPlan.TUNNEL_SERVER4, Origin.byDefault("the VPN server's tunnel address")));
+    notes.add("VPN DNS " + vpnDns);
+    rules.stub().ifPresent(x -> notes.add("the rules send DNS through a local stub resolver at " + x
+        + rules.resolverUid().map(u -> ", out for uid " + u.value() + " " + u.origin()).orElse("")
+        + rules.resolverGid().map(u -> ", out for gid " + u.value() + " " + u.origin()).orElse("")
+        + "; the lab has no stub: its probes ask the VPN DNS directly"));
+
+    Optional<Part<Long>> mark = config.flatMap(VpnConfig::fwmark).or(rules::clientMark);
+    mark.ifPresent(m -> notes.add("the VPN client marks its packets 0x" + Long.toHexString(m.value()) + " " + m.origin()));
+    rules.clientUid().ifPresent(u -> notes.add("the VPN client runs as uid " + u));
+    rules.clientGid().ifPresent(u -> notes.add("the VPN client runs as gid " + u));
+    for (String open : rules.cannotTell()) notes.add("cannot tell from the rules: " + open);
+
+    Cidr lan4 = lan(d.allowLan(), rulesets, Family.IPV4, tunnel.value()).orElse(DEFAULT_LAN4);
+    Cidr lan6 = lan(d.allowLan(), rulesets, Family.IPV6, tunnel.value()).orElse(DEFAULT_LAN6);
     notes.add("LAN " + lan4 + " and " + lan6);
 
     Set<String> extra = new LinkedHashSet<>();
     for (Witness w : witnesses) {
       String oif = w.oif();
-      if (oif.equals(LabPlan.PHYSICAL) || oif.equals("lo") || oif.equals(tunnel) || !oif.matches("[A-Za-z0-9_.-]{1,15}")) continue;
+      if (oif.equals(uplink.value()) || oif.equals("lo") || oif.equals(tunnel.value()) || !oif.matches("[A-Za-z0-9_.-]{1,15}")) continue;
       extra.add(oif);
     }
-    return new LabPlan(d.kind(), tunnel, server, port, proto, vpnDns, lan4, lan6, d.allowLan(), List.copyOf(extra), notes);
+    return new LabPlan(k, tunnel.value(), uplink.value(), s.host(), s.port(), s.proto(), vpnDns.value(), lan4, lan6, d.allowLan(),
+        List.copyOf(extra), rules.clientUid().map(Part::value), rules.clientGid().map(Part::value), mark.map(Part::value), notes);
   }
 
   /**
-   * The tunnel as the rules name it: an accepted output interface that looks like a tunnel, or
-   * the one interface a deny rule exempts ({@code ! -o proton0 -j DROP}).
+   * The server: --endpoint, else the config's first remote named by an address, else the rules'
+   * server, else the default. Several candidates are named, with the one the lab runs.
    */
-  private static Optional<String> tunnelFromRules(List<Rule> accepts, List<Rule> denies, TunnelKind kind) {
-    List<String> names = new ArrayList<>();
-    for (Rule r : denies) core(r, "--out-interface").filter(Option::negated).ifPresent(o -> {
-      InterfaceName n = (InterfaceName) o.value();
-      if (!n.stem().equals("lo")) names.add(n.wildcard() ? n.stem() + "0" : n.name());
-    });
-    for (Rule r : accepts) core(r, "--out-interface").filter(o -> !o.negated()).ifPresent(o -> {
-      InterfaceName n = (InterfaceName) o.value();
-      if (TUNNEL_STEMS.stream().anyMatch(s -> n.stem().startsWith(s))) names.add(n.wildcard() ? n.stem() + "0" : n.name());
-    });
-    String preferred = kind == TunnelKind.WIREGUARD ? "wg" : "tun";
-    return names.stream().filter(n -> n.startsWith(preferred)).findFirst().or(() -> names.stream().findFirst());
+  private static Part<Server> server(RulesSetup rules, Declared d, TunnelKind k, List<String> notes) throws LabException {
+    if (d.endpoint().isPresent()) {
+      Endpoint e = d.endpoint().get();
+      if (e.family() != Family.IPV4) throw new LabException("the lab's VPN server runs over IPv4; give an IPv4 --endpoint");
+      return new Part<>(new Server(e.addressText(), e.port(), e.proto()), Origin.flag("--endpoint"));
+    }
+    if (d.config().isPresent()) {
+      VpnConfig c = d.config().get();
+      List<Part<Server>> v4 = c.numericRemotes().stream().filter(r -> !r.value().host().contains(":")).toList();
+      for (Part<Server> r : c.remotes()) {
+        if (!v4.contains(r)) {
+          notes.add("config: " + r.value() + " " + r.origin() + " is not used: " + (r.value().numeric()
+              ? "the lab's VPN runs over IPv4" : "ksaudit resolves no host names; pass --endpoint for it"));
+        }
+      }
+      if (!v4.isEmpty()) {
+        if (c.remotes().size() > 1) {
+          notes.add("config: " + c.remotes().size() + " servers" + c.remoteRandom().map(o -> " tried at random (remote-random " + o + ")").orElse("")
+              + "; the lab runs the first usable one");
+        }
+        Part<Server> first = v4.get(0);
+        return LabAddress.familyOf(first.value().host()) == Family.IPV4 ? new Part<>(new Server(LabAddress.canonical(first.value().host()),
+            first.value().port(), first.value().proto()), first.origin()) : first;
+      }
+    }
+    List<AllowedServer> allowed = rules.servers();
+    if (allowed.isEmpty()) return new Part<>(new Server(DEFAULT_SERVER, k.defaultPort(), "udp"), Origin.byDefault(""));
+    AllowedServer a = allowed.get(0);
+    long hosts = allowed.stream().map(AllowedServer::host).distinct().count();
+    if (hosts > 1) {
+      notes.add(hosts + " servers allowed (" + String.join(", ", allowed.stream().map(x -> x.host().orElse("any") + " " + x.origin()).toList())
+          + "); the lab runs " + a.host().orElse(DEFAULT_SERVER));
+    }
+    int port = a.ports().isEmpty() ? k.defaultPort() : a.ports().get(0);
+    if (a.ports().size() > 1) notes.add("ports " + a.ports() + " allowed " + a.origin() + "; the lab uses " + port);
+    if (a.ports().isEmpty()) notes.add("the rules allow " + a.host().orElse("the server") + " on any port " + a.origin() + "; the lab uses " + k.label() + "'s " + port);
+    a.range().ifPresent(r -> notes.add("the rules allow the range " + r + " " + a.origin() + "; the lab's server is its first host " + a.host().orElse("")));
+    String host = a.host().orElse(DEFAULT_SERVER);
+    return new Part<>(new Server(host, port, a.proto().orElse("udp")), a.origin());
   }
 
-  private static Optional<Cidr> lan(List<Cidr> declared, List<Rule> accepts, Family f, String tunnel) {
+  private static Optional<Cidr> lan(List<Cidr> declared, List<Ruleset> rulesets, Family f, String tunnel) {
     Optional<Cidr> d = declared.stream().filter(c -> c.family() == f).findFirst();
     if (d.isPresent()) return d;
+    List<Rule> accepts = new ArrayList<>();
+    for (Ruleset rs : rulesets) {
+      rs.table("filter").ifPresent(t -> t.chains().forEach(c -> c.rules().stream()
+          .filter(r -> r.target().map(x -> x.name().equals("ACCEPT")).orElse(false)).forEach(accepts::add)));
+    }
     int maxPrefix = f == Family.IPV4 ? 29 : 120;
     for (Rule r : accepts) {
       if (onTunnel(r, tunnel)) continue;
@@ -156,38 +202,10 @@ public final class LabPlanner {
         .map(o -> ((InterfaceName) o.value()).matches(tunnel)).orElse(false);
   }
 
-  private static Optional<String> protocol(Rule r) {
-    return core(r, "--protocol").filter(o -> !o.negated()).map(o -> ((Text) o.value()).text());
-  }
 
-  /** The single destination port of a udp/tcp rule, other than DNS: the shape of a VPN allowance. */
-  private static Optional<Integer> vpnPort(Rule r) {
-    Optional<String> p = protocol(r);
-    if (p.isEmpty() || !(p.get().equals("udp") || p.get().equals("tcp"))) return Optional.empty();
-    return singlePort(r).filter(port -> port != 53 && port != 853);
-  }
 
-  private static Optional<Integer> singlePort(Rule r) {
-    for (Match m : r.matches()) {
-      Optional<Option> o = m.option("--dport").or(() -> m.option("--dports"));
-      if (o.isPresent() && !o.get().negated() && o.get().value() instanceof PortList pl && pl.ranges().size() == 1
-          && pl.ranges().get(0).from() == pl.ranges().get(0).to()) {
-        return Optional.of(pl.ranges().get(0).from());
-      }
-    }
-    return Optional.empty();
-  }
 
-  private static boolean portIs53OrNone(Rule r) {
-    boolean anyPort = r.matches().stream().anyMatch(m -> m.option("--dport").isPresent() || m.option("--dports").isPresent());
-    return !anyPort || singlePort(r).map(p -> p == 53).orElse(false);
-  }
 
-  private static Optional<String> singleHost(Rule r, Family f) {
-    return core(r, "--destination").filter(o -> !o.negated()).map(o -> ((AddressList) o.value()).cidrs())
-        .filter(cs -> cs.size() == 1 && cs.get(0).family() == f && cs.get(0).prefix() == f.bits())
-        .map(cs -> LabAddress.canonical(IpText.format(f, cs.get(0).address())));
-  }
 
   static Cidr cidr(Family f, String address, int prefix) {
     BigInteger a = IpText.parse(f, address).orElseThrow();

@@ -45,7 +45,7 @@ final class LanHost implements AutoCloseable {
           + "neigh replace " + plan.gateway() + " lladdr " + GATEWAY_MAC + " dev " + DEVICE + " nud permanent\n"
           + "route add default via " + plan.gateway() + "\n");
       Lab.sysctl(lab.client(), Map.of("net/ipv4/ip_forward", "1"));
-      if (!plan.uplink().equals(LabPlan.PHYSICAL)) routeThroughUplink(lab, plan.uplink());
+      if (!plan.uplink().equals(lab.plan().uplink())) routeThroughUplink(lab, plan.uplink());
       return new LanHost(ns, plan);
     } catch (LabException | RuntimeException e) {
       ns.close();
@@ -53,7 +53,7 @@ final class LanHost implements AutoCloseable {
     }
   }
 
-  /** The client's default route (metric 0) through the uplink instead of eth0, via the uplink's own gateway. */
+  /** The client's default route (metric 0) through the forwarding plan's uplink instead of the lab's, via the uplink's own gateway. */
   private static void routeThroughUplink(Lab lab, String uplink) throws LabException {
     String out = lab.client().execOrThrow("ip", "-4", "route", "show", "default", "dev", uplink).stdout();
     Optional<String> via = out.lines().map(l -> l.strip().split("\\s+")).filter(f -> f.length > 2 && f[1].equals("via")).map(f -> f[2]).findFirst();

@@ -67,6 +67,7 @@ public final class LeakProber implements ScenarioDriver {
     boolean baselineWorks = true;
     Optional<String> problem = Optional.empty();
     Optional<String> webShows = Optional.empty();
+    List<FailedCheck> failed = List.of();
     LabTools.require(Lab.requiredTools(plan.kind(), selected));
     try (Lab lab = Lab.build(plan, rulesV4, rulesV6, sysctl, progress);
          LanHost lanHost = forwarding.isPresent() ? LanHost.attach(lab, forwarding.get()) : null) {
@@ -77,6 +78,7 @@ public final class LeakProber implements ScenarioDriver {
         baselineWorks = b.works;
         problem = b.problem;
         webShows = b.webShows;
+        failed = b.failed;
       }
       if (selected.contains(Scenario.TUNNEL_DOWN)) p.tunnelDown(raw);
       if (selected.contains(Scenario.CRASH)) p.run(Scenario.CRASH, "killing the VPN client with SIGKILL", CrashScenario::run, raw);
@@ -102,6 +104,15 @@ public final class LeakProber implements ScenarioDriver {
     } catch (LabException e) {
       verdicts = Map.of();
       predictionsNote = Optional.of(e.getMessage());
+    }
+    if (!failed.isEmpty()) {
+      Map<Probe, String> traces;
+      try {
+        traces = predictor.traces(failed.stream().map(FailedCheck::packet).flatMap(Optional::stream).distinct().toList());
+      } catch (LabException e) {
+        traces = Map.of();
+      }
+      problem = Optional.of(problem.orElse("") + BaselineExplainer.explain(failed, traces, plan));
     }
     List<ScenarioResult> scenarios = new ArrayList<>();
     for (ScenarioResult s : raw) {
@@ -131,7 +142,11 @@ public final class LeakProber implements ScenarioDriver {
     return Optional.of(new Probe(p.family(), p.proto(), p.dst(), p.dport(), o.oif().get()));
   }
 
-  private record Baseline(boolean works, Optional<String> problem, Optional<String> webShows) {}
+  /**
+   * What the baseline found; {@code problem} is the start of the sentence that
+   * {@link BaselineExplainer} completes for the {@code failed} checks once the engine has traced them.
+   */
+  private record Baseline(boolean works, Optional<String> problem, Optional<String> webShows, List<FailedCheck> failed) {}
 
   private Baseline baseline(List<ScenarioResult> out) throws LabException {
     step(Scenario.BASELINE, "starting the VPN client");
@@ -149,24 +164,34 @@ public final class LeakProber implements ScenarioDriver {
     Optional<String> shows = web.flatMap(ProbeOutcome::answer);
     boolean webOk = shows.map(plan.exit4()::equals).orElse(false);
     Optional<String> problem = Optional.empty();
+    List<FailedCheck> failed = new ArrayList<>();
     // checked after the probes: a VPN that died while they ran makes them say nothing about the rules
     Optional<String> died = lab.vpn().failure();
     if (died.isPresent()) {
       problem = Optional.of("the VPN stopped " + (up ? "while the baseline ran" : "before it came up") + ": " + died.get());
     } else if (!up) {
-      String why = Wiring.blocked(lab.vpn().clientLogTail())
-          ? "the killswitch blocks the VPN's own packets to " + plan.server() + ":" + plan.port() + "/" + plan.proto()
-          : "no handshake within " + VPN_UP_MILLIS / 1000 + " s";
-      problem = Optional.of("the VPN did not come up: " + why);
+      boolean blocked = Wiring.blocked(lab.vpn().clientLogTail());
+      problem = Optional.of("the VPN did not come up" + (blocked ? ": " : ": no handshake within " + VPN_UP_MILLIS / 1000 + " s"));
+      if (blocked) {
+        failed.add(new FailedCheck("the VPN's own packets to " + plan.server() + ":" + plan.port() + "/" + plan.proto() + " out " + plan.uplink(),
+            "the VPN client's sendto failed: operation not permitted",
+            Optional.of(new Probe(Family.IPV4, plan.proto(), plan.server(), plan.port(), plan.uplink()))));
+      }
     } else if (!dnsOk || !webOk) {
-      List<String> what = new ArrayList<>();
-      if (!dnsOk) what.add("DNS to the VPN resolver " + plan.vpnDns() + " did not resolve through the tunnel");
-      if (!webOk) what.add("the web page " + shows.map(s -> "showed " + s).orElse("did not load") + " instead of the VPN exit address " + plan.exit4());
-      problem = Optional.of("the tunnel is up but the killswitch breaks it: " + String.join("; ", what));
+      problem = Optional.of("the tunnel is up, but ");
+      if (!dnsOk) {
+        failed.add(new FailedCheck("DNS to the VPN resolver " + plan.vpnDns() + " through the tunnel",
+            dns.map(o -> o.answer().isPresent() ? "answered, but not through the tunnel" : o.sendError().orElse("no answer")).orElse("not sent"),
+            dns.flatMap(o -> o.oif().map(i -> new Probe(o.probe().family(), o.probe().proto(), o.probe().dst(), o.probe().dport(), i)))));
+      }
+      if (!webOk) {
+        failed.add(new FailedCheck("the web page " + LabPlan.WEB4 + " showing the VPN exit address " + plan.exit4(),
+            shows.map(s -> "it showed " + s).orElse("it did not load" + web.flatMap(ProbeOutcome::sendError).map(e -> ": " + e).orElse("")),
+            web.flatMap(o -> o.oif().map(i -> new Probe(o.probe().family(), o.probe().proto(), o.probe().dst(), o.probe().dport(), i)))));
+      }
     }
-    problem.ifPresent(notes::add);
     out.add(new ScenarioResult(r.scenario(), up, notes, r.outcomes()));
-    return new Baseline(problem.isEmpty(), problem, shows);
+    return new Baseline(problem.isEmpty(), problem, shows, failed);
   }
 
   /** A scenario written as a class of its own. */

@@ -29,6 +29,7 @@ final class OpenVpn implements Vpn {
   public void startServer() throws LabException {
     serverFingerprint = certificate("server");
     clientFingerprint = certificate("client");
+    ClientIdentity.handOver(lab.plan(), lab.scratch(), List.of("client.crt", "client.key"));
     Wiring.installExitNat(lab, SERVER_DEV);
     launchServer();
   }
@@ -57,7 +58,8 @@ final class OpenVpn implements Vpn {
   @Override
   public boolean startClient(long timeoutMillis, Carried carried) throws LabException {
     LabPlan p = lab.plan();
-    List<String> cmd = new ArrayList<>(List.of("openvpn", "--dev", p.tunnelInterface(), "--dev-type", "tun",
+    List<String> cmd = new ArrayList<>(ClientIdentity.prefix(p));
+    cmd.addAll(List.of("openvpn", "--dev", p.tunnelInterface(), "--dev-type", "tun",
         "--remote", p.server(), Integer.toString(p.port()),
         "--proto", p.proto().equals("tcp") ? "tcp-client" : "udp", "--nobind",
         "--ifconfig", LabPlan.TUNNEL_CLIENT4, LabPlan.TUNNEL_SERVER4,
@@ -66,6 +68,7 @@ final class OpenVpn implements Vpn {
         "--peer-fingerprint", serverFingerprint,
         "--route-gateway", LabPlan.TUNNEL_SERVER4, "--redirect-gateway", "def1",
         "--persist-tun", "--keepalive", "2", "20", "--connect-retry", "1", "--verb", "3"));
+    p.clientMark().ifPresent(m -> cmd.addAll(List.of("--mark", Long.toString(m))));
     if (lab.clientIpv6() && carried == Carried.BOTH) {
       cmd.addAll(List.of("--ifconfig-ipv6", LabPlan.TUNNEL_CLIENT6 + "/64", LabPlan.TUNNEL_SERVER6,
           "--route-ipv6", "::/1", "--route-ipv6", "8000::/1"));

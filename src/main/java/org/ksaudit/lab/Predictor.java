@@ -8,4 +8,12 @@ import java.util.Map;
 public interface Predictor {
   /** Verdicts for the packets it could answer; a packet it cannot answer is absent from the map. */
   Map<Probe, String> verdicts(List<Probe> packets) throws LabException;
+
+  /**
+   * The engine's trace for each packet, {@code VERDICT # FILE:LINE chain TARGET; ...} as the
+   * batch trace prints it, to name the rule that decided; none when the engine cannot tell.
+   */
+  default Map<Probe, String> traces(List<Probe> packets) throws LabException {
+    return Map.of();
+  }
 }

@@ -30,8 +30,11 @@ public final class ProbeReportPrinter {
       b.append("   tunnel ").append(s.tunnelUp() ? "up" : "down").append('\n');
       for (String n : s.notes()) b.append("   ").append(n).append('\n');
       if (s.scenario() == Scenario.BASELINE) {
-        b.append("   baseline: ").append(r.baselineWorks() ? "works" : "BROKEN").append(" (web page shows ")
-            .append(r.webShows().orElse("nothing")).append(", VPN exit ").append(p.exit4()).append(")\n");
+        if (r.baselineWorks()) {
+          b.append("   baseline: works (DNS through the tunnel; the web page shows the VPN exit ").append(p.exit4()).append(")\n");
+        } else {
+          b.append("   baseline: BROKEN: ").append(r.baselineProblem().orElse("")).append('\n');
+        }
       }
       for (ProbeOutcome o : s.outcomes()) b.append(line(o));
       b.append("   -> ").append(s.leaks()).append(s.leaks() == 1 ? " leak" : " leaks").append('\n');

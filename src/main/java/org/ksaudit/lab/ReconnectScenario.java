@@ -69,7 +69,7 @@ final class ReconnectScenario {
       notes.add(String.format(Locale.ROOT, "%s: %d of %d datagrams in clear at the router%s, %d through the tunnel, %d refused by the rules",
           p.packet(), clear, s.total(), clear > 0 ? " (about " + clear * 10 + " ms of traffic)" : "", arrived.tunnelCount(p.id()), s.refused()));
       // the window's packets left through the LAN (counted in clear, or refused there by the rules) or stayed in the tunnel
-      String oif = clear > 0 || s.refused() > 0 ? LabPlan.PHYSICAL : plan.tunnelInterface();
+      String oif = clear > 0 || s.refused() > 0 ? plan.uplink() : plan.tunnelInterface();
       Optional<String> error = s.refused() > 0 ? Optional.of(s.refused() + " sends refused: EPERM, dropped by the rules") : Optional.empty();
       outcomes.add(new ProbeOutcome(p, Optional.of(oif), error, arrived.router(p.id()), arrived.clear(p.id()), arrived.tunnel(p.id()),
           Optional.empty(), Optional.empty(), false));

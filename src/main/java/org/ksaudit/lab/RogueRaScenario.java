@@ -31,7 +31,7 @@ final class RogueRaScenario {
           List.of("not run: IPv6 is disabled in the client (sysctl), so a router advertisement gives it nothing"), List.of());
     }
     String prefix = prefix64(plan.router6());
-    String dev = LabPlan.PHYSICAL;
+    String dev = plan.uplink();
     // the LAN has no IPv6 of its own until the attack: the lab's static address and default route go
     Lab.batch(lab.client(), "route del ::/0 via " + plan.router6() + " dev " + dev + "\n"
         + "addr del " + plan.client6() + "/" + plan.lan6().prefix() + " dev " + dev + "\n"
@@ -70,7 +70,7 @@ final class RogueRaScenario {
   }
 
   private static Optional<String> slaacAddress(Lab lab) throws LabException {
-    String out = lab.client().execOrThrow("ip", "-6", "-o", "addr", "show", "dev", LabPlan.PHYSICAL, "scope", "global").stdout();
+    String out = lab.client().execOrThrow("ip", "-6", "-o", "addr", "show", "dev", lab.plan().uplink(), "scope", "global").stdout();
     for (String line : out.split("\n")) {
       String[] f = line.strip().split("\\s+");
       for (int i = 0; i + 1 < f.length; i++) if (f[i].equals("inet6")) return Optional.of(f[i + 1].substring(0, f[i + 1].indexOf('/')));

@@ -41,12 +41,12 @@ final class TunnelVisionScenario {
   private static String verdict(ScenarioResult r, LabPlan plan) {
     long leaks = r.leaks();
     long refused = r.outcomes().stream()
-        .filter(o -> o.oif().map(LabPlan.PHYSICAL::equals).orElse(false) && !o.inClear() && o.probe().family() == Family.IPV4)
+        .filter(o -> o.oif().map(plan.uplink()::equals).orElse(false) && !o.inClear() && o.probe().family() == Family.IPV4)
         .count();
     if (leaks > 0) {
       return "the killswitch trusts the routes: " + leaks + " probe" + (leaks == 1 ? "" : "s") + " left in clear around the tunnel (a leak)";
     }
-    return "the killswitch holds: the " + refused + " IPv4 probe" + (refused == 1 ? "" : "s") + " the routes sent out " + LabPlan.PHYSICAL
+    return "the killswitch holds: the " + refused + " IPv4 probe" + (refused == 1 ? "" : "s") + " the routes sent out " + plan.uplink()
         + " instead of " + plan.tunnelInterface() + " went nowhere (a denial of service, not a leak)";
   }
 
@@ -59,7 +59,7 @@ final class TunnelVisionScenario {
   private static void removePushedRoutes(Lab lab) throws LabException {
     StringBuilder b = new StringBuilder();
     for (String c : PUSHED.subList(1, PUSHED.size())) {
-      b.append("ip -4 route del ").append(c).append(" dev ").append(LabPlan.PHYSICAL).append(" 2>/dev/null;\n");
+      b.append("ip -4 route del ").append(c).append(" dev ").append(lab.plan().uplink()).append(" 2>/dev/null;\n");
     }
     lab.client().execOrThrow("sh", "-c", b.append("true\n").toString());
   }

@@ -18,7 +18,8 @@ import java.util.regex.Pattern;
  * {@code ip netns exec} gives it: neither the host's nor another lab's sockets are touched.
  */
 final class WireGuard implements Vpn {
-  static final int FWMARK = 51820;
+  /** wg-quick's mark and table when the rules name no other. */
+  static final long FWMARK = 51820;
   private static final String HANDSHAKE = "Received handshake response";
   private static final String SERVER_DEV = "wgs0";
   private static final Pattern READY = Pattern.compile("(?m)^READY$");
@@ -41,7 +42,7 @@ final class WireGuard implements Vpn {
     clientPublic = keyPair("client");
     LabPlan p = lab.plan();
     Wiring.installExitNat(lab, SERVER_DEV);
-    String script = daemon(SERVER_DEV)
+    String script = daemon(SERVER_DEV, "")
         + "wg set " + SERVER_DEV + " listen-port " + p.port() + " private-key " + key("server")
         + " peer " + clientPublic + " allowed-ips " + LabPlan.TUNNEL_CLIENT4 + "/32," + LabPlan.TUNNEL_CLIENT6 + "/128\n"
         + "ip addr add " + LabPlan.TUNNEL_SERVER4 + "/32 dev " + SERVER_DEV + "\n"
@@ -60,8 +61,10 @@ final class WireGuard implements Vpn {
   public boolean startClient(long timeoutMillis, Carried carried) throws LabException {
     LabPlan p = lab.plan();
     String dev = p.tunnelInterface();
-    StringBuilder s = new StringBuilder(daemon(dev));
-    s.append("wg set ").append(dev).append(" fwmark ").append(FWMARK).append(" private-key ").append(key("client"))
+    // the rules' own mark, when they let the tunnel out by one, doubles as the routing table as in wg-quick
+    long mark = p.clientMark().orElse(FWMARK);
+    StringBuilder s = new StringBuilder(daemon(dev, ClientIdentity.shell(p)));
+    s.append("wg set ").append(dev).append(" fwmark ").append(mark).append(" private-key ").append(key("client"))
         .append(" peer ").append(serverPublic).append(" endpoint ").append(p.server()).append(':').append(p.port())
         .append(" allowed-ips ").append(carried == Carried.BOTH ? "0.0.0.0/0,::/0" : "0.0.0.0/0").append(" persistent-keepalive 1\n")
         .append("ip addr add ").append(LabPlan.TUNNEL_CLIENT4).append("/32 dev ").append(dev).append('\n');
@@ -70,11 +73,11 @@ final class WireGuard implements Vpn {
     s.append("ip link set ").append(dev).append(" up\n");
     for (String fam : families(v6)) {
       // what wg-quick does for a default route: the tunnel's own (marked) packets use main, the rest the tunnel
-      s.append("while ip ").append(fam).append(" rule del not fwmark ").append(FWMARK).append(" table ").append(FWMARK).append(" 2>/dev/null; do :; done\n")
+      s.append("while ip ").append(fam).append(" rule del not fwmark ").append(mark).append(" table ").append(mark).append(" 2>/dev/null; do :; done\n")
           .append("while ip ").append(fam).append(" rule del table main suppress_prefixlength 0 2>/dev/null; do :; done\n")
           .append("ip ").append(fam).append(" route add ").append(fam.equals("-4") ? "0.0.0.0/0" : "::/0").append(" dev ").append(dev)
-          .append(" table ").append(FWMARK).append('\n')
-          .append("ip ").append(fam).append(" rule add not fwmark ").append(FWMARK).append(" table ").append(FWMARK).append('\n')
+          .append(" table ").append(mark).append('\n')
+          .append("ip ").append(fam).append(" rule add not fwmark ").append(mark).append(" table ").append(mark).append('\n')
           .append("ip ").append(fam).append(" rule add table main suppress_prefixlength 0\n");
     }
     s.append("echo 1 > /proc/sys/net/ipv4/conf/all/src_valid_mark\n")
@@ -89,9 +92,9 @@ final class WireGuard implements Vpn {
   }
 
   /** Starts wireguard-go for {@code dev} in the foreground under a private /run; $pid is its process. */
-  private static String daemon(String dev) {
+  private static String daemon(String dev, String identity) {
     return "set -e\nmount -t tmpfs -o mode=0755 tmpfs /run\nmkdir -p /run/wireguard\n"
-        + "LOG_LEVEL=verbose WG_PROCESS_FOREGROUND=1 wireguard-go -f " + dev + " &\npid=$!\necho wireguard-go pid $pid\n"
+        + "LOG_LEVEL=verbose WG_PROCESS_FOREGROUND=1 " + identity + "wireguard-go -f " + dev + " &\npid=$!\necho wireguard-go pid $pid\n"
         // however the script ends, a daemon that has ended leaves its status in the log; a killed
         // daemon may still be a zombie here, which kill -0 would take for alive: its state says
         + "trap 'st=gone; { read -r _ _ st _ < /proc/$pid/stat; } 2>/dev/null || :;"

@@ -26,7 +26,8 @@ class ForwardingPlannerTest {
 
   private static LabPlan lab(Ruleset rs, List<Witness> witnesses) throws LabException {
     return LabPlanner.plan(List.of(rs),
-        new LabPlanner.Declared(TunnelKind.OPENVPN, Optional.empty(), List.of(), Optional.empty(), Optional.empty()), witnesses);
+        new LabPlanner.Declared(Optional.of(TunnelKind.OPENVPN), Optional.empty(), List.of(), Optional.empty(), Optional.empty(),
+            Optional.empty()), witnesses);
   }
 
   /** A forwarded new TCP connection, as the audit's forward-leak witnesses are. */

@@ -26,7 +26,8 @@ class LabUnitTest {
     String text = Files.readString(Path.of("testdata/seed/article.v4"));
     var rs = RulesetParser.parse("article.v4", text, Family.IPV4).ruleset();
     LabPlan p = LabPlanner.plan(List.of(rs),
-        new LabPlanner.Declared(TunnelKind.OPENVPN, Optional.empty(), List.of(), Optional.empty(), Optional.empty()), List.of());
+        new LabPlanner.Declared(Optional.of(TunnelKind.OPENVPN), Optional.empty(), List.of(), Optional.empty(), Optional.empty(),
+            Optional.empty()), List.of());
     assertEquals("tun0", p.tunnelInterface());
     assertEquals(1194, p.port());
     assertEquals("udp", p.proto());
@@ -41,9 +42,9 @@ class LabUnitTest {
   void declaredValuesWin() throws Exception {
     String text = Files.readString(Path.of("testdata/lab/hardened-wireguard.v4"));
     var rs = RulesetParser.parse("hw.v4", text, Family.IPV4).ruleset();
-    LabPlan p = LabPlanner.plan(List.of(rs), new LabPlanner.Declared(TunnelKind.WIREGUARD,
+    LabPlan p = LabPlanner.plan(List.of(rs), new LabPlanner.Declared(Optional.of(TunnelKind.WIREGUARD),
         Optional.of(org.ksaudit.check.Endpoint.parse("198.51.100.7:4500/udp")), List.of(LabPlanner.parseCidr("10.1.0.0/16")),
-        Optional.of("10.1.0.53"), Optional.empty()), List.of());
+        Optional.of("10.1.0.53"), Optional.empty(), Optional.empty()), List.of());
     assertEquals("wg0", p.tunnelInterface());
     assertEquals("198.51.100.7", p.server());
     assertEquals(4500, p.port());
