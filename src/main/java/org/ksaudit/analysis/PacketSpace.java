@@ -223,7 +223,19 @@ public final class PacketSpace {
     List<Integer> out = new ArrayList<>();
     out.add(valid);
     for (java.util.function.Supplier<java.util.Collection<Integer>> r : roots) out.addAll(r.get());
+    for (SetScope s : scopes) s.roots(out);
     return out;
+  }
+
+  /** The scopes whose sets are in use. */
+  private final List<SetScope> scopes = new ArrayList<>();
+
+  void openScope(SetScope s) {
+    scopes.add(s);
+  }
+
+  void closeScope(SetScope s) {
+    scopes.remove(s);
   }
 
   /** Every well-formed packet (in-range interface classes, states and address types). */
@@ -371,6 +383,33 @@ public final class PacketSpace {
       if (t != Bdd.FALSE) s = t;
     }
     return s;
+  }
+
+  /** The variables of a field. */
+  public BitField field(PacketField f) {
+    return switch (f) {
+      case OIF -> oif;
+      case IIF -> iif;
+      case STATE -> state;
+      case SOCKET -> socket;
+      case PROTO -> proto;
+      case DST_TYPE -> dstType;
+      case DST -> dst;
+      case ORIG_DST -> origDst;
+      case DPORT -> dport;
+      case ORIG_DPORT -> origDport;
+      case MARK -> mark;
+      case CTMARK -> ctmark;
+      case SRC -> src;
+      case SPORT -> sport;
+      case SRC_TYPE -> srcType;
+      case ICMP_TYPE -> icmpType;
+      case ICMP_CODE -> icmpCode;
+      case TCP_FLAGS -> tcpFlags;
+      case FRAGMENT -> fragment;
+      case UID -> uid;
+      case GID -> gid;
+    };
   }
 
   /** Fields whose every value is printed in debug output of a set. */
