@@ -2,7 +2,6 @@ package org.ksaudit.analysis;
 
 import java.util.List;
 import java.util.Map;
-import org.ksaudit.model.Ruleset;
 
 /**
  * One member of a packet set, replayed: the packet as it entered the path ({@code first}, with
@@ -15,12 +14,12 @@ public record Example(Packet first, Packet last, List<TraceStep> trace) {
   }
 
   /** Any member of a non-empty set, the undecided matches as that member's assignment says. */
-  static Example of(Ruleset ruleset, PacketSpace s, int set, RulesetAnalysis.Start start, Path path) {
+  static Example of(RuleDecoding decoding, PacketSpace s, int set, RulesetAnalysis.Start start, Path path) {
     boolean[] asg = s.bdd().anySat(set);
     Packet last = s.read(asg);
     Packet first = entering(s.readOriginal(asg), start, path);
     Map<UnknownKey, Boolean> outcomes = s.readUnknowns(asg);
-    ConcreteInterpreter.Result r = new ConcreteInterpreter(ruleset, UnknownOracle.of(outcomes)).run(path, first);
+    ConcreteInterpreter.Result r = new ConcreteInterpreter(decoding, UnknownOracle.of(outcomes)).run(path, first);
     return new Example(first, last, r.steps());
   }
 

@@ -114,9 +114,11 @@ public final class PacketSet {
 
   /** Only the given fields of the set (every other one takes any value), in one walk of the set. */
   public PacketSet keepingOnly(PacketField... fields) {
-    int a = node();
-    scope.collectIfDue(a);
-    return scope.wrap(scope.space().project(a, Arrays.stream(fields).map(this::bits).toArray(BitField[]::new)));
+    return scope.projection(this, List.of(fields), () -> {
+      int a = node();
+      scope.collectIfDue(a);
+      return scope.wrap(scope.space().project(a, Arrays.stream(fields).map(this::bits).toArray(BitField[]::new)));
+    });
   }
 
   /** The packets that are in the set whatever the value of {@code f}. */
@@ -140,6 +142,11 @@ public final class PacketSet {
     return scope.wrap(scope.space().possibly(a));
   }
 
+  /** Whether any set of this analysis can depend on a match the engine cannot decide: none was met. */
+  public boolean analysisHasUndecided() {
+    return scope.space().hasUnknowns();
+  }
+
   /**
    * Whether some packet of the set is in it only for some outcomes of the matches the engine
    * cannot decide: the set needs an undecided match.
@@ -157,7 +164,8 @@ public final class PacketSet {
     int a = node();
     scope.collectIfDue(a);
     PacketSpace s = scope.space();
-    List<Integer> vars = s.unknowns().entrySet().stream()
+    if (!s.hasUnknowns()) return this;
+    List<Integer> vars = s.unknownsView().entrySet().stream()
         .filter(e -> e.getValue().what().equals("-m rt") || e.getValue().what().startsWith("-m rt "))
         .map(java.util.Map.Entry::getKey).toList();
     if (vars.isEmpty()) return this;

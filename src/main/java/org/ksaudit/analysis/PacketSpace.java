@@ -254,6 +254,16 @@ public final class PacketSpace {
     return v;
   }
 
+  /** Whether a match the engine cannot decide was met. */
+  boolean hasUnknowns() {
+    return !unknowns.isEmpty();
+  }
+
+  /** The unknowns by variable, without a copy. */
+  Map<Integer, UnknownKey> unknownsView() {
+    return java.util.Collections.unmodifiableMap(unknowns);
+  }
+
   public Map<Integer, UnknownKey> unknowns() {
     return Map.copyOf(unknowns);
   }
@@ -379,8 +389,9 @@ public final class PacketSpace {
   public int prefer(int set, List<Integer> preferences) {
     int s = set;
     for (int p : preferences) {
-      int t = bdd.and(s, p);
-      if (t != Bdd.FALSE) s = t;
+      // most preferences hold for every member or for none: telling which builds no set
+      if (bdd.subset(s, p) || !bdd.intersects(s, p)) continue;
+      s = bdd.and(s, p);
     }
     return s;
   }

@@ -181,7 +181,7 @@ public final class RulesetAnalysis {
 
   /** A member of a non-empty set that leaks from {@code start} on {@code path}, replayed (see {@link Example}). */
   public Example example(PacketSet set, Start start, Path path) {
-    return Example.of(ruleset, space, set.node(), start, path);
+    return Example.of(decoding, space, set.node(), start, path);
   }
 
   /** The rules as the engine reads them, shared by the engines of this analysis. */

@@ -4,7 +4,10 @@ import java.lang.ref.WeakReference;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 import org.ksaudit.model.value.Cidr;
 
 /**
@@ -60,6 +63,29 @@ public final class SetScope implements AutoCloseable {
     }
   }
 
+  /** A projection and the set it was made from (held, so that its node is not reused while the entry lives). */
+  private record Projected(PacketSet source, PacketSet result) {}
+
+  /**
+   * The last projections made: a finding's words ask for the same projection of the same set
+   * several times (what leaks, the traffic it lists), and a projection walks the whole set.
+   */
+  private final Map<List<Object>, Projected> projections = new LinkedHashMap<>(32, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<List<Object>, Projected> eldest) {
+      return size() > 32;
+    }
+  };
+
+  PacketSet projection(PacketSet source, List<PacketField> fields, Supplier<PacketSet> compute) {
+    List<Object> key = List.of(source.node(), fields);
+    Projected known = projections.get(key);
+    if (known != null) return known.result();
+    PacketSet result = compute.get();
+    projections.put(key, new Projected(source, result));
+    return result;
+  }
+
   /** Collects the store if it is due, keeping the sets in use and {@code operands}. */
   void collectIfDue(int... operands) {
     if (!space.bdd().collectionDue()) return;
@@ -73,6 +99,7 @@ public final class SetScope implements AutoCloseable {
     if (!open) return;
     open = false;
     made = new ArrayList<>();
+    projections.clear();
     space.closeScope(this);
   }
 

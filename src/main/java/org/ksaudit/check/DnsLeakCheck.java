@@ -108,7 +108,8 @@ public final class DnsLeakCheck extends LeakCheck {
   }
 
   /** "DNS (UDP) to 10.45.16.1", with every condition that limits it. */
-  static String dnsTraffic(RulesetAnalysis a, SetScope s, PacketSet set) {
+  static String dnsTraffic(RulesetAnalysis a, SetScope s, PacketSet leak) {
+    PacketSet set = SetText.shown(leak);
     boolean plain = set.intersects(s.where(PacketField.ORIG_DPORT, 53));
     boolean tls = set.intersects(s.where(PacketField.ORIG_DPORT, 853));
     String kind = plain && tls ? "DNS and DNS over TLS" : plain ? "DNS" : "DNS over TLS";

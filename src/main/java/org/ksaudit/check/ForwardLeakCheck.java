@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.ksaudit.analysis.Decider;
-import org.ksaudit.analysis.PacketField;
 import org.ksaudit.analysis.PacketSet;
 import org.ksaudit.analysis.Path;
 import org.ksaudit.analysis.RulesetAnalysis;
@@ -79,8 +78,7 @@ public final class ForwardLeakCheck implements Check {
         Witnesses.Picked w = Witnesses.pick(a, s, Path.FORWARD, p.set(), DirectLeakCheck.leakPreferences(p),
             RulesetAnalysis.Start.NEW_CONNECTIONS, all);
         // the words read a few fields of a set of maybe millions of nodes: one walk, not one per field
-        PacketSet shown = p.set().keepingOnly(PacketField.PROTO, PacketField.ORIG_DST, PacketField.OIF, PacketField.ORIG_DPORT,
-            PacketField.ICMP_TYPE, PacketField.SRC, PacketField.SPORT);
+        PacketSet shown = SetText.shown(p.set());
         List<String> conds = SetText.conditions(a, s, shown);
         String msg = "forwarded packets (" + SetText.protocols(shown, rs.family()) + (conds.isEmpty() ? "" : ", " + String.join(", ", conds))
             + ") to " + SetText.destinations(a, s, shown)

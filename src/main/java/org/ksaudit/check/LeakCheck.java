@@ -182,7 +182,8 @@ abstract class LeakCheck implements Check {
   }
 
   /** "UDP (ports 1195-1197 and 1300-1302) to 141.98.255.0/24": protocols, every limiting condition, destinations. */
-  static String packets(RulesetAnalysis a, SetScope s, PacketSet set) {
+  static String packets(RulesetAnalysis a, SetScope s, PacketSet leak) {
+    PacketSet set = SetText.shown(leak);
     List<String> conds = SetText.conditions(a, s, set);
     return SetText.protocols(set, a.ruleset().family()) + (conds.isEmpty() ? "" : " (" + String.join(", ", conds) + ")") + " to "
         + SetText.destinations(a, s, set);

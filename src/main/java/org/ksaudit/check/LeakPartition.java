@@ -46,11 +46,13 @@ final class LeakPartition {
     LeakScene scene = LeakScene.of(ctx, a, s, leaks, byStart.get(RulesetAnalysis.Start.MARKED_PACKETS));
 
     Groups groups = new Groups(a, s);
+    Map<Decider, PacketSet> uplink = new LinkedHashMap<>();
+    leaks.forEach((d, l) -> uplink.put(d, l.minus(scene.notUplink())));
     PacketSet newLeaks = s.none();
-    for (PacketSet l : leaks.values()) newLeaks = newLeaks.or(l.minus(scene.notUplink()));
-    for (Map.Entry<Decider, PacketSet> e : leaks.entrySet()) {
+    for (PacketSet l : uplink.values()) newLeaks = newLeaks.or(l);
+    for (Map.Entry<Decider, PacketSet> e : uplink.entrySet()) {
       Decider d = e.getKey();
-      PacketSet l = e.getValue().minus(scene.notUplink());
+      PacketSet l = e.getValue();
       PacketSet declaredLan = l.and(scene.declaredLan());
       if (!declaredLan.isEmpty()) {
         groups.add(Category.LAN_EXEMPTION, d, true, RulesetAnalysis.Start.NEW_CONNECTIONS, Map.of(TrafficKind.LAN, declaredLan),

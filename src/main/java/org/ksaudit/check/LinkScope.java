@@ -22,12 +22,13 @@ import org.ksaudit.model.value.Cidr;
 final class LinkScope {
   private LinkScope() {}
 
+  private static final List<Cidr> DESTINATIONS_V4 = List.of(LeakScene.cidr(Family.IPV4, "255.255.255.255", 32),
+      LeakScene.cidr(Family.IPV4, "224.0.0.0", 24), LeakScene.cidr(Family.IPV4, "169.254.0.0", 16));
+  private static final List<Cidr> DESTINATIONS_V6 = List.of(LeakScene.cidr(Family.IPV6, "fe80::", 10),
+      LeakScene.cidr(Family.IPV6, "ff02::", 16), LeakScene.cidr(Family.IPV6, "ff01::", 16));
+
   static List<Cidr> destinations(Family f) {
-    if (f == Family.IPV4) {
-      return List.of(LeakScene.cidr(f, "255.255.255.255", 32), LeakScene.cidr(f, "224.0.0.0", 24),
-          LeakScene.cidr(f, "169.254.0.0", 16));
-    }
-    return List.of(LeakScene.cidr(f, "fe80::", 10), LeakScene.cidr(f, "ff02::", 16), LeakScene.cidr(f, "ff01::", 16));
+    return f == Family.IPV4 ? DESTINATIONS_V4 : DESTINATIONS_V6;
   }
 
   /** Packets from a link-local source address: a rule that lets out only such packets lets out nothing beyond the link. */

@@ -17,6 +17,19 @@ import org.ksaudit.model.value.IpText;
 final class SetText {
   private SetText() {}
 
+  private static final Cidr MULTICAST_AND_ABOVE_V4 = LeakScene.cidr(Family.IPV4, "224.0.0.0", 3);
+  private static final Cidr MULTICAST_V6 = LeakScene.cidr(Family.IPV6, "ff00::", 8);
+
+  /**
+   * The fields the words read, and only those: a leak set spans every field of a packet, and
+   * each question about it walks all of it; its projection, made once, is a fraction of it and
+   * answers every question the words ask the same.
+   */
+  static PacketSet shown(PacketSet set) {
+    return set.keepingOnly(PacketField.OIF, PacketField.PROTO, PacketField.ORIG_DST, PacketField.ORIG_DPORT, PacketField.SPORT,
+        PacketField.ICMP_TYPE, PacketField.SRC, PacketField.UID, PacketField.GID);
+  }
+
   static String protocols(PacketSet set, Family fam) {
     PacketSet p = set.keepingOnly(PacketField.PROTO);
     if (p.isAll()) return "any protocol";
@@ -45,7 +58,7 @@ final class SetText {
     for (Cidr c : LinkScope.destinations(fam)) all = all.minus(s.within(f, c));
     // TCP never goes to a multicast or broadcast address: "any destination" for TCP means every unicast one
     if (set.isWithin(s.where(PacketField.PROTO, Packet.TCP))) {
-      all = all.minus(s.within(f, fam == Family.IPV4 ? LeakScene.cidr(fam, "224.0.0.0", 3) : LeakScene.cidr(fam, "ff00::", 8)));
+      all = all.minus(s.within(f, fam == Family.IPV4 ? MULTICAST_AND_ABOVE_V4 : MULTICAST_V6));
     }
     if (all.isWithin(d)) return "any destination";
     List<String> missing = all.minus(d).prefixes(f, 8).orElse(List.of()).stream()

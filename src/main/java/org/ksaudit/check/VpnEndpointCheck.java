@@ -277,15 +277,17 @@ public final class VpnEndpointCheck extends LeakCheck {
     if (marked(p)) {
       String exempt = MarkExemption.find(p.analysis(), w.packet().mark()).isPresent()
           ? ", which this rule exempts from its refusal" : "";
+      PacketSet shown = SetText.shown(p.set());
       return "packets carrying " + marks(p.set()) + exempt + " (as the WireGuard socket or any process with "
-          + "CAP_NET_ADMIN sends them with SO_MARK): " + SetText.protocols(p.set(), p.analysis().ruleset().family()) + " to "
-          + SetText.destinations(p.analysis(), p.scope(), p.set()) + ", not only to the VPN server,";
+          + "CAP_NET_ADMIN sends them with SO_MARK): " + SetText.protocols(shown, p.analysis().ruleset().family()) + " to "
+          + SetText.destinations(p.analysis(), p.scope(), shown) + ", not only to the VPN server,";
     }
     return vpnTraffic(p.analysis(), p.scope(), p.piece(TrafficKind.VPN)) + ", not only the tunnel to the VPN server,";
   }
 
   /** "VPN traffic (UDP port 1194) to 141.98.255.0/24", or the server's address on other ports, with what limits it. */
-  static String vpnTraffic(RulesetAnalysis a, SetScope s, PacketSet set) {
+  static String vpnTraffic(RulesetAnalysis a, SetScope s, PacketSet leak) {
+    PacketSet set = SetText.shown(leak);
     List<String> services = new ArrayList<>();
     PacketSet usual = s.none();
     for (Service sv : VPN_SERVICES) {

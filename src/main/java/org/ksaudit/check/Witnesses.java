@@ -62,7 +62,8 @@ final class Witnesses {
       RulesetAnalysis.Start start, PacketSet allLeaks) {
     PacketSet plain = set.withRoutingHeaderMatchesFailed();
     if (plain.isEmpty()) plain = set;
-    PacketSet definite = plain.and(allLeaks.withRoutingHeaderMatchesFailed().definitely());
+    // without undecided matches every member leaks for certain (the set is part of allLeaks)
+    PacketSet definite = plain.analysisHasUndecided() ? plain.and(allLeaks.withRoutingHeaderMatchesFailed().definitely()) : plain;
     Family f = a.ruleset().family();
     PacketSet replayable = path == Path.OUTPUT ? replayable(s, f, plain) : s.none();
     PacketSet base = plain;
