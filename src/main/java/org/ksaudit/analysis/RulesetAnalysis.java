@@ -440,8 +440,9 @@ public final class RulesetAnalysis {
       int only = tagged ? space.scenario.eq(st.ordinal()) : Bdd.TRUE;
       IntUnaryOperator untag = set -> tagged ? space.scenario.forget(set) : set;
       Map<Decider, Integer> by = new java.util.LinkedHashMap<>();
+      int kept = b.and(only, notLocal);
       o.acceptedBy().forEach((d, s) -> {
-        int l = untag.applyAsInt(b.and(s, b.and(only, notLocal)));
+        int l = untag.applyAsInt(b.and(s, kept));
         if (l != Bdd.FALSE) by.put(d, l);
       });
       // only the new-connection scenario's verdicts have users; the others' would only hold memory

@@ -113,6 +113,13 @@ public final class SetScope implements AutoCloseable {
     return wrap(Bdd.TRUE);
   }
 
+  /** The union of the sets (united pairwise: see {@link Bdd#orAll}). */
+  public PacketSet union(Collection<PacketSet> sets) {
+    int[] nodes = sets.stream().mapToInt(PacketSet::node).toArray();
+    collectIfDue(nodes);
+    return wrap(space.bdd().orAll(nodes));
+  }
+
   /** The largest value a field can hold: all its bits set. */
   public BigInteger largest(PacketField f) {
     return BigInteger.ONE.shiftLeft(space.field(f).bits()).subtract(BigInteger.ONE);

@@ -66,14 +66,12 @@ public final class ForwardLeakCheck implements Check {
               .orElse("it applies when forwarding is enabled (as Docker and libvirt do)"));
       SetScope s = ctx.scope(rs, AuditContext.Purpose.FORWARD_LEAKS);
       Map<Decider, PacketSet> leaks = a.letOut(s, Path.FORWARD, RulesetAnalysis.Start.NEW_CONNECTIONS);
-      PacketSet all = s.none();
-      for (PacketSet l : leaks.values()) all = all.or(l);
+      PacketSet all = s.union(leaks.values());
       // rules of one shape (one per ICMP type, one per container) are one finding
       Map<String, List<Decider>> byShape = new LinkedHashMap<>();
       for (Decider d : leaks.keySet()) byShape.computeIfAbsent(LeakPartition.shapeOf(d), k -> new ArrayList<>()).add(d);
       for (List<Decider> group : byShape.values()) {
-        PacketSet set = s.none();
-        for (Decider d : group) set = set.or(leaks.get(d));
+        PacketSet set = s.union(group.stream().map(leaks::get).toList());
         LeakPart p = new LeakPart(a, s, group, set, Map.of(TrafficKind.OTHER, set), false, RulesetAnalysis.Start.NEW_CONNECTIONS, all);
         Witnesses.Picked w = Witnesses.pick(a, s, Path.FORWARD, p.set(), DirectLeakCheck.leakPreferences(p),
             RulesetAnalysis.Start.NEW_CONNECTIONS, all);

@@ -48,8 +48,7 @@ final class LeakPartition {
     Groups groups = new Groups(a, s);
     Map<Decider, PacketSet> uplink = new LinkedHashMap<>();
     leaks.forEach((d, l) -> uplink.put(d, l.minus(scene.notUplink())));
-    PacketSet newLeaks = s.none();
-    for (PacketSet l : uplink.values()) newLeaks = newLeaks.or(l);
+    PacketSet newLeaks = s.union(uplink.values());
     for (Map.Entry<Decider, PacketSet> e : uplink.entrySet()) {
       Decider d = e.getKey();
       PacketSet l = e.getValue();
@@ -99,8 +98,7 @@ final class LeakPartition {
    */
   private static void later(Groups groups, LeakCheck c, RulesetAnalysis.Start start, Map<Decider, PacketSet> leaks,
       PacketSet meant, PacketSet covered) {
-    PacketSet all = groups.scope.none();
-    for (PacketSet l : leaks.values()) all = all.or(l.minus(meant));
+    PacketSet all = groups.scope.union(leaks.values().stream().map(l -> l.minus(meant)).toList());
     for (Map.Entry<Decider, PacketSet> e : leaks.entrySet()) {
       PacketSet set = e.getValue().minus(meant).minus(covered);
       if (!set.isEmpty()) groups.add(c.info().category(), e.getKey(), false, start, Map.of(TrafficKind.OTHER, set), all, "");
@@ -126,7 +124,8 @@ final class LeakPartition {
       final boolean declared;
       final RulesetAnalysis.Start start;
       final List<Decider> deciders = new ArrayList<>();
-      final Map<TrafficKind, PacketSet> pieces = new EnumMap<>(TrafficKind.class);
+      /** Each rule's piece of each kind, united when the part is made. */
+      final Map<TrafficKind, List<PacketSet>> pieces = new EnumMap<>(TrafficKind.class);
       final PacketSet allLeaks;
 
       Group(Category category, boolean declared, RulesetAnalysis.Start start, PacketSet allLeaks) {
@@ -142,16 +141,17 @@ final class LeakPartition {
       String key = c + "|" + declared + "|" + start + "|" + subgroup + "|" + shapeOf(d);
       Group g = byKey.computeIfAbsent(key, x -> new Group(c, declared, start, allLeaks));
       g.deciders.add(d);
-      pieces.forEach((kind, set) -> g.pieces.merge(kind, set, PacketSet::or));
+      pieces.forEach((kind, set) -> g.pieces.computeIfAbsent(kind, k -> new ArrayList<>()).add(set));
     }
 
     Map<Category, List<LeakPart>> parts() {
       Map<Category, List<LeakPart>> out = new EnumMap<>(Category.class);
       for (Group g : byKey.values()) {
-        PacketSet set = scope.none();
-        for (PacketSet p : g.pieces.values()) set = set.or(p);
+        Map<TrafficKind, PacketSet> pieces = new EnumMap<>(TrafficKind.class);
+        g.pieces.forEach((kind, sets) -> pieces.put(kind, scope.union(sets)));
+        PacketSet set = scope.union(pieces.values());
         out.computeIfAbsent(g.category, x -> new ArrayList<>())
-            .add(new LeakPart(a, scope, g.deciders, set, g.pieces, g.declared, g.start, g.allLeaks));
+            .add(new LeakPart(a, scope, g.deciders, set, pieces, g.declared, g.start, g.allLeaks));
       }
       return out;
     }
