@@ -35,10 +35,11 @@ generate() {
   } >"$out"
 }
 
-# one run: "wall-seconds user+sys-seconds peak-KiB"; exit 1 (findings) is the expected outcome
+# one run: "wall-seconds user+sys-seconds peak-KiB", the report in $2; exit 1 (findings) is the expected outcome
 measure() {
+  # shellcheck disable=SC2086
   /usr/bin/time -f '%e %U %S %M' -o "$work/time" java ${KSAUDIT_JAVA_OPTS:-} -jar "$build/ksaudit.jar" check "$1" \
-    >"$work/out" 2>"$work/err" || true
+    >"$2" 2>"$work/err" || true
   if grep -q 'internal error\|out of memory' "$work/err"; then
     echo "bench: ksaudit failed on $1: $(head -1 "$work/err")" >&2
     exit 1
@@ -53,22 +54,22 @@ for n in $sizes; do generate "$n" "$work/allow-$n.v4"; done
 : >"$work/seed.runs"
 for n in $sizes; do : >"$work/$n.runs"; done
 for ((r = 1; r <= rounds; r++)); do
-  measure "$seed" >>"$work/seed.runs"
-  for n in $sizes; do measure "$work/allow-$n.v4" >>"$work/$n.runs"; done
+  measure "$seed" "$work/seed.out" >>"$work/seed.runs"
+  for n in $sizes; do measure "$work/allow-$n.v4" "$work/$n.out" >>"$work/$n.runs"; done
 done
 
 seed_wall=$(cut -d' ' -f1 "$work/seed.runs" | median)
 seed_cpu=$(cut -d' ' -f2 "$work/seed.runs" | median)
 seed_kb=$(cut -d' ' -f3 "$work/seed.runs" | sort -n | tail -1)
 printf '%-22s %-8s %-10s %-8s %-10s %-8s %s\n' input findings wall ratio cpu ratio "peak RSS"
-findings() { grep -c '^[^ ].*\[KS1[0-9][0-9], ' "$work/out" || true; }
-printf '%-22s %-8s %-10s %-8s %-10s %-8s %s\n' "seed article.v4" - "${seed_wall} s" 1.0x "${seed_cpu} s" 1.0x "$((seed_kb / 1024)) MiB"
+findings() { grep -c '^[^ ].*\[KS1[0-9][0-9], ' "$1" || true; }
+printf '%-22s %-8s %-10s %-8s %-10s %-8s %s\n' "seed article.v4" "$(findings "$work/seed.out")" "${seed_wall} s" 1.0x \
+  "${seed_cpu} s" 1.0x "$((seed_kb / 1024)) MiB"
 for n in $sizes; do
   wall=$(cut -d' ' -f1 "$work/$n.runs" | median)
   cpu=$(cut -d' ' -f2 "$work/$n.runs" | median)
   kb=$(cut -d' ' -f3 "$work/$n.runs" | sort -n | tail -1)
-  java -jar "$build/ksaudit.jar" check "$work/allow-$n.v4" >"$work/out" 2>/dev/null || true
-  printf '%-22s %-8s %-10s %-8s %-10s %-8s %s\n' "seed + $n -s ADDR" "$(findings)" "${wall} s" \
+  printf '%-22s %-8s %-10s %-8s %-10s %-8s %s\n' "seed + $n -s ADDR" "$(findings "$work/$n.out")" "${wall} s" \
     "$(awk -v a="$wall" -v b="$seed_wall" 'BEGIN { printf "%.1fx", a / b }')" "${cpu} s" \
     "$(awk -v a="$cpu" -v b="$seed_cpu" 'BEGIN { printf "%.1fx", a / b }')" "$((kb / 1024)) MiB"
 done
