@@ -2,12 +2,8 @@ package org.ksaudit.analysis;
 
 import java.math.BigInteger;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.stream.Collectors;
 import org.ksaudit.model.Chain;
 import org.ksaudit.model.Family;
 import org.ksaudit.model.Policy;
@@ -23,15 +19,18 @@ import org.ksaudit.model.Table;
  */
 public final class ConcreteInterpreter {
   private final Ruleset ruleset;
-  /** The NAT states of --ctstate a target of the ruleset can give a connection. */
-  private final Set<String> natStates;
   private final UnknownOracle oracle;
-  private final Map<String, RuleDecoder> decoders = new HashMap<>();
+  private final RuleDecoding decoding;
 
   public ConcreteInterpreter(Ruleset ruleset, UnknownOracle oracle) {
-    this.ruleset = ruleset;
-    this.natStates = RuleDecoder.natStatesOf(ruleset);
+    this(new RuleDecoding(ruleset), oracle);
+  }
+
+  /** An interpreter reading the rules through a decoding an analysis has made already (a witness's replay). */
+  ConcreteInterpreter(RuleDecoding decoding, UnknownOracle oracle) {
+    this.ruleset = decoding.ruleset();
     this.oracle = oracle;
+    this.decoding = decoding;
   }
 
   /** The verdict, the packet as it was at the end (rewritten by NAT or MARK), and every step. */
@@ -72,7 +71,7 @@ public final class ConcreteInterpreter {
     Outcome chain(Table table, Chain chain, Packet start, StageView view, int depth) {
       Packet p = start;
       for (Rule r : chain.rules()) {
-        RuleDecoder.Decoded d = decoder(table).decode(r);
+        RuleDecoder.Decoded d = decoding.decode(table, r);
         if (!matches(d, p, view)) continue;
         TargetAction a = d.action();
         steps.add(step(table, chain, r));
@@ -137,11 +136,6 @@ public final class ConcreteInterpreter {
   private static TraceStep step(Table table, Chain chain, Rule r) {
     String target = r.target().map(t -> (t.isGoto() ? "goto " : "") + t.name()).orElse("(no target)");
     return new TraceStep(r.pos().file(), r.pos().line(), table.name(), chain.name(), target, false);
-  }
-
-  private RuleDecoder decoder(Table table) {
-    return decoders.computeIfAbsent(table.name(), n -> new RuleDecoder(ruleset.family(), n,
-        table.chains().stream().map(Chain::name).collect(Collectors.toSet()), natStates));
   }
 
   static Packet apply(Packet p, TargetAction.Effect e) {

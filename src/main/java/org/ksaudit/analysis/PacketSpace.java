@@ -223,7 +223,19 @@ public final class PacketSpace {
     List<Integer> out = new ArrayList<>();
     out.add(valid);
     for (java.util.function.Supplier<java.util.Collection<Integer>> r : roots) out.addAll(r.get());
+    for (SetScope s : scopes) s.roots(out);
     return out;
+  }
+
+  /** The scopes whose sets are in use. */
+  private final List<SetScope> scopes = new ArrayList<>();
+
+  void openScope(SetScope s) {
+    scopes.add(s);
+  }
+
+  void closeScope(SetScope s) {
+    scopes.remove(s);
   }
 
   /** Every well-formed packet (in-range interface classes, states and address types). */
@@ -240,6 +252,16 @@ public final class PacketSpace {
     int v = unknownsUsed < UNKNOWN_POOL ? unknownPool + unknownsUsed++ : bdd.addVars(1);
     unknowns.put(v, key);
     return v;
+  }
+
+  /** Whether a match the engine cannot decide was met. */
+  boolean hasUnknowns() {
+    return !unknowns.isEmpty();
+  }
+
+  /** The unknowns by variable, without a copy. */
+  Map<Integer, UnknownKey> unknownsView() {
+    return java.util.Collections.unmodifiableMap(unknowns);
   }
 
   public Map<Integer, UnknownKey> unknowns() {
@@ -367,10 +389,38 @@ public final class PacketSpace {
   public int prefer(int set, List<Integer> preferences) {
     int s = set;
     for (int p : preferences) {
-      int t = bdd.and(s, p);
-      if (t != Bdd.FALSE) s = t;
+      // most preferences hold for every member or for none: telling which builds no set
+      if (bdd.subset(s, p) || !bdd.intersects(s, p)) continue;
+      s = bdd.and(s, p);
     }
     return s;
+  }
+
+  /** The variables of a field. */
+  public BitField field(PacketField f) {
+    return switch (f) {
+      case OIF -> oif;
+      case IIF -> iif;
+      case STATE -> state;
+      case SOCKET -> socket;
+      case PROTO -> proto;
+      case DST_TYPE -> dstType;
+      case DST -> dst;
+      case ORIG_DST -> origDst;
+      case DPORT -> dport;
+      case ORIG_DPORT -> origDport;
+      case MARK -> mark;
+      case CTMARK -> ctmark;
+      case SRC -> src;
+      case SPORT -> sport;
+      case SRC_TYPE -> srcType;
+      case ICMP_TYPE -> icmpType;
+      case ICMP_CODE -> icmpCode;
+      case TCP_FLAGS -> tcpFlags;
+      case FRAGMENT -> fragment;
+      case UID -> uid;
+      case GID -> gid;
+    };
   }
 
   /** Fields whose every value is printed in debug output of a set. */

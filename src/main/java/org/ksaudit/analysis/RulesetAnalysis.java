@@ -14,7 +14,6 @@ import org.ksaudit.model.Family;
 import org.ksaudit.model.Rule;
 import org.ksaudit.model.Ruleset;
 import org.ksaudit.model.Table;
-import org.ksaudit.model.value.Cidr;
 import org.ksaudit.model.value.InterfaceName;
 
 /**
@@ -35,6 +34,7 @@ public final class RulesetAnalysis {
   private final Map<Path, Map<Start, SetEngine.Outcome>> leaks = new EnumMap<>(Path.class);
   private Reachability reachability;
   private int outputStart = -1;
+  private int anyDestination = -1;
   /** Whether the OUTPUT scenario was walked already (its starts may be forgotten since). */
   private boolean outputWalked;
 
@@ -130,12 +130,81 @@ public final class RulesetAnalysis {
     return mentions;
   }
 
-  public PacketSpace space() {
+  PacketSpace space() {
     return space;
   }
 
-  public SetEngine engine() {
+  SetEngine engine() {
     return engine;
+  }
+
+  /** A rule as the engine reads it: its conditions and what its target does. */
+  public RuleDecoder.Decoded decode(Table table, Rule rule) {
+    return engine.decode(table, rule);
+  }
+
+  /** Nodes the packet space's store holds (for benchmarks). */
+  public int storeSize() {
+    return space.bdd().nodeCount();
+  }
+
+  /** A scope for the packet sets the questions below answer with; close it when they are no longer needed. */
+  public SetScope openScope() {
+    return new SetScope(space);
+  }
+
+  /**
+   * Which packets each rule (or policy) of the path's decisive stage lets out in the scenario
+   * "the tunnel is gone", from a start (FORWARD has only new connections: {@code start} is
+   * ignored there). Packets routed to a local address are no leaks and are left out.
+   */
+  public Map<Decider, PacketSet> letOut(SetScope scope, Path path, Start start) {
+    Map<Decider, Integer> by = leaks(path, start).acceptedBy();
+    Map<Decider, PacketSet> out = new java.util.LinkedHashMap<>();
+    by.forEach((d, set) -> out.put(d, scope.wrap(set)));
+    return out;
+  }
+
+  /** Walks a path once, so that {@link #letOut} finds it done (the audit walks FORWARD on a thread of its own). */
+  public void walk(Path path) {
+    leaks(path);
+  }
+
+  /** The packets a rule's matches take, as a stage of built-in chain {@code hook} sees them. */
+  public PacketSet matchedBy(SetScope scope, Table table, Rule rule, String hook) {
+    return scope.wrap(engine.conditionOf(table, rule, StageView.of(hook)));
+  }
+
+  /** Every original destination the OUTPUT scenario starts with: what "any destination" means. */
+  public PacketSet anyDestination(SetScope scope) {
+    return scope.wrap(anyDestination());
+  }
+
+  /** The interfaces a packet can leave through when the tunnel is gone, one name per class the rules tell apart. */
+  public List<String> routableInterfaces() {
+    return routableClasses().stream().map(space.interfaces()::representative).toList();
+  }
+
+  /** Of {@link #routableInterfaces}, those some packet of the set leaves through. */
+  public List<String> leavesThrough(PacketSet set) {
+    int o = space.oif.project(set.node());
+    Bdd b = space.bdd();
+    List<String> out = new ArrayList<>();
+    for (int cls : routableClasses()) if (b.and(o, space.oif.eq(cls)) != Bdd.FALSE) out.add(space.interfaces().representative(cls));
+    return out;
+  }
+
+  /** One name for each class of interfaces the rules tell apart. */
+  public List<String> interfaceClasses() {
+    InterfaceUniverse u = space.interfaces();
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < u.size(); i++) out.add(u.representative(i));
+    return out;
+  }
+
+  /** A member of a non-empty set that leaks from {@code start} on {@code path}, replayed (see {@link Example}). */
+  public Example example(PacketSet set, Start start, Path path) {
+    return Example.of(decoding, space, set.node(), start, path);
   }
 
   /** The rules as the engine reads them, shared by the engines of this analysis. */
@@ -148,7 +217,7 @@ public final class RulesetAnalysis {
   }
 
   /** Interface classes a packet can leave through when the tunnel is gone: not a tunnel, not lo, not none. */
-  public Set<Integer> routableClasses() {
+  Set<Integer> routableClasses() {
     Set<Integer> out = new LinkedHashSet<>();
     InterfaceUniverse u = space.interfaces();
     for (int i = 0; i < u.size(); i++) {
@@ -159,7 +228,7 @@ public final class RulesetAnalysis {
     return out;
   }
 
-  public int routable() {
+  int routable() {
     return space.oifIn(routableClasses());
   }
 
@@ -168,7 +237,7 @@ public final class RulesetAnalysis {
    * the kernel gives them: multicast and limited broadcast are what they are; loopback and
    * "this network" never leave; any other address may be unicast or a subnet broadcast.
    */
-  public int remoteDestinations() {
+  int remoteDestinations() {
     Bdd b = space.bdd();
     Family f = space.family();
     if (f == Family.IPV4) {
@@ -191,18 +260,19 @@ public final class RulesetAnalysis {
    * The OUTPUT scenario: the first packet of any new connection a local process (any uid, no
    * mark) opens to any remote destination, leaving through any routable interface.
    */
-  public int outputStart() {
+  int outputStart() {
     if (outputStart < 0) outputStart = buildOutputStart();
     return outputStart;
   }
 
   /** Every original destination the OUTPUT scenario starts with: what "any destination" means. */
-  public int anyDestination() {
-    return space.origDst.project(outputStart());
+  int anyDestination() {
+    if (anyDestination < 0) anyDestination = space.origDst.project(outputStart());
+    return anyDestination;
   }
 
   /** The start of a scenario of the OUTPUT path (see {@link Start}). */
-  public int start(Start start) {
+  int start(Start start) {
     return switch (start) {
       case NEW_CONNECTIONS -> outputStart();
       case OPEN_CONNECTIONS -> buildOutputStart(space.stateIn(List.of(ConnState.ESTABLISHED, ConnState.RELATED)),
@@ -323,7 +393,7 @@ public final class RulesetAnalysis {
   }
 
   /** The FORWARD scenario: new connections arriving on any non-tunnel interface, routed out of any routable one. */
-  public int forwardStart() {
+  int forwardStart() {
     Bdd b = space.bdd();
     Set<Integer> in = new LinkedHashSet<>(routableClasses());
     int s = space.valid();
@@ -346,7 +416,7 @@ public final class RulesetAnalysis {
    * of the decisive stage that let them through. Packets routed to a local address are not
    * leaks and are left out.
    */
-  public SetEngine.Outcome leaks(Path path) {
+  SetEngine.Outcome leaks(Path path) {
     return leaks(path, Start.NEW_CONNECTIONS);
   }
 
@@ -354,7 +424,7 @@ public final class RulesetAnalysis {
    * What the rules let out on the OUTPUT path from one start (FORWARD has only new
    * connections: {@code start} is ignored there).
    */
-  public SetEngine.Outcome leaks(Path path, Start start) {
+  SetEngine.Outcome leaks(Path path, Start start) {
     Start st = path == Path.FORWARD ? Start.NEW_CONNECTIONS : start;
     Map<Start, SetEngine.Outcome> byStart = leaks.computeIfAbsent(path, p -> new EnumMap<>(Start.class));
     SetEngine.Outcome known = byStart.get(st);
@@ -393,8 +463,9 @@ public final class RulesetAnalysis {
       int only = tagged ? space.scenario.eq(st.ordinal()) : Bdd.TRUE;
       IntUnaryOperator untag = set -> tagged ? space.scenario.forget(set) : set;
       Map<Decider, Integer> by = new java.util.LinkedHashMap<>();
+      int kept = b.and(only, notLocal);
       o.acceptedBy().forEach((d, s) -> {
-        int l = untag.applyAsInt(b.and(s, b.and(only, notLocal)));
+        int l = untag.applyAsInt(b.and(s, kept));
         if (l != Bdd.FALSE) by.put(d, l);
       });
       // only the new-connection scenario's verdicts have users; the others' would only hold memory
@@ -415,6 +486,7 @@ public final class RulesetAnalysis {
   private List<Integer> keptSets() {
     List<Integer> out = new java.util.ArrayList<>();
     if (outputStart >= 0) out.add(outputStart);
+    if (anyDestination >= 0) out.add(anyDestination);
     for (Map<Start, SetEngine.Outcome> m : leaks.values()) {
       for (SetEngine.Outcome o : m.values()) {
         out.addAll(o.verdicts().values());
@@ -436,8 +508,4 @@ public final class RulesetAnalysis {
     return reachability;
   }
 
-  /** The set of packets whose destination lies in a prefix. */
-  public int dstIn(Cidr c) {
-    return space.cidr(space.origDst, c);
-  }
 }

@@ -176,9 +176,7 @@ public final class SetEngine {
       flows = next;
     }
     Map<Verdict, Integer> verdicts = new EnumMap<>(stopped);
-    int accepted = Bdd.FALSE;
-    for (int s : flows.values()) accepted = b.or(accepted, s);
-    verdicts.put(Verdict.ACCEPT, accepted);
+    verdicts.put(Verdict.ACCEPT, b.orAll(flows.values().stream().mapToInt(Integer::intValue).toArray()));
     flows.values().removeIf(s -> s == Bdd.FALSE);
     return new Outcome(verdicts, flows);
   }

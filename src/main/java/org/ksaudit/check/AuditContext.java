@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.ksaudit.analysis.AnalysisLimit;
 import org.ksaudit.analysis.Path;
 import org.ksaudit.analysis.RulesetAnalysis;
+import org.ksaudit.analysis.SetScope;
 import org.ksaudit.model.Family;
 import org.ksaudit.model.Ruleset;
 import org.ksaudit.model.value.Cidr;
@@ -27,6 +28,7 @@ public final class AuditContext {
   private final AuditOptions options;
   private final TunnelChoice tunnels;
   private final Map<Purpose, Map<Family, RulesetAnalysis>> analyses = new EnumMap<>(Purpose.class);
+  private final Map<Purpose, Map<Family, SetScope>> scopes = new EnumMap<>(Purpose.class);
   private final Map<Family, Map<Category, List<LeakPart>>> parts = new EnumMap<>(Family.class);
   private final Set<Family> forwardTaken = ConcurrentHashMap.newKeySet();
   /** The places where analyses already dropped stopped at a limit of the engine. */
@@ -56,13 +58,16 @@ public final class AuditContext {
   }
 
   /**
-   * What an analysis is for. Each purpose gets its own packet space, so the audit can drop one
-   * before building the next and a large ruleset never holds all three in memory at once.
+   * What an analysis is for, in the order the audit runs the checks of each. Each purpose gets
+   * its own packet space, so the audit can drop one before building the next and a large
+   * ruleset never holds all three in memory at once.
    */
   public enum Purpose {
     OUTPUT_LEAKS,
     FORWARD_LEAKS,
-    REACHABILITY
+    REACHABILITY,
+    /** No analysis: checks of the rules' text and structure alone. */
+    RULES
   }
 
   /**
@@ -79,7 +84,7 @@ public final class AuditContext {
   /** Computes the forward leaks of every ruleset not taken by another thread yet: each is computed once, by whichever thread gets to it first. */
   void prepareForward() {
     for (Ruleset rs : rulesets) {
-      if (forwardTaken.add(rs.family())) analysis(rs, Purpose.FORWARD_LEAKS).leaks(Path.FORWARD);
+      if (forwardTaken.add(rs.family())) analysis(rs, Purpose.FORWARD_LEAKS).walk(Path.FORWARD);
     }
   }
 
@@ -88,8 +93,19 @@ public final class AuditContext {
         .computeIfAbsent(rs.family(), f -> new RulesetAnalysis(rs, tunnels.patterns(), tunnels.excluded(), FAMILIAR));
   }
 
+  /**
+   * The scope of the packet sets the checks of a purpose hold for a ruleset: open from the
+   * first question until the purpose's analyses are released.
+   */
+  public synchronized SetScope scope(Ruleset rs, Purpose purpose) {
+    return scopes.computeIfAbsent(purpose, p -> new EnumMap<>(Family.class))
+        .computeIfAbsent(rs.family(), f -> analysis(rs, purpose).openScope());
+  }
+
   /** Forgets the analyses of a purpose (and what was computed from them). */
   synchronized void release(Purpose purpose) {
+    Map<Family, SetScope> open = scopes.remove(purpose);
+    if (open != null) open.values().forEach(SetScope::close);
     Map<Family, RulesetAnalysis> dropped = analyses.remove(purpose);
     if (dropped != null) for (RulesetAnalysis a : dropped.values()) limits.addAll(a.limits());
     if (purpose == Purpose.OUTPUT_LEAKS) parts.clear();
@@ -110,25 +126,9 @@ public final class AuditContext {
 
   /** The OUTPUT leaks of a ruleset, split by category (see {@link LeakPartition}). */
   public List<LeakPart> leakParts(Ruleset rs, Category category) {
-    Map<Category, List<LeakPart>> m = parts.computeIfAbsent(rs.family(), f -> {
-      RulesetAnalysis a = analysis(rs, Purpose.OUTPUT_LEAKS);
-      Map<Category, List<LeakPart>> computed = LeakPartition.compute(this, a);
-      a.space().addRoots(() -> setsOf(computed));
-      return computed;
-    });
+    Map<Category, List<LeakPart>> m = parts.computeIfAbsent(rs.family(),
+        f -> LeakPartition.compute(this, analysis(rs, Purpose.OUTPUT_LEAKS), scope(rs, Purpose.OUTPUT_LEAKS)));
     return m.getOrDefault(category, List.of());
-  }
-
-  static List<Integer> setsOf(Map<Category, List<LeakPart>> parts) {
-    List<Integer> out = new java.util.ArrayList<>();
-    for (List<LeakPart> l : parts.values()) {
-      for (LeakPart p : l) {
-        out.add(p.set());
-        out.addAll(p.pieces().values());
-        out.add(p.allLeaks());
-      }
-    }
-    return out;
   }
 
   /** Every category's parts, in a stable order, for callers that want them all. */

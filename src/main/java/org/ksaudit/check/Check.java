@@ -6,5 +6,11 @@ import java.util.List;
 public interface Check {
   CheckInfo info();
 
+  /**
+   * Which analysis the check reads: the audit runs the checks purpose by purpose and drops
+   * each purpose's analyses when its checks are done.
+   */
+  AuditContext.Purpose purpose();
+
   List<Finding> run(AuditContext context);
 }

@@ -43,6 +43,11 @@ public final class DefaultPolicyCheck implements Check {
   }
 
   @Override
+  public AuditContext.Purpose purpose() {
+    return AuditContext.Purpose.REACHABILITY;
+  }
+
+  @Override
   public List<Finding> run(AuditContext ctx) {
     List<Finding> out = new ArrayList<>();
     for (Ruleset rs : ctx.rulesets()) {

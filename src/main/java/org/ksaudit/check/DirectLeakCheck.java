@@ -4,9 +4,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.ksaudit.analysis.ConnState;
+import org.ksaudit.analysis.Decider;
 import org.ksaudit.analysis.Packet;
-import org.ksaudit.analysis.PacketSpace;
+import org.ksaudit.analysis.PacketField;
+import org.ksaudit.analysis.PacketSet;
 import org.ksaudit.analysis.RulesetAnalysis;
+import org.ksaudit.analysis.SetScope;
 import org.ksaudit.diagnostic.Severity;
 import org.ksaudit.model.Family;
 
@@ -87,31 +90,77 @@ public final class DirectLeakCheck extends LeakCheck {
   }
 
   @Override
-  List<Integer> preferences(LeakPart p) {
+  TrafficKind kind() {
+    return TrafficKind.OTHER;
+  }
+
+  /** In an IPv4 ruleset, all that the more specific checks left. */
+  @Override
+  PacketSet piece(LeakScene scene, Decider d, PacketSet left) {
+    return scene.family() == Family.IPV4 ? left : scene.scope().none();
+  }
+
+  /** What no more specific check claims, in an IPv4 ruleset. */
+  @Override
+  boolean claims(LeakShape shape) {
+    return shape.family() == Family.IPV4;
+  }
+
+  /**
+   * Packets of connections open when the tunnel went down, and copies TEE sends (no new
+   * connection either), in both families.
+   */
+  @Override
+  List<RulesetAnalysis.Start> laterStarts() {
+    return List.of(RulesetAnalysis.Start.OPEN_CONNECTIONS, RulesetAnalysis.Start.TEE_COPIES);
+  }
+
+  /**
+   * The VPN server and a declared LAN were reached through the physical interface while the
+   * tunnel was up too: losing the tunnel changes nothing for their open connections.
+   */
+  @Override
+  PacketSet inClear(LeakScene scene) {
+    return scene.endpointAddrs().or(scene.declaredLan()).or(scene.notUplink());
+  }
+
+  /**
+   * Such packets count where the first packet of a new connection would not get out all the
+   * same (that one is reported already, with the connections' later packets implied), compared
+   * by what the application sent (the original destination and port: a new connection that
+   * DNAT sends elsewhere still gets out), whatever the marks and socket.
+   */
+  @Override
+  PacketSet coveredByNew(PacketSet possibleNew) {
+    return possibleNew.forgetting(PacketField.DPORT, PacketField.DST_TYPE, PacketField.DST, PacketField.STATE,
+        PacketField.CTMARK, PacketField.MARK, PacketField.SOCKET);
+  }
+
+  @Override
+  List<PacketSet> preferences(LeakPart p) {
     if (!open(p)) return leakPreferences(p);
-    PacketSpace s = p.analysis().space();
-    List<Integer> out = new ArrayList<>();
+    SetScope s = p.scope();
+    List<PacketSet> out = new ArrayList<>();
     out.add(s.stateIn(List.of(ConnState.ESTABLISHED)));
-    out.add(s.tcpFlags.eq(Packet.ACK));
+    out.add(s.where(PacketField.TCP_FLAGS, Packet.ACK));
     out.addAll(leakPreferences(p));
     return out;
   }
 
-  static List<Integer> leakPreferences(LeakPart p) {
-    PacketSpace s = p.analysis().space();
-    List<Integer> out = new ArrayList<>(Prefs.atRuleDestinations(p));
-    out.add(s.origDst.eq(Witnesses.documentation(s.family(), 10)));
-    out.add(s.proto.eq(Packet.TCP));
-    out.add(s.origDport.eq(443));
+  static List<PacketSet> leakPreferences(LeakPart p) {
+    SetScope s = p.scope();
+    List<PacketSet> out = new ArrayList<>(Prefs.atRuleDestinations(p));
+    out.add(s.where(PacketField.ORIG_DST, Witnesses.documentation(p.analysis().ruleset().family(), 10)));
+    out.add(s.where(PacketField.PROTO, Packet.TCP));
+    out.add(s.where(PacketField.ORIG_DPORT, 443));
     return out;
   }
 
   @Override
   String what(LeakPart p, Witnesses.Picked w) {
-    PacketSpace s = p.analysis().space();
-    String packets = LeakCheck.packets(p.analysis(), p.set());
+    String packets = LeakCheck.packets(p.analysis(), p.scope(), p.set());
     if (!open(p)) return packets;
-    String v6 = s.family() == Family.IPV6 ? "IPv6 " : "";
+    String v6 = p.analysis().ruleset().family() == Family.IPV6 ? "IPv6 " : "";
     String kind = p.start() == RulesetAnalysis.Start.TEE_COPIES
         ? "copies a TEE rule sends to its gateway (conntrack state UNTRACKED; "
         : "packets of connections that were open when the tunnel went down (conntrack state ESTABLISHED or RELATED; ";

@@ -5,10 +5,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.ksaudit.analysis.Bdd;
 import org.ksaudit.analysis.Decider;
+import org.ksaudit.analysis.PacketSet;
 import org.ksaudit.analysis.Path;
 import org.ksaudit.analysis.RulesetAnalysis;
+import org.ksaudit.analysis.SetScope;
 import org.ksaudit.diagnostic.Severity;
 import org.ksaudit.model.Ruleset;
 
@@ -46,6 +47,11 @@ public final class ForwardLeakCheck implements Check {
   }
 
   @Override
+  public AuditContext.Purpose purpose() {
+    return AuditContext.Purpose.FORWARD_LEAKS;
+  }
+
+  @Override
   public List<Finding> run(AuditContext ctx) {
     List<Finding> out = new ArrayList<>();
     for (Ruleset rs : ctx.rulesets()) {
@@ -58,24 +64,22 @@ public final class ForwardLeakCheck implements Check {
           : "forwarding is disabled by the sysctl settings given, so this holds only if it is enabled")
           .orElse(forwarder.map(c -> "the host forwards: the ruleset has " + c + "'s chains, which only a forwarding host has")
               .orElse("it applies when forwarding is enabled (as Docker and libvirt do)"));
-      Map<Decider, Integer> leaks = a.leaks(Path.FORWARD).acceptedBy();
-      int all = Bdd.FALSE;
-      for (int l : leaks.values()) all = a.space().bdd().or(all, l);
+      SetScope s = ctx.scope(rs, AuditContext.Purpose.FORWARD_LEAKS);
+      Map<Decider, PacketSet> leaks = a.letOut(s, Path.FORWARD, RulesetAnalysis.Start.NEW_CONNECTIONS);
+      PacketSet all = s.union(leaks.values());
       // rules of one shape (one per ICMP type, one per container) are one finding
       Map<String, List<Decider>> byShape = new LinkedHashMap<>();
       for (Decider d : leaks.keySet()) byShape.computeIfAbsent(LeakPartition.shapeOf(d), k -> new ArrayList<>()).add(d);
       for (List<Decider> group : byShape.values()) {
-        a.space().collectIfDue(List.of(all));
-        int set = Bdd.FALSE;
-        for (Decider d : group) set = a.space().bdd().or(set, leaks.get(d));
-        LeakPart p = new LeakPart(a, group, set, Map.of(TrafficKind.OTHER, set), false, RulesetAnalysis.Start.NEW_CONNECTIONS, all);
-        Witnesses.Picked w = Witnesses.pick(a, Path.FORWARD, p.set(), DirectLeakCheck.leakPreferences(p), all);
-        // the words read three fields of a set of maybe millions of nodes: one walk, not three
-        int shown = a.space().project(p.set(), a.space().proto, a.space().origDst, a.space().oif, a.space().origDport,
-            a.space().icmpType, a.space().src, a.space().sport);
-        List<String> conds = SetText.conditions(a, shown);
-        String msg = "forwarded packets (" + SetText.protocols(a.space(), shown) + (conds.isEmpty() ? "" : ", " + String.join(", ", conds))
-            + ") to " + SetText.destinations(a, shown)
+        PacketSet set = s.union(group.stream().map(leaks::get).toList());
+        LeakPart p = new LeakPart(a, s, group, set, Map.of(TrafficKind.OTHER, set), false, RulesetAnalysis.Start.NEW_CONNECTIONS, all);
+        Witnesses.Picked w = Witnesses.pick(a, s, Path.FORWARD, p.set(), DirectLeakCheck.leakPreferences(p),
+            RulesetAnalysis.Start.NEW_CONNECTIONS, all);
+        // the words read a few fields of a set of maybe millions of nodes: one walk, not one per field
+        PacketSet shown = SetText.shown(p.set());
+        List<String> conds = SetText.conditions(a, s, shown);
+        String msg = "forwarded packets (" + SetText.protocols(shown, rs.family()) + (conds.isEmpty() ? "" : ", " + String.join(", ", conds))
+            + ") to " + SetText.destinations(a, s, shown)
             + " can leave through " + SetText.interfaces(a, shown) + " when the tunnel is gone: "
             + LeakCheck.cause(p) + "; " + setting;
         List<Location> locations = new ArrayList<>();

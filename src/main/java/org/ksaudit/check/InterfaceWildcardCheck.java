@@ -9,7 +9,6 @@ import java.util.Optional;
 import java.util.Set;
 import org.ksaudit.analysis.Condition;
 import org.ksaudit.analysis.Dir;
-import org.ksaudit.analysis.InterfaceUniverse;
 import org.ksaudit.analysis.RuleDecoder;
 import org.ksaudit.analysis.RulesetAnalysis;
 import org.ksaudit.analysis.TargetAction;
@@ -62,19 +61,22 @@ public final class InterfaceWildcardCheck implements Check {
     return INFO;
   }
 
+  @Override
+  public AuditContext.Purpose purpose() {
+    return AuditContext.Purpose.RULES;
+  }
+
   /**
-   * The interface classes an analysis reaches only through a local stem's wildcard: their
-   * representative begins with a local stem and no rule names it exactly.
+   * The interfaces an analysis reaches only through a local stem's wildcard, one name per
+   * class: names that begin with a local stem that no rule names exactly.
    */
-  static Set<Integer> localOnlyClasses(RulesetAnalysis a) {
-    Set<Integer> out = new LinkedHashSet<>();
-    InterfaceUniverse u = a.space().interfaces();
+  static List<String> localOnly(RulesetAnalysis a) {
     Set<String> exact = new LinkedHashSet<>();
     for (InterfaceName n : a.mentions().interfaces()) if (!n.wildcard()) exact.add(n.name());
-    for (int i = 0; i < u.size(); i++) {
-      String rep = u.representative(i);
+    List<String> out = new ArrayList<>();
+    for (String rep : a.interfaceClasses()) {
       if (rep.equals("lo") || exact.contains(rep) || a.isTunnel(rep)) continue;
-      if (LOCAL_STEMS.stream().anyMatch(rep::startsWith)) out.add(i);
+      if (LOCAL_STEMS.stream().anyMatch(rep::startsWith)) out.add(rep);
     }
     return out;
   }

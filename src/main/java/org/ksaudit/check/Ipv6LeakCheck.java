@@ -3,6 +3,8 @@ package org.ksaudit.check;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.ksaudit.analysis.Decider;
+import org.ksaudit.analysis.PacketSet;
 import org.ksaudit.diagnostic.Severity;
 import org.ksaudit.model.Family;
 
@@ -65,13 +67,30 @@ public final class Ipv6LeakCheck extends LeakCheck {
   }
 
   @Override
-  List<Integer> preferences(LeakPart p) {
+  TrafficKind kind() {
+    return TrafficKind.OTHER;
+  }
+
+  /** In an IPv6 ruleset, all that the more specific checks left. */
+  @Override
+  PacketSet piece(LeakScene scene, Decider d, PacketSet left) {
+    return scene.family() == Family.IPV6 ? left : scene.scope().none();
+  }
+
+  /** What no more specific check claims, in an IPv6 ruleset. */
+  @Override
+  boolean claims(LeakShape shape) {
+    return shape.family() == Family.IPV6;
+  }
+
+  @Override
+  List<PacketSet> preferences(LeakPart p) {
     return DirectLeakCheck.leakPreferences(p);
   }
 
   @Override
   String what(LeakPart p, Witnesses.Picked w) {
-    return "IPv6 " + LeakCheck.packets(p.analysis(), p.set());
+    return "IPv6 " + LeakCheck.packets(p.analysis(), p.scope(), p.set());
   }
 
   @Override

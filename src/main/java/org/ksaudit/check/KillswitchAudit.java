@@ -60,15 +60,15 @@ public final class KillswitchAudit {
     // second processor (a large ruleset's audit takes half the time); each analysis is dropped
     // when its checks are done (memory on large rulesets).
     Aside aside = twoThreads ? Aside.start(ctx) : Aside.NONE;
-    for (Check c : checks()) if (c instanceof LeakCheck) out.addAll(c.run(ctx));
-    ctx.release(AuditContext.Purpose.OUTPUT_LEAKS);
-    // the forward analysis the second thread has not started yet is done here, beside its reachability
-    if (twoThreads) ctx.prepareForward();
-    aside.await();
-    for (Check c : checks()) if (c instanceof ForwardLeakCheck) out.addAll(c.run(ctx));
-    ctx.release(AuditContext.Purpose.FORWARD_LEAKS);
-    for (Check c : checks()) if (!(c instanceof LeakCheck) && !(c instanceof ForwardLeakCheck)) out.addAll(c.run(ctx));
-    ctx.release(AuditContext.Purpose.REACHABILITY);
+    for (AuditContext.Purpose purpose : AuditContext.Purpose.values()) {
+      if (purpose == AuditContext.Purpose.FORWARD_LEAKS) {
+        // the forward analysis the second thread has not started yet is done here, beside its reachability
+        if (twoThreads) ctx.prepareForward();
+        aside.await();
+      }
+      for (Check c : checks()) if (c.purpose() == purpose) out.addAll(c.run(ctx));
+      ctx.release(purpose);
+    }
     out.sort(ORDER);
     return new AuditResult(out, ctx.tunnelChoice(), limitNote(ctx.limitsReached()).stream().toList());
   }

@@ -2,7 +2,13 @@ package org.ksaudit.check;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.ksaudit.analysis.Decider;
+import org.ksaudit.analysis.PacketField;
+import org.ksaudit.analysis.PacketSet;
+import org.ksaudit.analysis.SetScope;
 import org.ksaudit.diagnostic.Severity;
+import org.ksaudit.model.Family;
+import org.ksaudit.model.value.Cidr;
 
 /** KS105: traffic to a LAN range leaves in clear. */
 public final class LanExemptionCheck extends LeakCheck {
@@ -37,17 +43,46 @@ public final class LanExemptionCheck extends LeakCheck {
   }
 
   @Override
+  TrafficKind kind() {
+    return TrafficKind.LAN;
+  }
+
+  /** The LAN ranges the user declared with --allow-lan: meant to leave in clear. */
+  static PacketSet declared(AuditContext ctx, SetScope s, Family f) {
+    PacketSet out = s.none();
+    for (Cidr c : ctx.allowedLan(f)) out = out.or(s.within(PacketField.ORIG_DST, c));
+    return out;
+  }
+
+  /** Traffic to RFC 1918 ranges, shared address space (CGNAT), IPv6 unique-local. Link-local ranges are {@link LinkScope}'s. */
+  static PacketSet privateRanges(SetScope s, Family f) {
+    List<Cidr> ranges = f == Family.IPV4
+        ? List.of(LeakScene.cidr(f, "10.0.0.0", 8), LeakScene.cidr(f, "172.16.0.0", 12), LeakScene.cidr(f, "192.168.0.0", 16),
+            LeakScene.cidr(f, "100.64.0.0", 10))
+        : List.of(LeakScene.cidr(f, "fc00::", 7));
+    PacketSet out = s.none();
+    for (Cidr c : ranges) out = out.or(s.within(PacketField.ORIG_DST, c));
+    return out;
+  }
+
+  @Override
+  PacketSet piece(LeakScene scene, Decider d, PacketSet left) {
+    return left.and(scene.privateRanges());
+  }
+
+  @Override
   Severity severity(LeakPart p) {
     return p.declared() ? Severity.INFO : Severity.ERROR;
   }
 
   @Override
-  List<Integer> preferences(LeakPart p) {
+  List<PacketSet> preferences(LeakPart p) {
     return new ArrayList<>(Prefs.atRuleDestinations(p));
   }
 
   /** A LAN exemption: traffic to private ranges, more than one host, and nothing beyond them but what the VPN and DNS pieces hold. */
-  static boolean claims(LeakShape shape) {
+  @Override
+  boolean claims(LeakShape shape) {
     return shape.has(TrafficKind.LAN) && !shape.has(TrafficKind.OTHER) && !shape.oneHost();
   }
 
@@ -58,8 +93,8 @@ public final class LanExemptionCheck extends LeakCheck {
 
   @Override
   String what(LeakPart p, Witnesses.Picked w) {
-    int set = p.pieces().getOrDefault(TrafficKind.LAN, p.set());
-    return (p.declared() ? "declared LAN traffic (--allow-lan): " : "LAN traffic: ") + LeakCheck.packets(p.analysis(), set);
+    return (p.declared() ? "declared LAN traffic (--allow-lan): " : "LAN traffic: ")
+        + LeakCheck.packets(p.analysis(), p.scope(), p.piece(TrafficKind.LAN));
   }
 
   @Override

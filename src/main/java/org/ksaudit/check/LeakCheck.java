@@ -2,28 +2,67 @@ package org.ksaudit.check;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import org.ksaudit.analysis.Condition;
 import org.ksaudit.analysis.Decider;
 import org.ksaudit.analysis.Dir;
+import org.ksaudit.analysis.PacketSet;
 import org.ksaudit.analysis.Path;
-import org.ksaudit.analysis.Packet;
 import org.ksaudit.analysis.RuleDecoder;
 import org.ksaudit.analysis.RulesetAnalysis;
+import org.ksaudit.analysis.SetScope;
 import org.ksaudit.analysis.TargetAction;
 import org.ksaudit.diagnostic.Severity;
 import org.ksaudit.model.Family;
 import org.ksaudit.model.Ruleset;
-import org.ksaudit.model.value.IpText;
 
 /**
  * The shape every OUTPUT leak check shares: for each part of its category (one per rule or
  * policy), pick a telling witness, point at the rule, and say what leaves and why.
  */
 abstract class LeakCheck implements Check {
+  /** The kind of traffic this check takes from what a rule lets out (see {@link LeakPartition}). */
+  abstract TrafficKind kind();
+
+  /**
+   * Of {@code left}, what rule {@code d} lets out that the more specific checks did not take,
+   * the packets of this check's kind.
+   */
+  abstract PacketSet piece(LeakScene scene, Decider d, PacketSet left);
+
+  /**
+   * Whether a rule whose traffic has this shape is this check's finding; the most specific
+   * check that claims it gets it (see {@link LeakPartition#BY_SPECIFICITY}).
+   */
+  abstract boolean claims(LeakShape shape);
+
+  /** What tells rules of one shape apart into findings of their own beyond their category, e.g. their severity. */
+  String subgroup(LeakScene scene, Map<TrafficKind, PacketSet> pieces) {
+    return "";
+  }
+
+  /** Starts other than new connections whose leaks this check reports. */
+  List<RulesetAnalysis.Start> laterStarts() {
+    return List.of();
+  }
+
+  /** For {@link #laterStarts}: what leaves in clear anyway, so that losing the tunnel changes nothing for it. */
+  PacketSet inClear(LeakScene scene) {
+    return scene.scope().all();
+  }
+
+  /**
+   * For {@link #laterStarts}: of the new connections' leaks ({@code possibleNew}, whatever the
+   * undecided matches say), what covers a packet of a later start already.
+   */
+  PacketSet coveredByNew(PacketSet possibleNew) {
+    return possibleNew;
+  }
+
   /** The check's own witness preferences, most important first. */
-  abstract List<Integer> preferences(LeakPart part);
+  abstract List<PacketSet> preferences(LeakPart part);
 
   /** What leaves, in words; the cause and the interfaces are added by {@link #run}. */
   abstract String what(LeakPart part, Witnesses.Picked picked);
@@ -58,17 +97,21 @@ abstract class LeakCheck implements Check {
   }
 
   @Override
+  public AuditContext.Purpose purpose() {
+    return AuditContext.Purpose.OUTPUT_LEAKS;
+  }
+
+  @Override
   public List<Finding> run(AuditContext ctx) {
     List<Finding> out = new ArrayList<>();
     for (Ruleset rs : ctx.rulesets()) {
       boolean v6Off = rs.family() == Family.IPV6 && ctx.options().sysctl().ipv6() == Sysctl.Ipv6.DISABLED;
       for (LeakPart p : ctx.leakParts(rs, info().category())) {
-        p.analysis().space().collectIfDue(List.of());
-        List<Integer> prefs = new ArrayList<>();
+        List<PacketSet> prefs = new ArrayList<>();
         // the witness shows the weakness the finding is about, not another kind of its traffic
-        p.pieces().entrySet().stream().filter(e -> e.getKey() == primary(p)).forEach(e -> prefs.add(e.getValue()));
+        if (p.pieces().containsKey(primary(p))) prefs.add(p.pieces().get(primary(p)));
         prefs.addAll(preferences(p));
-        Witnesses.Picked w = Witnesses.pick(p.analysis(), Path.OUTPUT, p.set(), prefs, p.start(), p.allLeaks());
+        Witnesses.Picked w = Witnesses.pick(p.analysis(), p.scope(), Path.OUTPUT, p.set(), prefs, p.start(), p.allLeaks());
         List<Traffic> traffic = traffic(p);
         String also = traffic.stream().filter(t -> t.kind() != primary(p)).map(Traffic::text).collect(Collectors.joining("; "));
         String msg = what(p, w) + ipsecOnly(p) + " can leave through " + SetText.interfaces(p.analysis(), p.set()) + " when the tunnel is gone: "
@@ -121,28 +164,29 @@ abstract class LeakCheck implements Check {
   static List<Traffic> traffic(LeakPart p) {
     List<Traffic> out = new ArrayList<>();
     for (TrafficKind k : TrafficKind.values()) {
-      Integer set = p.pieces().get(k);
-      if (set != null) out.add(new Traffic(k, describe(k, p.analysis(), set)));
+      PacketSet set = p.pieces().get(k);
+      if (set != null) out.add(new Traffic(k, describe(k, p.analysis(), p.scope(), set)));
     }
     return out;
   }
 
   /** One kind of traffic in words: "DNS (UDP) to 141.98.255.0/24". */
-  static String describe(TrafficKind k, RulesetAnalysis a, int set) {
+  static String describe(TrafficKind k, RulesetAnalysis a, SetScope s, PacketSet set) {
     return switch (k) {
-      case LINK_LOCAL -> "link-local " + packets(a, set);
-      case VPN -> VpnEndpointCheck.vpnTraffic(a, set);
-      case DNS -> DnsLeakCheck.dnsTraffic(a, set);
-      case LAN -> "LAN traffic: " + packets(a, set);
-      case OTHER -> packets(a, set);
+      case LINK_LOCAL -> "link-local " + packets(a, s, set);
+      case VPN -> VpnEndpointCheck.vpnTraffic(a, s, set);
+      case DNS -> DnsLeakCheck.dnsTraffic(a, s, set);
+      case LAN -> "LAN traffic: " + packets(a, s, set);
+      case OTHER -> packets(a, s, set);
     };
   }
 
   /** "UDP (ports 1195-1197 and 1300-1302) to 141.98.255.0/24": protocols, every limiting condition, destinations. */
-  static String packets(RulesetAnalysis a, int set) {
-    List<String> conds = SetText.conditions(a, set);
-    return SetText.protocols(a.space(), set) + (conds.isEmpty() ? "" : " (" + String.join(", ", conds) + ")") + " to "
-        + SetText.destinations(a, set);
+  static String packets(RulesetAnalysis a, SetScope s, PacketSet leak) {
+    PacketSet set = SetText.shown(leak);
+    List<String> conds = SetText.conditions(a, s, set);
+    return SetText.protocols(set, a.ruleset().family()) + (conds.isEmpty() ? "" : " (" + String.join(", ", conds) + ")") + " to "
+        + SetText.destinations(a, s, set);
   }
 
   /**
@@ -160,7 +204,7 @@ abstract class LeakCheck implements Check {
     Decider d = p.decider();
     if (d.isAbsent()) return "the ruleset has no " + d.table() + " " + d.chain() + " chain, so the kernel's ACCEPT applies";
     if (d.isPolicy()) return "the policy of " + d.chain() + " accepts it";
-    RuleDecoder.Decoded dec = LeakPartition.decode(p.analysis(), d, d.rule().get());
+    RuleDecoder.Decoded dec = LeakScene.decode(p.analysis(), d);
     // a jump decides only where the engine stopped following it (its chain is within the ruleset: the kernel refuses others)
     if (dec.action() instanceof TargetAction.Jump) {
       return "the analysis does not follow this jump (a limit of the engine, see the warning), so the chain it leads to may accept it";

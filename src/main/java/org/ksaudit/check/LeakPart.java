@@ -3,7 +3,9 @@ package org.ksaudit.check;
 import java.util.List;
 import java.util.Map;
 import org.ksaudit.analysis.Decider;
+import org.ksaudit.analysis.PacketSet;
 import org.ksaudit.analysis.RulesetAnalysis;
+import org.ksaudit.analysis.SetScope;
 
 /**
  * The packets one weakness lets out when the tunnel is gone, starting from {@code start} (new
@@ -12,10 +14,10 @@ import org.ksaudit.analysis.RulesetAnalysis;
  * points at; {@code pieces} splits the set by kind of traffic; {@code declared} when the user
  * said they are meant to leave in clear (--allow-lan). {@code allLeaks} is what every rule
  * lets out from the same start: a packet in it whatever the undecided matches say leaks for
- * certain, through whichever rule.
+ * certain, through whichever rule. The sets live in {@code scope}.
  */
-public record LeakPart(RulesetAnalysis analysis, List<Decider> deciders, int set, Map<TrafficKind, Integer> pieces,
-    boolean declared, RulesetAnalysis.Start start, int allLeaks) {
+public record LeakPart(RulesetAnalysis analysis, SetScope scope, List<Decider> deciders, PacketSet set,
+    Map<TrafficKind, PacketSet> pieces, boolean declared, RulesetAnalysis.Start start, PacketSet allLeaks) {
   public LeakPart {
     deciders = List.copyOf(deciders);
     pieces = Map.copyOf(pieces);
@@ -25,5 +27,10 @@ public record LeakPart(RulesetAnalysis analysis, List<Decider> deciders, int set
   /** The rule or policy the finding points at. */
   public Decider decider() {
     return deciders.get(0);
+  }
+
+  /** The piece of one kind of traffic, or the whole set when the part has no such piece. */
+  PacketSet piece(TrafficKind k) {
+    return pieces.getOrDefault(k, set);
   }
 }

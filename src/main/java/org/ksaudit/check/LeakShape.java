@@ -1,15 +1,19 @@
 package org.ksaudit.check;
 
 import java.util.Map;
+import org.ksaudit.analysis.PacketSet;
+import org.ksaudit.model.Family;
 
 /**
  * What one rule (or policy) lets out, as the checks weigh it to pick the finding's one
  * category: the set split by {@link TrafficKind} (only non-empty pieces), whether the rule is
  * a VPN allowance (it names a VPN port or the server's address, or lets out only TCP/UDP on
- * chosen ports to one host that is no resolver), whether it names a DNS port, and whether what
- * leaves beyond the link goes to one host (after any DNAT: a resolver reached by DNAT is one).
+ * chosen ports to one host that is no resolver), whether it names a DNS port, whether what
+ * leaves beyond the link goes to one host (after any DNAT: a resolver reached by DNAT is one),
+ * and the ruleset's family.
  */
-record LeakShape(Map<TrafficKind, Integer> pieces, boolean vpnAllowance, boolean namesDnsPort, boolean oneHost) {
+record LeakShape(Map<TrafficKind, PacketSet> pieces, boolean vpnAllowance, boolean namesDnsPort, boolean oneHost,
+    Family family) {
   LeakShape {
     pieces = Map.copyOf(pieces);
   }

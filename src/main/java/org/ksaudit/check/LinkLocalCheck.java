@@ -2,8 +2,11 @@ package org.ksaudit.check;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import org.ksaudit.analysis.Decider;
 import org.ksaudit.analysis.Packet;
-import org.ksaudit.analysis.PacketSpace;
+import org.ksaudit.analysis.PacketField;
+import org.ksaudit.analysis.PacketSet;
 import org.ksaudit.diagnostic.Severity;
 
 /** KS111: traffic that cannot leave the local link leaves outside the tunnel. */
@@ -45,9 +48,27 @@ public final class LinkLocalCheck extends LeakCheck {
     return INFO;
   }
 
+  @Override
+  TrafficKind kind() {
+    return TrafficKind.LINK_LOCAL;
+  }
+
+  /** A subnet broadcast counts as link-local where the rule lets out nothing else ({@code -m addrtype --dst-type BROADCAST}). */
+  @Override
+  PacketSet piece(LeakScene scene, Decider d, PacketSet left) {
+    return left.isWithin(scene.fromLink()) || left.isWithin(scene.broadcast()) ? left : left.and(scene.link());
+  }
+
   /** Traffic that stays on the link and nothing else. */
-  static boolean claims(LeakShape shape) {
+  @Override
+  boolean claims(LeakShape shape) {
     return shape.onlyLinkLocal();
+  }
+
+  /** What a link needs (info) apart from the rest (warning). */
+  @Override
+  String subgroup(LeakScene scene, Map<TrafficKind, PacketSet> pieces) {
+    return pieces.get(TrafficKind.LINK_LOCAL).isWithin(LinkScope.needed(scene.scope(), scene.family())) ? "needed" : "";
   }
 
   @Override
@@ -57,21 +78,20 @@ public final class LinkLocalCheck extends LeakCheck {
 
   @Override
   Severity severity(LeakPart p) {
-    PacketSpace s = p.analysis().space();
-    return s.bdd().subset(p.set(), LinkScope.needed(s)) ? Severity.INFO : Severity.WARNING;
+    return p.set().isWithin(LinkScope.needed(p.scope(), p.analysis().ruleset().family())) ? Severity.INFO : Severity.WARNING;
   }
 
   @Override
-  List<Integer> preferences(LeakPart p) {
-    PacketSpace s = p.analysis().space();
-    List<Integer> out = new ArrayList<>(Prefs.atRuleDestinations(p));
-    out.add(s.proto.eq(Packet.UDP));
+  List<PacketSet> preferences(LeakPart p) {
+    List<PacketSet> out = new ArrayList<>(Prefs.atRuleDestinations(p));
+    out.add(p.scope().where(PacketField.PROTO, Packet.UDP));
     return out;
   }
 
   @Override
   String what(LeakPart p, Witnesses.Picked w) {
-    return "link-local traffic, which no router forwards but the local network sees: " + LeakCheck.packets(p.analysis(), p.set());
+    return "link-local traffic, which no router forwards but the local network sees: "
+        + LeakCheck.packets(p.analysis(), p.scope(), p.set());
   }
 
   @Override

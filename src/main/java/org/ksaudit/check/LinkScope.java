@@ -1,10 +1,10 @@
 package org.ksaudit.check;
 
 import java.util.List;
-import org.ksaudit.analysis.AddrType;
-import org.ksaudit.analysis.Bdd;
 import org.ksaudit.analysis.Packet;
-import org.ksaudit.analysis.PacketSpace;
+import org.ksaudit.analysis.PacketField;
+import org.ksaudit.analysis.PacketSet;
+import org.ksaudit.analysis.SetScope;
 import org.ksaudit.model.Family;
 import org.ksaudit.model.value.Cidr;
 
@@ -22,44 +22,44 @@ import org.ksaudit.model.value.Cidr;
 final class LinkScope {
   private LinkScope() {}
 
+  private static final List<Cidr> DESTINATIONS_V4 = List.of(LeakScene.cidr(Family.IPV4, "255.255.255.255", 32),
+      LeakScene.cidr(Family.IPV4, "224.0.0.0", 24), LeakScene.cidr(Family.IPV4, "169.254.0.0", 16));
+  private static final List<Cidr> DESTINATIONS_V6 = List.of(LeakScene.cidr(Family.IPV6, "fe80::", 10),
+      LeakScene.cidr(Family.IPV6, "ff02::", 16), LeakScene.cidr(Family.IPV6, "ff01::", 16));
+
   static List<Cidr> destinations(Family f) {
-    if (f == Family.IPV4) {
-      return List.of(LeakPartition.cidr(f, "255.255.255.255", 32), LeakPartition.cidr(f, "224.0.0.0", 24),
-          LeakPartition.cidr(f, "169.254.0.0", 16));
-    }
-    return List.of(LeakPartition.cidr(f, "fe80::", 10), LeakPartition.cidr(f, "ff02::", 16), LeakPartition.cidr(f, "ff01::", 16));
+    return f == Family.IPV4 ? DESTINATIONS_V4 : DESTINATIONS_V6;
   }
 
   /** Packets from a link-local source address: a rule that lets out only such packets lets out nothing beyond the link. */
-  static int fromLinkLocal(PacketSpace s) {
-    return s.cidr(s.src, sources(s.family()));
+  static PacketSet fromLinkLocal(SetScope s, Family f) {
+    return s.within(PacketField.SRC, sources(f));
   }
 
   static Cidr sources(Family f) {
-    return f == Family.IPV4 ? LeakPartition.cidr(f, "169.254.0.0", 16) : LeakPartition.cidr(f, "fe80::", 10);
+    return f == Family.IPV4 ? LeakScene.cidr(f, "169.254.0.0", 16) : LeakScene.cidr(f, "fe80::", 10);
   }
 
-  /** Every packet of the space that stays on its link by its destination address or message (see also {@link #fromLinkLocal}). */
-  static int set(PacketSpace s) {
-    Bdd b = s.bdd();
-    int out = Bdd.FALSE;
+  /** Every packet that stays on its link by its destination address or message (see also {@link #fromLinkLocal}). */
+  static PacketSet set(SetScope s, Family f) {
+    PacketSet out = s.none();
     // where the packet goes after any DNAT decides whether it leaves the link
-    for (Cidr c : destinations(s.family())) out = b.or(out, s.cidr(s.dst, c));
-    if (s.family() == Family.IPV6) out = b.or(out, b.and(s.proto.eq(Packet.ICMPV6), neighbourDiscovery(s)));
+    for (Cidr c : destinations(f)) out = out.or(s.within(PacketField.DST, c));
+    if (f == Family.IPV6) out = out.or(s.where(PacketField.PROTO, Packet.ICMPV6).and(neighbourDiscovery(s)));
     return out;
   }
 
   /** What a link needs: neighbour discovery, DHCP (UDP 67 and 68) and DHCPv6 (UDP 546 and 547). */
-  static int needed(PacketSpace s) {
-    Bdd b = s.bdd();
-    if (s.family() == Family.IPV4) return b.and(s.proto.eq(Packet.UDP), b.or(s.origDport.eq(67), s.origDport.eq(68)));
-    int dhcp = b.and(s.proto.eq(Packet.UDP), b.or(s.origDport.eq(546), s.origDport.eq(547)));
-    return b.or(dhcp, b.and(s.proto.eq(Packet.ICMPV6), neighbourDiscovery(s)));
+  static PacketSet needed(SetScope s, Family f) {
+    PacketSet udp = s.where(PacketField.PROTO, Packet.UDP);
+    if (f == Family.IPV4) return udp.and(s.where(PacketField.ORIG_DPORT, 67).or(s.where(PacketField.ORIG_DPORT, 68)));
+    PacketSet dhcp = udp.and(s.where(PacketField.ORIG_DPORT, 546).or(s.where(PacketField.ORIG_DPORT, 547)));
+    return dhcp.or(s.where(PacketField.PROTO, Packet.ICMPV6).and(neighbourDiscovery(s)));
   }
 
-  private static int neighbourDiscovery(PacketSpace s) {
-    int out = Bdd.FALSE;
-    for (int t = 133; t <= 137; t++) out = s.bdd().or(out, s.icmpType.eq(t));
+  private static PacketSet neighbourDiscovery(SetScope s) {
+    PacketSet out = s.none();
+    for (int t = 133; t <= 137; t++) out = out.or(s.where(PacketField.ICMP_TYPE, t));
     return out;
   }
 }

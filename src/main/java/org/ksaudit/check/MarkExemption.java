@@ -5,9 +5,11 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.ksaudit.analysis.Condition;
-import org.ksaudit.analysis.PacketSpace;
+import org.ksaudit.analysis.PacketField;
+import org.ksaudit.analysis.PacketSet;
 import org.ksaudit.analysis.RuleDecoder;
 import org.ksaudit.analysis.RulesetAnalysis;
+import org.ksaudit.analysis.SetScope;
 import org.ksaudit.analysis.TargetAction;
 import org.ksaudit.analysis.Verdict;
 import org.ksaudit.model.Chain;
@@ -40,12 +42,11 @@ final class MarkExemption {
   }
 
   /** One preference per mark value the rules test, in rule order. */
-  static List<Integer> testedMarks(RulesetAnalysis a) {
-    PacketSpace s = a.space();
-    List<Integer> out = new ArrayList<>();
+  static List<PacketSet> testedMarks(RulesetAnalysis a, SetScope s) {
+    List<PacketSet> out = new ArrayList<>();
     for (RuleDecoder.Decoded d : decoded(a)) {
       for (Condition c : d.conditions()) {
-        if (c instanceof Condition.MarkIs m && !m.conn() && m.value() != 0) out.add(s.mark.eq(m.value()));
+        if (c instanceof Condition.MarkIs m && !m.conn() && m.value() != 0) out.add(s.where(PacketField.MARK, m.value()));
       }
     }
     return out;
@@ -57,7 +58,7 @@ final class MarkExemption {
       if (!OUTPUT_TABLES.contains(t.name())) continue;
       for (Chain c : t.chains()) {
         if (OTHER_HOOKS.contains(c.name())) continue;
-        for (Rule r : c.rules()) out.add(a.engine().decode(t, r));
+        for (Rule r : c.rules()) out.add(a.decode(t, r));
       }
     }
     return out;

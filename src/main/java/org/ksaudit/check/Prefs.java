@@ -5,7 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.ksaudit.analysis.Condition;
 import org.ksaudit.analysis.Dir;
-import org.ksaudit.analysis.PacketSpace;
+import org.ksaudit.analysis.PacketField;
+import org.ksaudit.analysis.PacketSet;
 import org.ksaudit.analysis.RuleDecoder;
 import org.ksaudit.model.value.Cidr;
 
@@ -17,7 +18,7 @@ final class Prefs {
   static List<BigInteger> ruleDestinations(LeakPart p) {
     List<BigInteger> out = new ArrayList<>();
     if (p.decider().rule().isEmpty()) return out;
-    RuleDecoder.Decoded d = LeakPartition.decode(p.analysis(), p.decider(), p.decider().rule().get());
+    RuleDecoder.Decoded d = LeakScene.decode(p.analysis(), p.decider());
     int bits = p.analysis().ruleset().family().bits();
     for (Condition c : d.conditions()) {
       if (c instanceof Condition.AddrIn a && a.dir() == Dir.DST && !a.negated()) {
@@ -29,10 +30,9 @@ final class Prefs {
   }
 
   /** Preference for each of the rule's destinations, in order. */
-  static List<Integer> atRuleDestinations(LeakPart p) {
-    PacketSpace s = p.analysis().space();
-    List<Integer> out = new ArrayList<>();
-    for (BigInteger a : ruleDestinations(p)) out.add(s.origDst.eq(a));
+  static List<PacketSet> atRuleDestinations(LeakPart p) {
+    List<PacketSet> out = new ArrayList<>();
+    for (BigInteger a : ruleDestinations(p)) out.add(p.scope().where(PacketField.ORIG_DST, a));
     return out;
   }
 }

@@ -4,11 +4,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.ksaudit.analysis.Bdd;
 import org.ksaudit.analysis.Decider;
+import org.ksaudit.analysis.PacketSet;
 import org.ksaudit.analysis.RuleDecoder;
 import org.ksaudit.analysis.RulesetAnalysis;
-import org.ksaudit.analysis.StageView;
+import org.ksaudit.analysis.SetScope;
 import org.ksaudit.analysis.TargetAction;
 import org.ksaudit.model.Chain;
 import org.ksaudit.model.Rule;
@@ -28,26 +28,25 @@ final class ReturnAllowances {
   /** Beyond this many RETURN rules the policy keeps its packets: the split costs a walk of the set per rule. */
   private static final int MAX_RULES = 200;
 
-  static Map<Decider, Integer> attribute(RulesetAnalysis a, Map<Decider, Integer> leaks) {
+  static Map<Decider, PacketSet> attribute(RulesetAnalysis a, SetScope s, Map<Decider, PacketSet> leaks) {
     if (leaks.keySet().stream().noneMatch(Decider::isPolicy)) return leaks;
-    Bdd b = a.space().bdd();
-    Map<Decider, Integer> out = new LinkedHashMap<>();
-    for (Map.Entry<Decider, Integer> e : leaks.entrySet()) {
+    Map<Decider, PacketSet> out = new LinkedHashMap<>();
+    for (Map.Entry<Decider, PacketSet> e : leaks.entrySet()) {
       Decider d = e.getKey();
       Optional<Table> table = a.ruleset().table(d.table());
       List<Rule> returns = table.map(ReturnAllowances::returnRules).orElse(List.of());
       if (!d.isPolicy() || returns.isEmpty() || returns.size() > MAX_RULES) {
-        out.merge(d, e.getValue(), b::or);
+        out.merge(d, e.getValue(), PacketSet::or);
         continue;
       }
-      int rest = e.getValue();
+      PacketSet rest = e.getValue();
       for (Rule r : returns) {
-        int piece = b.and(rest, a.engine().conditionOf(table.get(), r, StageView.of(d.chain())));
-        if (piece == Bdd.FALSE) continue;
-        out.merge(Decider.rule(d.table(), chainOf(table.get(), r), r), piece, b::or);
-        rest = b.diff(rest, piece);
+        PacketSet piece = rest.and(a.matchedBy(s, table.get(), r, d.chain()));
+        if (piece.isEmpty()) continue;
+        out.merge(Decider.rule(d.table(), chainOf(table.get(), r), r), piece, PacketSet::or);
+        rest = rest.minus(piece);
       }
-      if (rest != Bdd.FALSE) out.merge(d, rest, b::or);
+      if (!rest.isEmpty()) out.merge(d, rest, PacketSet::or);
     }
     return out;
   }

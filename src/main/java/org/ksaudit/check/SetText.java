@@ -3,12 +3,12 @@ package org.ksaudit.check;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
-import org.ksaudit.analysis.Bdd;
-import org.ksaudit.analysis.BitField;
-import org.ksaudit.analysis.InterfaceUniverse;
+import java.util.Optional;
 import org.ksaudit.analysis.Packet;
-import org.ksaudit.analysis.PacketSpace;
+import org.ksaudit.analysis.PacketField;
+import org.ksaudit.analysis.PacketSet;
 import org.ksaudit.analysis.RulesetAnalysis;
+import org.ksaudit.analysis.SetScope;
 import org.ksaudit.model.Family;
 import org.ksaudit.model.value.Cidr;
 import org.ksaudit.model.value.IpText;
@@ -17,47 +17,57 @@ import org.ksaudit.model.value.IpText;
 final class SetText {
   private SetText() {}
 
-  static String protocols(PacketSpace s, int set) {
-    Bdd b = s.bdd();
-    int p = s.proto.project(set);
-    if (p == Bdd.TRUE) return "any protocol";
+  private static final Cidr MULTICAST_AND_ABOVE_V4 = LeakScene.cidr(Family.IPV4, "224.0.0.0", 3);
+  private static final Cidr MULTICAST_V6 = LeakScene.cidr(Family.IPV6, "ff00::", 8);
+
+  /**
+   * The fields the words read, and only those: a leak set spans every field of a packet, and
+   * each question about it walks all of it; its projection, made once, is a fraction of it and
+   * answers every question the words ask the same.
+   */
+  static PacketSet shown(PacketSet set) {
+    return set.keepingOnly(PacketField.OIF, PacketField.PROTO, PacketField.ORIG_DST, PacketField.ORIG_DPORT, PacketField.SPORT,
+        PacketField.ICMP_TYPE, PacketField.SRC, PacketField.UID, PacketField.GID);
+  }
+
+  static String protocols(PacketSet set, Family fam) {
+    PacketSet p = set.keepingOnly(PacketField.PROTO);
+    if (p.isAll()) return "any protocol";
     List<String> names = new ArrayList<>();
     int others = 0;
-    for (int v = 0; v < 256; v++) {
-      if (b.and(p, s.proto.eq(v)) == Bdd.FALSE) continue;
-      if (v == Packet.TCP) names.add("TCP");
-      else if (v == Packet.UDP) names.add("UDP");
-      else if (v == Packet.icmpProto(s.family())) names.add(s.family() == Family.IPV4 ? "ICMP" : "ICMPv6");
-      else others++;
+    for (PacketSet.Range r : p.runs(PacketField.PROTO, 256).orElseThrow()) {
+      for (int v = r.from().intValueExact(); v <= r.to().intValueExact(); v++) {
+        if (v == Packet.TCP) names.add("TCP");
+        else if (v == Packet.UDP) names.add("UDP");
+        else if (v == Packet.icmpProto(fam)) names.add(fam == Family.IPV4 ? "ICMP" : "ICMPv6");
+        else others++;
+      }
     }
     if (others > 0) names.add(others == 1 ? "one other protocol" : others + " other protocols");
     return join(names);
   }
 
   /** "any destination", "10.45.16.1", "192.168.1.0/24", a few prefixes or ranges, or "addresses from A to B". */
-  static String destinations(RulesetAnalysis a, int set) {
-    PacketSpace s = a.space();
-    Bdd b = s.bdd();
-    BitField f = s.origDst;
-    int d = f.project(set);
-    Family fam = s.family();
+  static String destinations(RulesetAnalysis a, SetScope s, PacketSet set) {
+    PacketField f = PacketField.ORIG_DST;
+    PacketSet d = set.keepingOnly(f);
+    Family fam = a.ruleset().family();
     // link-local destinations are a kind of traffic of their own, said apart: "any destination" holds without them
-    int any = a.anyDestination();
-    int all = any;
-    for (Cidr c : LinkScope.destinations(fam)) all = b.diff(all, s.cidr(f, c));
+    PacketSet any = a.anyDestination(s);
+    PacketSet all = any;
+    for (Cidr c : LinkScope.destinations(fam)) all = all.minus(s.within(f, c));
     // TCP never goes to a multicast or broadcast address: "any destination" for TCP means every unicast one
-    if (b.subset(set, s.proto.eq(Packet.TCP))) {
-      all = b.diff(all, fam == Family.IPV4 ? s.cidr(f, LeakPartition.cidr(fam, "224.0.0.0", 3)) : s.cidr(f, LeakPartition.cidr(fam, "ff00::", 8)));
+    if (set.isWithin(s.where(PacketField.PROTO, Packet.TCP))) {
+      all = all.minus(s.within(f, fam == Family.IPV4 ? MULTICAST_AND_ABOVE_V4 : MULTICAST_V6));
     }
-    if (b.subset(all, d)) return "any destination";
-    List<String> missing = prefixes(b, f, b.diff(all, d), fam, 8);
+    if (all.isWithin(d)) return "any destination";
+    List<String> missing = all.minus(d).prefixes(f, 8).orElse(List.of()).stream()
+        .map(p -> IpText.format(fam, p.value()) + (p.length() == fam.bits() ? "" : "/" + p.length())).toList();
     if (!missing.isEmpty()) return "any destination except " + join(missing);
     // what the scenario cannot send to (loopback, "this network") is no part of what the rule names
-    List<String> pieces = ranges(b, f, b.or(d, b.not(any)), b.and(d, any), fam, 8);
+    List<String> pieces = ranges(s, f, d.or(s.all().minus(any)), d.and(any), fam, 8);
     if (!pieces.isEmpty()) return join(pieces);
-    BigInteger lo = f.min(d);
-    BigInteger hi = f.max(d);
-    return "addresses from " + IpText.format(fam, lo) + " to " + IpText.format(fam, hi) + " (not all of them)";
+    return "addresses from " + IpText.format(fam, d.min(f)) + " to " + IpText.format(fam, d.max(f)) + " (not all of them)";
   }
 
   /**
@@ -65,34 +75,18 @@ final class SetText {
    * list when it needs more; values of {@code free} outside {@code wanted} may be included where
    * that makes fewer pieces.
    */
-  static List<String> ranges(Bdd b, BitField f, int free, int wanted, Family fam, int max) {
-    List<BigInteger[]> runs = new ArrayList<>();
-    if (!runs(b, f, free, BigInteger.ZERO, 0, runs, 64)) return List.of();
+  static List<String> ranges(SetScope s, PacketField f, PacketSet free, PacketSet wanted, Family fam, int max) {
+    Optional<List<PacketSet.Range>> runs = free.runs(f, 64);
+    if (runs.isEmpty()) return List.of();
+    int bits = fam.bits();
     List<String> out = new ArrayList<>();
-    for (BigInteger[] r : runs) {
+    for (PacketSet.Range r : runs.get()) {
       // a run only made of values outside what is wanted adds nothing
-      if (b.and(f.range(r[0], r[1]), wanted) == Bdd.FALSE) continue;
+      if (!s.between(f, r.from(), r.to()).intersects(wanted)) continue;
       if (out.size() >= max) return List.of();
-      out.add(rangeText(r[0], r[1], fam, f.bits()));
+      out.add(rangeText(r.from(), r.to(), fam, bits));
     }
     return out;
-  }
-
-  /** Maximal runs of consecutive values of a set, merged from its prefixes; false past {@code max} prefixes. */
-  private static boolean runs(Bdd b, BitField f, int set, BigInteger value, int len, List<BigInteger[]> out, int max) {
-    int here = f.prefix(value, len);
-    if (b.and(set, here) == Bdd.FALSE) return true;
-    int bits = f.bits();
-    if (b.subset(here, set)) {
-      BigInteger last = value.add(BigInteger.ONE.shiftLeft(bits - len)).subtract(BigInteger.ONE);
-      if (!out.isEmpty() && out.get(out.size() - 1)[1].add(BigInteger.ONE).equals(value)) out.get(out.size() - 1)[1] = last;
-      else if (out.size() >= max) return false;
-      else out.add(new BigInteger[] {value, last});
-      return true;
-    }
-    if (len == bits) return true;
-    BigInteger one = value.setBit(bits - 1 - len);
-    return runs(b, f, set, value, len + 1, out, max) && runs(b, f, set, one, len + 1, out, max);
   }
 
   private static String rangeText(BigInteger lo, BigInteger hi, Family fam, int bits) {
@@ -107,88 +101,51 @@ final class SetText {
    * The conditions a set's packets meet beyond protocol and destination, in words: ports,
    * ICMP types, source address and port, owner. Empty where the set takes every value.
    */
-  static List<String> conditions(RulesetAnalysis a, int set) {
-    PacketSpace s = a.space();
-    Bdd b = s.bdd();
+  static List<String> conditions(RulesetAnalysis a, SetScope s, PacketSet set) {
+    Family fam = a.ruleset().family();
     List<String> out = new ArrayList<>();
-    int ported = b.and(set, b.or(s.proto.eq(Packet.TCP), s.proto.eq(Packet.UDP)));
-    if (ported != Bdd.FALSE) {
-      numbers(b, s.origDport, s.origDport.project(ported), "port", "ports").ifPresent(out::add);
-      numbers(b, s.sport, s.sport.project(ported), "source port", "source ports").ifPresent(out::add);
+    PacketSet ported = set.and(s.where(PacketField.PROTO, Packet.TCP).or(s.where(PacketField.PROTO, Packet.UDP)));
+    if (!ported.isEmpty()) {
+      numbers(s, PacketField.ORIG_DPORT, ported, "port", "ports").ifPresent(out::add);
+      numbers(s, PacketField.SPORT, ported, "source port", "source ports").ifPresent(out::add);
     }
-    int icmp = b.and(set, s.proto.eq(Packet.icmpProto(s.family())));
-    if (icmp != Bdd.FALSE) numbers(b, s.icmpType, s.icmpType.project(icmp), "ICMP type", "ICMP types").ifPresent(out::add);
-    int src = s.src.project(set);
-    if (src != Bdd.TRUE) {
+    PacketSet icmp = set.and(s.where(PacketField.PROTO, Packet.icmpProto(fam)));
+    if (!icmp.isEmpty()) numbers(s, PacketField.ICMP_TYPE, icmp, "ICMP type", "ICMP types").ifPresent(out::add);
+    PacketSet src = set.keepingOnly(PacketField.SRC);
+    if (!src.isAll()) {
       // a source range the rule names limits the leak; a few addresses an earlier rule took away do not
-      List<String> r = ranges(b, s.src, src, src, s.family(), 4);
-      boolean almostAll = !r.isEmpty() && s.src.min(src).signum() == 0
-          && s.src.max(src).equals(BigInteger.ONE.shiftLeft(s.family().bits()).subtract(BigInteger.ONE));
+      List<String> r = ranges(s, PacketField.SRC, src, src, fam, 4);
+      boolean almostAll = !r.isEmpty() && src.min(PacketField.SRC).signum() == 0
+          && src.max(PacketField.SRC).equals(s.largest(PacketField.SRC));
       if (!almostAll) out.add("from " + (r.isEmpty() ? "some source addresses" : join(r)));
     }
-    numbers(b, s.uid, s.uid.project(set), "uid", "uids").ifPresent(out::add);
-    numbers(b, s.gid, s.gid.project(set), "gid", "gids").ifPresent(out::add);
+    numbers(s, PacketField.UID, set, "uid", "uids").ifPresent(out::add);
+    numbers(s, PacketField.GID, set, "gid", "gids").ifPresent(out::add);
     return out;
   }
 
   /**
-   * "port 53", "ports 1194-1197 and 1300-1302", or nothing: values that limit the leak, not
-   * the few an earlier rule took away from every value (those leave the leak as wide).
+   * "port 53", "ports 1194-1197 and 1300-1302", or nothing: values of a field among a set's
+   * packets that limit the leak, not the few an earlier rule took away from every value (those
+   * leave the leak as wide).
    */
-  private static java.util.Optional<String> numbers(Bdd b, BitField f, int values, String one, String many) {
-    if (values == Bdd.TRUE || values == Bdd.FALSE) return java.util.Optional.empty();
-    List<BigInteger[]> runs = new ArrayList<>();
-    if (!runs(b, f, values, BigInteger.ZERO, 0, runs, 64)) return java.util.Optional.empty();
-    BigInteger top = BigInteger.ONE.shiftLeft(f.bits()).subtract(BigInteger.ONE);
-    if (runs.get(0)[0].signum() == 0 && runs.get(runs.size() - 1)[1].equals(top)) return java.util.Optional.empty();
-    List<String> in = numberRanges(runs, 4);
-    if (in.isEmpty()) return java.util.Optional.of("some " + many);
-    return java.util.Optional.of((in.size() == 1 && !in.get(0).contains("-") ? one : many) + " " + join(in));
+  private static Optional<String> numbers(SetScope s, PacketField f, PacketSet set, String one, String many) {
+    PacketSet values = set.keepingOnly(f);
+    if (values.isAll() || values.isEmpty()) return Optional.empty();
+    Optional<List<PacketSet.Range>> found = values.runs(f, 64);
+    if (found.isEmpty()) return Optional.empty();
+    List<PacketSet.Range> runs = found.get();
+    if (runs.get(0).from().signum() == 0 && runs.get(runs.size() - 1).to().equals(s.largest(f))) return Optional.empty();
+    if (runs.size() > 4) return Optional.of("some " + many);
+    List<String> in = new ArrayList<>();
+    for (PacketSet.Range r : runs) in.add(r.from().equals(r.to()) ? r.from().toString() : r.from() + "-" + r.to());
+    return Optional.of((in.size() == 1 && !in.get(0).contains("-") ? one : many) + " " + join(in));
   }
 
-  private static List<String> numberRanges(List<BigInteger[]> runs, int max) {
-    if (runs.size() > max) return List.of();
-    List<String> out = new ArrayList<>();
-    for (BigInteger[] r : runs) out.add(r[0].equals(r[1]) ? r[0].toString() : r[0] + "-" + r[1]);
-    return out;
-  }
-
-  /** The set (of one field's values) as at most {@code max} prefixes, or an empty list when it needs more. */
-  static List<String> prefixes(Bdd b, BitField f, int set, Family fam, int max) {
-    List<String> out = new ArrayList<>();
-    if (set == Bdd.FALSE || !cover(b, f, set, BigInteger.ZERO, 0, fam, max, out)) return List.of();
-    return out;
-  }
-
-  private static boolean cover(Bdd b, BitField f, int set, BigInteger value, int len, Family fam, int max, List<String> out) {
-    int here = f.prefix(value, len);
-    int piece = b.and(set, here);
-    if (piece == Bdd.FALSE) return true;
-    if (b.subset(here, set)) {
-      if (out.size() >= max) return false;
-      out.add(IpText.format(fam, value) + (len == fam.bits() ? "" : "/" + len));
-      return true;
-    }
-    if (len == fam.bits()) return true;
-    BigInteger one = value.setBit(fam.bits() - 1 - len);
-    return cover(b, f, set, value, len + 1, fam, max, out) && cover(b, f, set, one, len + 1, fam, max, out);
-  }
-
-  /** The output interfaces: familiar names, and "any other interface" for the class no rule names. */
-  static String interfaces(RulesetAnalysis a, int set) {
-    PacketSpace s = a.space();
-    Bdd b = s.bdd();
-    int o = s.oif.project(set);
-    InterfaceUniverse u = s.interfaces();
-    List<String> names = new ArrayList<>();
-    int routable = a.routableClasses().size();
-    int count = 0;
-    for (int cls : a.routableClasses()) {
-      if (b.and(o, s.oif.eq(cls)) == Bdd.FALSE) continue;
-      count++;
-      names.add(u.representative(cls));
-    }
-    if (count == routable) return "any interface but the tunnel";
+  /** The output interfaces: familiar names, and "any interface but the tunnel" when it is all of them. */
+  static String interfaces(RulesetAnalysis a, PacketSet set) {
+    List<String> names = a.leavesThrough(set);
+    if (names.size() == a.routableInterfaces().size()) return "any interface but the tunnel";
     return join(names);
   }
 

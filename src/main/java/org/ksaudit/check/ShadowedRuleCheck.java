@@ -36,6 +36,11 @@ public final class ShadowedRuleCheck implements Check {
     return INFO;
   }
 
+  @Override
+  public AuditContext.Purpose purpose() {
+    return AuditContext.Purpose.REACHABILITY;
+  }
+
   /** "the rule at line N", with its chain when it is not the dead rule's own (a chain an earlier rule jumps to). */
   static String taker(Reachability.Dead d) {
     String at = "the rule at line " + d.by().orElseThrow().pos().line();

@@ -168,7 +168,7 @@ public final class TunnelDetector {
       if (c instanceof Condition.PortIn p && p.dir() == Dir.DST && !p.negated()) {
         for (PortRange range : p.ranges()) {
           if (range.from() != range.to()) continue;
-          if (LeakPartition.VPN_SERVICES.stream().anyMatch(s -> s.port() == range.from() && protoAllows(d, s.proto()))) return true;
+          if (VpnEndpointCheck.VPN_SERVICES.stream().anyMatch(s -> s.port() == range.from() && protoAllows(d, s.proto()))) return true;
         }
       }
       if (c instanceof Condition.AddrIn a && a.dir() == Dir.DST && !a.negated()) {
