@@ -41,9 +41,10 @@ class ForwardingPlannerTest {
     List<Witness> w = List.of(forwarded("pppoe-wan", "br-lan"));
     ForwardingPlan f = ForwardingPlanner.plan(List.of(rs), w, lab(rs, w)).orElseThrow();
     assertEquals("br-lan", f.lanInterface());
-    // line 37: -A POSTROUTING -o pppoe-wan -j zone_wan_postrouting, whose rule at line 45 is -j MASQUERADE
+    // -A POSTROUTING -o pppoe-wan -j zone_wan_postrouting, whose rule is -j MASQUERADE
     assertEquals("pppoe-wan", f.uplink());
-    assertTrue(f.notes().stream().anyMatch(n -> n.contains("openwrt-pppoe.v4:45")), String.valueOf(f.notes()));
+    int masquerade = lineOf("testdata/killswitches/openwrt-pppoe.v4", "-A zone_wan_postrouting -m comment --comment \"!fw3\" -j MASQUERADE");
+    assertTrue(f.notes().stream().anyMatch(n -> n.contains("openwrt-pppoe.v4:" + masquerade)), String.valueOf(f.notes()));
     // fw3 masquerades whatever comes from the LAN: no range of its own, so the lab's default LAN
     assertEquals("198.18.200.1", f.gateway());
     assertEquals("198.18.200.2", f.host());
@@ -54,10 +55,11 @@ class ForwardingPlannerTest {
   void dockerWithoutAForwardLeakStillGetsItsContainer() throws Exception {
     Ruleset rs = rules("testdata/killswitches/docker-user-drop.v4");
     ForwardingPlan f = ForwardingPlanner.plan(List.of(rs), List.of(), lab(rs, List.of())).orElseThrow();
-    // line 28: -A FORWARD -i docker0 ! -o docker0 -j ACCEPT
+    // -A FORWARD -i docker0 ! -o docker0 -j ACCEPT
     assertEquals("docker0", f.lanInterface());
-    assertTrue(f.notes().get(0).contains("docker-user-drop.v4:28"), f.notes().get(0));
-    // line 13: -A POSTROUTING -s 172.17.0.0/16 ! -o docker0 -j MASQUERADE: every uplink, so the lab's eth0
+    int forward = lineOf("testdata/killswitches/docker-user-drop.v4", "-A FORWARD -i docker0 ! -o docker0 -j ACCEPT");
+    assertTrue(f.notes().get(0).contains("docker-user-drop.v4:" + forward), f.notes().get(0));
+    // -A POSTROUTING -s 172.17.0.0/16 ! -o docker0 -j MASQUERADE: every uplink, so the lab's eth0
     assertEquals("eth0", f.uplink());
     assertEquals("172.17.0.2", f.host());
     assertEquals(16, f.prefix());
@@ -67,5 +69,12 @@ class ForwardingPlannerTest {
   void aHostThatForwardsNothingGetsNoLanHost() throws Exception {
     Ruleset rs = rules("testdata/seed/article.v4");
     assertEquals(Optional.empty(), ForwardingPlanner.plan(List.of(rs), List.of(), lab(rs, List.of())));
+  }
+
+  /** The 1-based number of the file's line that starts with {@code start}. */
+  private static int lineOf(String file, String start) throws java.io.IOException {
+    List<String> lines = java.nio.file.Files.readAllLines(java.nio.file.Path.of(file));
+    for (int i = 0; i < lines.size(); i++) if (lines.get(i).startsWith(start)) return i + 1;
+    throw new AssertionError(file + " has no line " + start);
   }
 }
