@@ -3,9 +3,10 @@ package org.ksaudit.live;
 import java.math.BigInteger;
 import java.util.Optional;
 import java.util.function.Predicate;
+import org.ksaudit.catalog.BadValue;
+import org.ksaudit.catalog.ValueParsers;
 import org.ksaudit.model.Family;
 import org.ksaudit.model.value.Cidr;
-import org.ksaudit.model.value.IpText;
 
 /** Route lookup in the host's main table as the kernel does it: the longest matching prefix wins. */
 final class Routes {
@@ -36,11 +37,12 @@ final class Routes {
     return Optional.ofNullable(dev);
   }
 
+  /** The route's destination as the restore tools read a prefix; a route ip prints is always numeric. */
   private static Optional<Cidr> prefix(Family f, String text) {
-    String[] p = text.split("/");
-    Optional<BigInteger> a = IpText.parse(f, p[0]);
-    if (a.isEmpty()) return Optional.empty();
-    int len = p.length > 1 ? Integer.parseInt(p[1]) : f.bits();
-    return Optional.of(new Cidr(f, a.get().and(Cidr.mask(f, len)), len));
+    try {
+      return Optional.of(ValueParsers.cidr(text, f));
+    } catch (BadValue e) {
+      return Optional.empty();
+    }
   }
 }
