@@ -73,6 +73,12 @@ public record Finding(
     return new Finding(id, category, kind, severity, certainty, file, location, m, witness, trace, locations, traffic, suppressed);
   }
 
+  /** The same finding made "possible", its message ending with why (something the audit does not read may stop it). */
+  public Finding possibleBecause(String why) {
+    return new Finding(id, category, kind, severity, Certainty.POSSIBLE, file, location, message + why, witness, trace, locations,
+        traffic, suppressed);
+  }
+
   /** Whether the finding is reported: not suppressed. */
   public boolean reported() {
     return suppressed.isEmpty();

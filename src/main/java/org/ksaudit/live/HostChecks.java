@@ -71,8 +71,7 @@ public final class HostChecks {
     for (NftTable t : egress) others.add("the native nftables " + t.describe());
     for (RulesDump d : also) others.add("the " + d.backend().tool().replace("-restore", "") + " rules (" + d.name() + ")");
     String why = "; it may be stopped by " + String.join(" or ", others) + ", which the kernel applies too and this audit does not read";
-    return new Finding(f.id(), f.category(), f.kind(), f.severity(), Certainty.POSSIBLE, f.file(), f.location(), f.message() + why,
-        f.witness(), f.trace(), f.locations(), f.traffic());
+    return f.possibleBecause(why);
   }
 
   private static Finding nftTable(NftTable t) {
