@@ -33,15 +33,16 @@ public final class LiveRules {
     for (Family f : Family.values()) {
       List<RulesDump> dumps = host.dumps().stream().filter(d -> d.family() == f).toList();
       List<RulesDump> holding = dumps.stream().filter(RulesDump::holdsRules).toList();
-      Optional<RulesDump> pick = holding.isEmpty() ? dumps.stream().findFirst() : Optional.of(holding.get(0));
       if (holding.size() > 1) {
+        // each parsed once: the one with fewer errors is the one audited
         RulesetLoader.Loaded a = load(holding.get(0));
         RulesetLoader.Loaded b = load(holding.get(1));
         boolean bLetsOutLess = errors(b, options) < errors(a, options);
-        pick = Optional.of(bLetsOutLess ? holding.get(1) : holding.get(0));
+        loaded.add(bLetsOutLess ? b : a);
         also.add(bLetsOutLess ? holding.get(0) : holding.get(1));
+      } else {
+        (holding.isEmpty() ? dumps.stream().findFirst() : Optional.of(holding.get(0))).ifPresent(d -> loaded.add(load(d)));
       }
-      pick.ifPresent(d -> loaded.add(load(d)));
     }
     return new Chosen(loaded, also);
   }
