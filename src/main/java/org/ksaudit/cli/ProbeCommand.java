@@ -151,7 +151,7 @@ public final class ProbeCommand implements Callable<Integer> {
           witnesses.stream().map(LeakProber.WitnessRef::witness).toList());
       ProbeReport report = LeakProber.run(plan, v4.map(l -> l.input().text()), v6.map(l -> l.input().text()), sysctl, witnesses,
           selected, packets -> predict(v4.map(l -> l.input()), v6.map(l -> l.input()), packets), line -> io.err().println(line));
-      io.out().print(format == Format.JSON ? ProbeReportPrinter.json(report) : ProbeReportPrinter.text(report));
+      io.out().print(format == Format.JSON ? ProbeReportPrinter.json(report, Version.get()) : ProbeReportPrinter.text(report));
       if (report.leaks() > 0 || !report.baselineWorks()) return ExitCodes.FINDINGS;
       return report.disagreements() > 0 ? ExitCodes.INTERNAL : ExitCodes.CLEAN;
     } catch (RulesRefusedException e) {

@@ -170,7 +170,7 @@ public final class TraceCommand implements Callable<Integer> {
       }
       tracers.put(f, new Tracer(Optional.ofNullable(rules.get(f)), names));
     }
-    List<String> results = new ArrayList<>();
+    List<TraceReport.Result> results = new ArrayList<>();
     for (ProbeLine p : lines) {
       Tracer.Traced t = tracers.get(p.packet.family()).trace(p.packet);
       if (json) results.add(TraceReport.json(p.proto, t));

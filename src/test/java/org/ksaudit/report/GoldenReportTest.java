@@ -16,6 +16,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.ksaudit.cli.Main;
+import org.ksaudit.testsupport.ReportSchema;
 
 /**
  * {@code ksaudit check} output, text and JSON, compared with golden files in
@@ -47,7 +48,9 @@ class GoldenReportTest {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     int code = Main.run(all.toArray(String[]::new), new ByteArrayInputStream(new byte[0]), new PrintStream(out, true),
         new PrintStream(new ByteArrayOutputStream(), true));
-    String actual = "exit " + code + "\n" + out.toString(StandardCharsets.UTF_8);
+    String report = out.toString(StandardCharsets.UTF_8);
+    if (golden.endsWith(".json")) ReportSchema.parse(report);
+    String actual = "exit " + code + "\n" + report;
     Path file = DIR.resolve(golden);
     if (Boolean.getBoolean("golden.update")) Files.writeString(file, actual);
     assertTrue(Files.exists(file), "golden file " + file + " is missing: review the output and write it with -Dgolden.update=true");
