@@ -1,5 +1,9 @@
 package org.ksaudit.cli;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -9,18 +13,20 @@ import java.util.concurrent.Callable;
 import org.ksaudit.check.AuditOptions;
 import org.ksaudit.check.AuditResult;
 import org.ksaudit.check.Endpoint;
-import org.ksaudit.check.Finding;
 import org.ksaudit.check.Sysctl;
 import org.ksaudit.diagnostic.Diagnostic;
-import org.ksaudit.diagnostic.DiagnosticPrinter;
 import org.ksaudit.diagnostic.Severity;
 import org.ksaudit.input.InputFile;
 import org.ksaudit.input.RulesetLoader;
 import org.ksaudit.model.Family;
 import org.ksaudit.model.value.Cidr;
-import org.ksaudit.report.JsonReport;
+import org.ksaudit.check.Check;
+import org.ksaudit.check.CheckInfo;
+import org.ksaudit.check.KillswitchAudit;
+import org.ksaudit.report.CheckReport;
+import org.ksaudit.report.Format;
+import org.ksaudit.report.OutputStyle;
 import org.ksaudit.report.Sources;
-import org.ksaudit.report.TextReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -65,13 +71,25 @@ public final class CheckCommand implements Callable<Integer> {
   @Option(names = "--no-ipv6", description = "The host has no IPv6 (as disable_ipv6 in --sysctl): a missing IPv6 ruleset is no leak")
   boolean noIpv6;
 
-  @Option(names = "--fail-on", paramLabel = "SEVERITY", defaultValue = "error", converter = Converters.FailOn.class,
+  @Option(names = "--fail-on", paramLabel = "SEVERITY", defaultValue = "error",
       description = "Exit 1 when a finding has this severity or worse: error, warning or info (default: error)")
   Severity failOn;
 
-  @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text", converter = Converters.OutputFormat.class,
-      description = "text (default) or json")
+  @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
+      description = "What standard output gets: text (default), json, sarif (SARIF 2.1.0 for code scanning) or junit (JUnit XML)")
   Format format;
+
+  @Option(names = "--output", paramLabel = "FORMAT=FILE", converter = Converters.Output.class,
+      description = "Also write the report in FORMAT to FILE (repeatable), e.g. --output sarif=ksaudit.sarif --output junit=report.xml")
+  List<OutputTarget> outputs = new ArrayList<>();
+
+  @Option(names = "--sarif-base", paramLabel = "DIR",
+      description = "SARIF file locations are relative to DIR (the repository root; default: as the files are named)")
+  Path sarifBase;
+
+  @Option(names = "--color", paramLabel = "WHEN", defaultValue = "auto",
+      description = "Colour the text report: auto (default: on a terminal, unless NO_COLOR is set), always or never")
+  ColorMode color;
 
   public CheckCommand(Streams io) {
     this.io = io;
@@ -90,37 +108,36 @@ public final class CheckCommand implements Callable<Integer> {
       }
     }
     List<Diagnostic> diagnostics = new ArrayList<>();
-    List<String> names = new ArrayList<>();
+    List<CheckReport.Input> inputs = new ArrayList<>();
     Sources sources = new Sources();
     for (RulesetLoader.Loaded l : loaded) {
       diagnostics.addAll(l.result().diagnostics());
-      names.add(l.input().name());
+      inputs.add(new CheckReport.Input(l.input().name(), l.family()));
       sources.add(l.input().name(), l.input().text());
     }
-    long errors = diagnostics.stream().filter(d -> d.severity() == Severity.ERROR).count();
-    long warnings = diagnostics.stream().filter(d -> d.severity() == Severity.WARNING).count();
-    boolean json = format == Format.JSON;
-    if (!json) for (Diagnostic d : diagnostics) io.out().print(DiagnosticPrinter.render(d));
-    if (errors > 0) {
-      if (json) {
-        io.out().println(JsonReport.render(Version.get(), names, diagnostics, List.of()));
-      } else {
-        io.out().println(errors + (errors == 1 ? " error" : " errors") + (warnings > 0 ? ", " + warnings + " warnings" : "")
-            + ": iptables-restore would refuse " + (loaded.size() == 1 ? "this file" : "these files"));
+    List<CheckInfo> checks = KillswitchAudit.checks().stream().map(Check::info).toList();
+    CheckReport report;
+    if (diagnostics.stream().anyMatch(d -> d.severity() == Severity.ERROR)) {
+      report = new CheckReport(Version.get(), inputs, diagnostics, List.of(), List.of(), Optional.empty(), sources, checks, failOn);
+    } else {
+      AuditResult audit = BackendAudit.audit(loaded, options);
+      List<Diagnostic> notes = audit.notes().stream().map(n -> withSourceLine(n, sources)).toList();
+      report = new CheckReport(Version.get(), inputs, diagnostics, notes, audit.findings(), Optional.of(audit.tunnels()), sources,
+          checks, failOn);
+    }
+    Optional<Path> base = Optional.ofNullable(sarifBase);
+    for (OutputTarget t : outputs) {
+      String text = t.format().writer(new OutputStyle(false, base)).write(report);
+      try {
+        Files.writeString(t.file(), text, StandardCharsets.UTF_8);
+      } catch (IOException | RuntimeException e) {
+        throw Failure.output("cannot write the " + t.format().label() + " report to " + t.file() + ": " + e.getMessage());
       }
-      return ExitCodes.INPUT;
     }
-    AuditResult audit = BackendAudit.audit(loaded, options);
-    List<Finding> findings = audit.findings();
-    List<Diagnostic> notes = audit.notes().stream().map(n -> withSourceLine(n, sources)).toList();
-    diagnostics.addAll(notes);
-    if (json) io.out().println(JsonReport.render(Version.get(), names, diagnostics, findings, Optional.of(audit.tunnels())));
-    else {
-      for (Diagnostic n : notes) io.out().print(DiagnosticPrinter.render(n));
-      for (String line : audit.tunnels().describe()) io.out().println(line);
-      io.out().print(TextReport.render(findings, sources));
-    }
-    return findings.stream().anyMatch(f -> f.severity().atLeast(failOn)) ? ExitCodes.FINDINGS : ExitCodes.CLEAN;
+    boolean colored = format == Format.TEXT && color.colors(io.console());
+    (colored ? io.styled() : io.out()).print(format.writer(new OutputStyle(colored, base)).write(report));
+    if (report.refused()) return ExitCodes.INPUT;
+    return report.findings().stream().anyMatch(f -> f.severity().atLeast(failOn)) ? ExitCodes.FINDINGS : ExitCodes.CLEAN;
   }
 
   /** A note of the audit, which knows positions only, with the line it points at. */

@@ -2,18 +2,15 @@ package org.ksaudit.cli;
 
 import java.util.Arrays;
 import java.util.function.Function;
-import java.util.stream.Collectors;
 import org.ksaudit.analysis.ConnState;
 import org.ksaudit.catalog.BadValue;
 import org.ksaudit.catalog.ValueParsers;
 import org.ksaudit.check.Endpoint;
-import org.ksaudit.diagnostic.Severity;
 import org.ksaudit.lab.LabAddress;
 import org.ksaudit.lab.LabPlanner;
-import org.ksaudit.lab.Scenario;
-import org.ksaudit.lab.TunnelKind;
 import org.ksaudit.model.Family;
 import org.ksaudit.model.value.Cidr;
+import org.ksaudit.report.Format;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
@@ -108,17 +105,18 @@ final class Converters {
     }
   }
 
-  static final class OutputFormat implements ITypeConverter<Format> {
+  /** {@code FORMAT=FILE}, the format one of {@link Format}'s, case-insensitive as {@code --format}. */
+  static final class Output implements ITypeConverter<OutputTarget> {
     @Override
-    public Format convert(String v) {
-      return Converters.convert(v, Format::parse);
-    }
-  }
-
-  static final class FailOn implements ITypeConverter<Severity> {
-    @Override
-    public Severity convert(String v) {
-      return Converters.convert(v, Severity::parse);
+    public OutputTarget convert(String v) {
+      return Converters.convert(v, text -> {
+        int eq = text.indexOf('=');
+        if (eq < 0 || eq == text.length() - 1) throw new IllegalArgumentException("'" + text + "' must be FORMAT=FILE, e.g. sarif=ksaudit.sarif");
+        String name = text.substring(0, eq).strip();
+        Format f = Arrays.stream(Format.values()).filter(x -> x.label().equalsIgnoreCase(name)).findFirst()
+            .orElseThrow(() -> new IllegalArgumentException("unknown format '" + name + "' in '" + text + "' (text, json, sarif, junit)"));
+        return new OutputTarget(f, java.nio.file.Path.of(text.substring(eq + 1)));
+      });
     }
   }
 
@@ -158,23 +156,6 @@ final class Converters {
         LabAddress.parse(a);
         return a;
       });
-    }
-  }
-
-  static final class Kind implements ITypeConverter<TunnelKind> {
-    @Override
-    public TunnelKind convert(String v) {
-      return Converters.convert(v, text -> Arrays.stream(TunnelKind.values()).filter(k -> k.label().equals(text)).findFirst()
-          .orElseThrow(() -> new IllegalArgumentException("'" + text + "' must be openvpn or wireguard")));
-    }
-  }
-
-  static final class ScenarioName implements ITypeConverter<Scenario> {
-    @Override
-    public Scenario convert(String v) {
-      return Converters.convert(v, text -> Arrays.stream(Scenario.values()).filter(s -> s.label().equals(text)).findFirst()
-          .orElseThrow(() -> new IllegalArgumentException("unknown scenario '" + text + "' ("
-              + Arrays.stream(Scenario.values()).map(Scenario::label).collect(Collectors.joining(", ")) + ")")));
     }
   }
 }

@@ -35,7 +35,9 @@ import org.ksaudit.lab.LabTools;
 import org.ksaudit.lab.LeakProber;
 import org.ksaudit.lab.Probe;
 import org.ksaudit.lab.ProbeReport;
+import org.ksaudit.lab.ProbeJunitReport;
 import org.ksaudit.lab.ProbeReportPrinter;
+import org.ksaudit.report.Format;
 import org.ksaudit.lab.RulesRefusedException;
 import org.ksaudit.lab.Scenario;
 import org.ksaudit.lab.ScratchDir;
@@ -93,15 +95,19 @@ public final class ProbeCommand implements Callable<Integer> {
       description = "The tunnel interface's name (default: from the rules)")
   String tunnel;
 
-  @Option(names = "--tunnel-kind", paramLabel = "KIND", defaultValue = "openvpn", converter = Converters.Kind.class,
+  @Option(names = "--tunnel-kind", paramLabel = "KIND", defaultValue = "openvpn",
       description = "openvpn (default) or wireguard")
   TunnelKind kind;
 
-  @Option(names = "--format", paramLabel = "FMT", defaultValue = "text", converter = Converters.OutputFormat.class,
-      description = "text (default) or json")
+  @Option(names = "--format", paramLabel = "FMT", defaultValue = "text",
+      description = "text (default), json, or junit (one test case per scenario and probe)")
   Format format;
 
-  @Option(names = "--scenario", paramLabel = "NAME", converter = Converters.ScenarioName.class,
+  @Option(names = "--output", paramLabel = "FORMAT=FILE", converter = Converters.Output.class,
+      description = "Also write the report in FORMAT (text, json or junit) to FILE (repeatable)")
+  List<OutputTarget> outputs = new ArrayList<>();
+
+  @Option(names = "--scenario", paramLabel = "NAME",
       description = "Run only this scenario (repeatable): baseline, tunnel-down, server-unreachable, localnet")
   List<Scenario> scenarios = new ArrayList<>();
 
@@ -113,6 +119,7 @@ public final class ProbeCommand implements Callable<Integer> {
   public Integer call() throws Failure, InputFile.InputException {
     if (cleanup) return cleanup();
     if (!lab || files.isEmpty()) throw Failure.usage("give --lab and one or two ruleset files, or --cleanup");
+    for (Format f : formats()) if (f == Format.SARIF) throw Failure.usage("probe writes text, json or junit, not sarif");
     Set<Scenario> selected = scenarios.isEmpty() ? EnumSet.allOf(Scenario.class) : EnumSet.copyOf(scenarios);
     List<RulesetLoader.Loaded> loaded = RulesetLoader.load(files, List.of(), List.of(), io.in());
     Sysctl sysctl = Sysctl.empty();
@@ -122,7 +129,7 @@ public final class ProbeCommand implements Callable<Integer> {
       for (Diagnostic d : l.result().diagnostics()) {
         if (d.severity() == org.ksaudit.diagnostic.Severity.ERROR) {
           // on standard output as check and trace print them, unless that is reserved for a JSON document
-          (format == Format.JSON ? io.err() : io.out()).print(DiagnosticPrinter.render(d));
+          (format == Format.TEXT ? io.out() : io.err()).print(DiagnosticPrinter.render(d));
           errors++;
         }
       }
@@ -151,7 +158,14 @@ public final class ProbeCommand implements Callable<Integer> {
           witnesses.stream().map(LeakProber.WitnessRef::witness).toList());
       ProbeReport report = LeakProber.run(plan, v4.map(l -> l.input().text()), v6.map(l -> l.input().text()), sysctl, witnesses,
           selected, packets -> predict(v4.map(l -> l.input()), v6.map(l -> l.input()), packets), line -> io.err().println(line));
-      io.out().print(format == Format.JSON ? ProbeReportPrinter.json(report, Version.get()) : ProbeReportPrinter.text(report));
+      for (OutputTarget t : outputs) {
+        try {
+          Files.writeString(t.file(), render(t.format(), report), StandardCharsets.UTF_8);
+        } catch (IOException | RuntimeException e) {
+          throw Failure.output("cannot write the " + t.format().label() + " report to " + t.file() + ": " + e.getMessage());
+        }
+      }
+      io.out().print(render(format, report));
       if (report.leaks() > 0 || !report.baselineWorks()) return ExitCodes.FINDINGS;
       return report.disagreements() > 0 ? ExitCodes.INTERNAL : ExitCodes.CLEAN;
     } catch (RulesRefusedException e) {
@@ -159,6 +173,22 @@ public final class ProbeCommand implements Callable<Integer> {
     } catch (LabException e) {
       throw Failure.lab(e.getMessage());
     }
+  }
+
+  /** Every format the command line asks for: standard output's and the --output files'. */
+  private List<Format> formats() {
+    List<Format> all = new ArrayList<>(List.of(format));
+    outputs.forEach(t -> all.add(t.format()));
+    return all;
+  }
+
+  private static String render(Format f, ProbeReport report) {
+    return switch (f) {
+      case JSON -> ProbeReportPrinter.json(report, Version.get());
+      case JUNIT -> ProbeJunitReport.write(report);
+      // SARIF is refused before the lab is built
+      case TEXT, SARIF -> ProbeReportPrinter.text(report);
+    };
   }
 
   private int cleanup() throws Failure {

@@ -27,8 +27,14 @@ import org.ksaudit.model.SourcePos;
  * Syntax diagnostics, when there are any, come in a "diagnostics" array beside the findings;
  * the summary counts diagnostics and findings together.
  */
-public final class JsonReport {
-  private JsonReport() {}
+public final class JsonReport implements ReportWriter {
+  @Override
+  public String write(CheckReport r) {
+    if (r.refused()) return render(r.version(), r.names(), r.diagnostics(), List.of()) + "\n";
+    List<Diagnostic> all = new java.util.ArrayList<>(r.diagnostics());
+    all.addAll(r.notes());
+    return render(r.version(), r.names(), all, r.findings(), r.tunnels()) + "\n";
+  }
 
   public static String render(String version, List<String> files, List<Diagnostic> diagnostics, List<Finding> findings) {
     return render(version, files, diagnostics, findings, Optional.empty());
@@ -62,7 +68,7 @@ public final class JsonReport {
 
   /** The five fields of a probe, then only what the leak needs beyond one. */
   @JsonInclude(Include.NON_NULL)
-  record WitnessJson(String family, String proto, String dst, int dport, String oif, String iif, String src, Integer sport,
+  public record WitnessJson(String family, String proto, String dst, int dport, String oif, String iif, String src, Integer sport,
       @JsonProperty("icmp_type") Integer icmpType, @JsonProperty("tcp_flags") String tcpFlags, String state, Long mark,
       Long uid, Long gid) {}
 

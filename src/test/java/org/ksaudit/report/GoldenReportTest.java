@@ -12,19 +12,27 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.ksaudit.cli.Main;
+import org.ksaudit.testsupport.JunitXml;
 import org.ksaudit.testsupport.ReportSchema;
+import org.ksaudit.testsupport.SarifSchema;
 
 /**
- * {@code ksaudit check} output, text and JSON, compared with golden files in
- * src/test/resources/golden/report (NAME.txt / NAME.json, NAME.args holding the arguments).
- * Run with -Dgolden.update=true to rewrite them after an intended change, then review the diff.
+ * {@code ksaudit check} output in every format, compared with golden files in
+ * src/test/resources/golden/report (NAME.txt, NAME.json, NAME.sarif, NAME.junit.xml; NAME.args holds
+ * the arguments). Before the comparison each is checked for what it claims to be: JSON against
+ * schema/ksaudit.schema.json, SARIF against the official SARIF 2.1.0 schema, JUnit XML parsed back.
+ * A missing golden file fails. Run with -Dgolden.update=true to rewrite them after an intended
+ * change, then review the diff.
  */
 class GoldenReportTest {
   private static final Path DIR = Path.of("src/test/resources/golden/report");
+  private static final Map<Format, String> GOLDEN = Map.of(Format.TEXT, ".txt", Format.JSON, ".json", Format.SARIF, ".sarif",
+      Format.JUNIT, ".junit.xml");
 
   @TestFactory
   Stream<DynamicTest> outputMatchesGoldenFiles() throws IOException {
@@ -33,10 +41,11 @@ class GoldenReportTest {
       for (Path args : s.filter(p -> p.toString().endsWith(".args")).sorted().toList()) {
         String name = args.getFileName().toString().replace(".args", "");
         List<String> words = List.of(Files.readString(args).trim().split("\\s+"));
-        tests.add(DynamicTest.dynamicTest(name + " (text)", () -> compare(name + ".txt", words)));
-        List<String> json = new ArrayList<>(words);
-        json.addAll(List.of("--format", "json"));
-        tests.add(DynamicTest.dynamicTest(name + " (json)", () -> compare(name + ".json", json)));
+        for (Format f : Format.values()) {
+          List<String> all = new ArrayList<>(words);
+          all.addAll(List.of("--format", f.label()));
+          tests.add(DynamicTest.dynamicTest(name + " (" + f.label() + ")", () -> compare(name + GOLDEN.get(f), all)));
+        }
       }
     }
     return tests.stream();
@@ -50,6 +59,8 @@ class GoldenReportTest {
         new PrintStream(new ByteArrayOutputStream(), true));
     String report = out.toString(StandardCharsets.UTF_8);
     if (golden.endsWith(".json")) ReportSchema.parse(report);
+    if (golden.endsWith(".sarif")) SarifSchema.parse(report);
+    if (golden.endsWith(".junit.xml")) JunitXml.parse(report);
     String actual = "exit " + code + "\n" + report;
     Path file = DIR.resolve(golden);
     if (Boolean.getBoolean("golden.update")) Files.writeString(file, actual);
