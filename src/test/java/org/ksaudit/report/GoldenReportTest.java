@@ -41,23 +41,37 @@ class GoldenReportTest {
       for (Path args : s.filter(p -> p.toString().endsWith(".args")).sorted().toList()) {
         String name = args.getFileName().toString().replace(".args", "");
         List<String> words = List.of(Files.readString(args).trim().split("\\s+"));
-        for (Format f : Format.values()) {
-          List<String> all = new ArrayList<>(words);
-          all.addAll(List.of("--format", f.label()));
-          tests.add(DynamicTest.dynamicTest(name + " (" + f.label() + ")", () -> compare(name + GOLDEN.get(f), all)));
-        }
+        tests.add(DynamicTest.dynamicTest(name, () -> compareAll(name, words)));
       }
     }
     return tests.stream();
   }
 
-  private static void compare(String golden, List<String> args) throws IOException {
-    List<String> all = new ArrayList<>(List.of("check"));
-    all.addAll(args);
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    int code = Main.run(all.toArray(String[]::new), new ByteArrayInputStream(new byte[0]), new PrintStream(out, true),
-        new PrintStream(new ByteArrayOutputStream(), true));
-    String report = out.toString(StandardCharsets.UTF_8);
+  /** One run writes every format: text on standard output, the others through --output. */
+  private static void compareAll(String name, List<String> args) throws IOException {
+    Path tmp = Files.createTempDirectory("ksaudit-golden");
+    try {
+      List<String> all = new ArrayList<>(List.of("check"));
+      all.addAll(args);
+      for (Format f : Format.values()) {
+        if (f != Format.TEXT) all.addAll(List.of("--output", f.label() + "=" + tmp.resolve(name + GOLDEN.get(f))));
+      }
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      int code = Main.run(all.toArray(String[]::new), new ByteArrayInputStream(new byte[0]), new PrintStream(out, true),
+          new PrintStream(new ByteArrayOutputStream(), true));
+      compare(name + ".txt", code, out.toString(StandardCharsets.UTF_8));
+      for (Format f : Format.values()) {
+        if (f != Format.TEXT) compare(name + GOLDEN.get(f), code, Files.readString(tmp.resolve(name + GOLDEN.get(f))));
+      }
+    } finally {
+      try (Stream<Path> files = Files.list(tmp)) {
+        for (Path p : files.toList()) Files.delete(p);
+      }
+      Files.delete(tmp);
+    }
+  }
+
+  private static void compare(String golden, int code, String report) throws IOException {
     if (golden.endsWith(".json")) ReportSchema.parse(report);
     if (golden.endsWith(".sarif")) SarifSchema.parse(report);
     if (golden.endsWith(".junit.xml")) JunitXml.parse(report);
