@@ -7,7 +7,6 @@ import org.ksaudit.catalog.BadValue;
 import org.ksaudit.catalog.ValueParsers;
 import org.ksaudit.check.Endpoint;
 import org.ksaudit.lab.LabAddress;
-import org.ksaudit.lab.LabPlanner;
 import org.ksaudit.model.Family;
 import org.ksaudit.model.value.Cidr;
 import org.ksaudit.report.Format;
@@ -127,7 +126,11 @@ final class Converters {
     }
   }
 
-  /** A LAN range as iptables reads an address (a host part is allowed and masked off). */
+  /**
+   * A LAN range as iptables reads an address, for check and the lab alike: a host part is allowed
+   * and masked off, and an IPv4 network may leave out trailing zero bytes (192.168.1/24 is
+   * 192.168.1.0/24 for iptables-nft-restore and iptables-legacy-restore 1.8.9, measured).
+   */
   static final class LanRange implements ITypeConverter<Cidr> {
     @Override
     public Cidr convert(String v) {
@@ -138,14 +141,6 @@ final class Converters {
           throw new IllegalArgumentException(e.getMessage());
         }
       });
-    }
-  }
-
-  /** A LAN range for the lab, whose addresses are assigned to real interfaces. */
-  static final class LabRange implements ITypeConverter<Cidr> {
-    @Override
-    public Cidr convert(String v) {
-      return Converters.convert(v, LabPlanner::parseCidr);
     }
   }
 

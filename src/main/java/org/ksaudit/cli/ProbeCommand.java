@@ -83,7 +83,7 @@ public final class ProbeCommand implements Callable<Integer> {
       description = "The VPN server (repeatable; the lab runs the first)")
   List<Endpoint> endpoints = new ArrayList<>();
 
-  @Option(names = "--allow-lan", paramLabel = "CIDR", converter = Converters.LabRange.class,
+  @Option(names = "--allow-lan", paramLabel = "CIDR", converter = Converters.LanRange.class,
       description = "A LAN range meant to stay reachable in clear (repeatable)")
   List<Cidr> allowLan = new ArrayList<>();
 
