@@ -27,6 +27,7 @@ import org.ksaudit.report.CheckReport;
 import org.ksaudit.report.Format;
 import org.ksaudit.report.OutputStyle;
 import org.ksaudit.report.Sources;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -65,11 +66,17 @@ public final class CheckCommand implements Callable<Integer> {
       description = "A sysctl file (repeatable, later ones win): credits disable_ipv6, weighs ip_forward")
   List<String> sysctlFiles = new ArrayList<>();
 
-  @Option(names = "--no-ipv4", description = "The host has no IPv4: a missing IPv4 ruleset is no leak")
-  boolean noIpv4;
+  /** At most one family may be declared absent: without both there is nothing to audit. */
+  @ArgGroup(exclusive = true)
+  AbsentFamily absentFamily = new AbsentFamily();
 
-  @Option(names = "--no-ipv6", description = "The host has no IPv6 (as disable_ipv6 in --sysctl): a missing IPv6 ruleset is no leak")
-  boolean noIpv6;
+  static final class AbsentFamily {
+    @Option(names = "--no-ipv4", description = "The host has no IPv4: a missing IPv4 ruleset is no leak")
+    boolean noIpv4;
+
+    @Option(names = "--no-ipv6", description = "The host has no IPv6 (as disable_ipv6 in --sysctl): a missing IPv6 ruleset is no leak")
+    boolean noIpv6;
+  }
 
   @Option(names = "--fail-on", paramLabel = "SEVERITY", defaultValue = "error",
       description = "Exit 1 when a finding has this severity or worse: error, warning or info (default: error)")
@@ -148,10 +155,9 @@ public final class CheckCommand implements Callable<Integer> {
   private AuditOptions options() throws Failure, InputFile.InputException {
     Sysctl sysctl = Sysctl.empty();
     for (String f : sysctlFiles) sysctl = sysctl.merge(Sysctl.parse(InputFile.read(f, io.in()).text()));
-    if (noIpv4 && noIpv6) throw Failure.usage("--no-ipv4 and --no-ipv6 together leave nothing to audit");
     Set<Family> absent = EnumSet.noneOf(Family.class);
-    if (noIpv4) absent.add(Family.IPV4);
-    if (noIpv6) absent.add(Family.IPV6);
+    if (absentFamily.noIpv4) absent.add(Family.IPV4);
+    if (absentFamily.noIpv6) absent.add(Family.IPV6);
     return new AuditOptions(tunnels, endpoints, allowLan, sysctl, absent);
   }
 }

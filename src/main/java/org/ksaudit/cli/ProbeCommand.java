@@ -45,6 +45,7 @@ import org.ksaudit.lab.TunnelKind;
 import org.ksaudit.model.Family;
 import org.ksaudit.model.Ruleset;
 import org.ksaudit.model.value.Cidr;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -70,11 +71,17 @@ public final class ProbeCommand implements Callable<Integer> {
   @Parameters(arity = "0..2", paramLabel = "RULES", description = "iptables-save and/or ip6tables-save file")
   List<String> files = new ArrayList<>();
 
-  @Option(names = "--lab", description = "Run the namespace lab (the only probe mode)")
-  boolean lab;
+  /** What to do: run the lab, or clean up after killed runs; exactly one. */
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  Mode mode;
 
-  @Option(names = "--cleanup", description = "Remove namespaces, processes and files left by killed runs, then exit")
-  boolean cleanup;
+  static final class Mode {
+    @Option(names = "--lab", required = true, description = "Run the namespace lab (the only probe mode)")
+    boolean lab;
+
+    @Option(names = "--cleanup", required = true, description = "Remove namespaces, processes and files left by killed runs, then exit")
+    boolean cleanup;
+  }
 
   @Option(names = "--sysctl", paramLabel = "FILE", description = "Apply this sysctl file's network settings in the client (repeatable)")
   List<String> sysctlFiles = new ArrayList<>();
@@ -117,8 +124,8 @@ public final class ProbeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Failure, InputFile.InputException {
-    if (cleanup) return cleanup();
-    if (!lab || files.isEmpty()) throw Failure.usage("give --lab and one or two ruleset files, or --cleanup");
+    if (mode.cleanup) return cleanup();
+    if (files.isEmpty()) throw Failure.usage("give --lab one or two ruleset files");
     for (Format f : formats()) if (f == Format.SARIF) throw Failure.usage("probe writes text, json or junit, not sarif");
     Set<Scenario> selected = scenarios.isEmpty() ? EnumSet.allOf(Scenario.class) : EnumSet.copyOf(scenarios);
     List<RulesetLoader.Loaded> loaded = RulesetLoader.load(files, List.of(), List.of(), io.in());

@@ -25,11 +25,11 @@ class AddressOptionsTest {
 
   @Test
   void probeReadsTheSameRanges() {
-    CliRun r = CliRun.of("probe", "--allow-lan", "192.168.1/24");
+    CliRun r = CliRun.of("probe", "--lab", "--allow-lan", "192.168.1/24");
     assertEquals(2, r.code(), r.both());
     assertFalse(r.err().contains("Invalid value"), r.err());
     assertTrue(r.err().contains("give --lab"), r.err());
-    CliRun bad = CliRun.of("probe", "--allow-lan", "192.168.1.0/33");
+    CliRun bad = CliRun.of("probe", "--lab", "--allow-lan", "192.168.1.0/33");
     assertTrue(bad.err().contains("Invalid value for option '--allow-lan'"), bad.err());
   }
 
