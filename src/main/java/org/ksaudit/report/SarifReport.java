@@ -3,6 +3,9 @@ package org.ksaudit.report;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonInclude.Include;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -16,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.zip.GZIPOutputStream;
 import org.ksaudit.analysis.TraceStep;
 import org.ksaudit.check.CheckInfo;
 import org.ksaudit.check.Finding;
@@ -42,17 +46,49 @@ public final class SarifReport implements ReportWriter {
   private static final String SRCROOT = "%SRCROOT%";
   private static final String FINGERPRINT = "ksauditFinding/v1";
 
+  /** GitHub code scanning refuses a log larger than this once gzipped. */
+  static final long MAX_GZIPPED_BYTES = 10_000_000;
+
   private final Optional<Path> base;
+  private final long maxGzipped;
 
   public SarifReport(Optional<Path> base) {
-    this.base = base.map(b -> b.toAbsolutePath().normalize());
+    this(base, MAX_GZIPPED_BYTES);
   }
 
+  SarifReport(Optional<Path> base, long maxGzipped) {
+    this.base = base.map(b -> b.toAbsolutePath().normalize());
+    this.maxGzipped = maxGzipped;
+  }
+
+  /**
+   * The log; one too large for GitHub loses first its code flows and related locations, then
+   * the second half of each run's results (the least severe) until it fits, each step said in a
+   * notification.
+   */
   @Override
   public String write(CheckReport r) {
     List<Run> runs = new ArrayList<>();
     for (CheckReport.Input in : r.inputs()) runs.add(run(r, in));
-    return JsonOutput.write(new Log(SCHEMA, "2.1.0", runs)) + "\n";
+    String text = JsonOutput.write(new Log(SCHEMA, "2.1.0", runs));
+    if (gzipped(text) <= maxGzipped) return text + "\n";
+    runs = runs.stream().map(Run::withoutFlows).toList();
+    text = JsonOutput.write(new Log(SCHEMA, "2.1.0", runs));
+    while (gzipped(text) > maxGzipped && runs.stream().anyMatch(x -> !x.results().isEmpty())) {
+      runs = runs.stream().map(Run::halved).toList();
+      text = JsonOutput.write(new Log(SCHEMA, "2.1.0", runs));
+    }
+    return text + "\n";
+  }
+
+  private static long gzipped(String text) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (GZIPOutputStream gz = new GZIPOutputStream(bytes)) {
+      gz.write(text.getBytes(StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException("gzip into memory failed", e);
+    }
+    return bytes.size();
   }
 
   private Run run(CheckReport r, CheckReport.Input in) {
@@ -186,7 +222,28 @@ public final class SarifReport implements ReportWriter {
 
   @JsonInclude(Include.NON_NULL)
   record Run(Tool tool, AutomationDetails automationDetails, Map<String, ArtifactLocation> originalUriBaseIds,
-      List<Invocation> invocations, String columnKind, List<Result> results) {}
+      List<Invocation> invocations, String columnKind, List<Result> results) {
+    Run withoutFlows() {
+      return with(results.stream().map(x -> new Result(x.ruleId(), x.ruleIndex(), x.level(), x.message(), x.locations(), null,
+          x.partialFingerprints(), null, x.properties())).toList(),
+          "code flows and related locations left out: the log was larger than GitHub's limit of 10 MB gzipped");
+    }
+
+    Run halved() {
+      if (results.isEmpty()) return this;
+      int keep = results.size() / 2;
+      return with(results.subList(0, keep), (results.size() - keep) + " results left out: the log was larger than GitHub's"
+          + " limit of 10 MB gzipped; the text and JSON reports list them all");
+    }
+
+    private Run with(List<Result> kept, String note) {
+      Invocation i = invocations.get(0);
+      List<Notification> notes = new ArrayList<>(i.toolExecutionNotifications());
+      notes.add(new Notification("warning", new Message(note), null));
+      return new Run(tool, automationDetails, originalUriBaseIds, List.of(new Invocation(i.executionSuccessful(), notes)),
+          columnKind, kept);
+    }
+  }
 
   record Tool(Driver driver) {}
 
