@@ -50,14 +50,17 @@ public final class SarifReport implements ReportWriter {
   static final long MAX_GZIPPED_BYTES = 10_000_000;
 
   private final Optional<Path> base;
+  private final int maxResults;
   private final long maxGzipped;
 
   public SarifReport(Optional<Path> base) {
-    this(base, MAX_GZIPPED_BYTES);
+    this(base, MAX_RESULTS_PER_RUN, MAX_GZIPPED_BYTES);
   }
 
-  SarifReport(Optional<Path> base, long maxGzipped) {
+  /** With other limits than GitHub's: tests reach them without writing 25,000 results or 10 MB. */
+  SarifReport(Optional<Path> base, int maxResults, long maxGzipped) {
     this.base = base.map(b -> b.toAbsolutePath().normalize());
+    this.maxResults = maxResults;
     this.maxGzipped = maxGzipped;
   }
 
@@ -100,11 +103,11 @@ public final class SarifReport implements ReportWriter {
     List<Notification> notes = new ArrayList<>();
     for (Diagnostic d : r.diagnostics()) if (d.pos().file().equals(in.name())) notes.add(notification(d));
     for (Diagnostic d : r.notes()) if (d.pos().file().equals(in.name())) notes.add(notification(d));
-    if (mine.size() > MAX_RESULTS_PER_RUN) {
-      notes.add(new Notification(level(Severity.WARNING), new Message((mine.size() - MAX_RESULTS_PER_RUN)
-          + " findings left out: GitHub code scanning accepts at most " + MAX_RESULTS_PER_RUN + " results per run; the text and"
+    if (mine.size() > maxResults) {
+      notes.add(new Notification(level(Severity.WARNING), new Message((mine.size() - maxResults)
+          + " findings left out: GitHub code scanning accepts at most " + maxResults + " results per run; the text and"
           + " JSON reports list them all"), null));
-      mine = mine.subList(0, MAX_RESULTS_PER_RUN);
+      mine = mine.subList(0, maxResults);
     }
     Map<String, Integer> seen = new HashMap<>();
     List<Result> results = new ArrayList<>();

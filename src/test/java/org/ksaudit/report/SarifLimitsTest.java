@@ -26,7 +26,7 @@ import org.ksaudit.model.Family;
 import org.ksaudit.model.SourcePos;
 import org.ksaudit.testsupport.SarifSchema;
 
-/** GitHub's limits on a SARIF upload: 25,000 results per run, 10 MB gzipped (tested here with a small limit). */
+/** GitHub's limits on a SARIF upload, 25,000 results per run and 10 MB gzipped, tested with smaller limits. */
 class SarifLimitsTest {
   private static CheckReport report(int findings) {
     List<Finding> all = new ArrayList<>();
@@ -42,22 +42,25 @@ class SarifLimitsTest {
   }
 
   @Test
-  void aRunHoldsAtMost25000Results() throws IOException {
-    JsonNode run = new ObjectMapper().readTree(new SarifReport(Optional.empty()).write(report(25_001))).get("runs").get(0);
-    assertEquals(25_000, run.get("results").size());
+  void aRunHoldsAtMostTheLimitOfResults() throws IOException {
+    assertEquals(25_000, SarifReport.MAX_RESULTS_PER_RUN, "GitHub's limit");
+    assertEquals(10_000_000, SarifReport.MAX_GZIPPED_BYTES, "GitHub's limit");
+    JsonNode run = new ObjectMapper().readTree(new SarifReport(Optional.empty(), 25, Long.MAX_VALUE).write(report(26)))
+        .get("runs").get(0);
+    assertEquals(25, run.get("results").size());
     String note = run.get("invocations").get(0).get("toolExecutionNotifications").get(0).get("message").get("text").textValue();
     assertTrue(note.startsWith("1 findings left out"), note);
   }
 
   @Test
   void aLogTooLargeOnceGzippedLosesFlowsThenResultsAndSaysSo() {
-    String small = new SarifReport(Optional.empty(), 12_000).write(report(400));
+    String small = new SarifReport(Optional.empty(), SarifReport.MAX_RESULTS_PER_RUN, 12_000).write(report(100));
     JsonNode run = SarifSchema.parse(small).get("runs").get(0);
-    assertTrue(run.get("results").size() < 400);
+    assertTrue(run.get("results").size() < 100);
     assertTrue(IntStream.range(0, run.get("results").size()).noneMatch(i -> run.get("results").get(i).has("codeFlows")));
     JsonNode notes = run.get("invocations").get(0).get("toolExecutionNotifications");
     assertTrue(notes.get(0).get("message").get("text").textValue().startsWith("code flows and related locations left out"));
     assertTrue(notes.get(notes.size() - 1).get("message").get("text").textValue().contains("results left out"));
-    assertFalse(new SarifReport(Optional.empty()).write(report(400)).contains("left out"), "the real limit keeps all 400");
+    assertFalse(new SarifReport(Optional.empty()).write(report(100)).contains("left out"), "GitHub's limit keeps all 100");
   }
 }
