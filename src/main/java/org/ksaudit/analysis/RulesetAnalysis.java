@@ -85,18 +85,41 @@ public final class RulesetAnalysis {
    */
   public RulesetAnalysis(Ruleset ruleset, Collection<InterfaceName> tunnels, Collection<InterfaceName> notTunnels,
       Collection<String> names) {
+    this(ruleset, tunnels, notTunnels, new RuleDecoding(ruleset), names);
+  }
+
+  private RulesetAnalysis(Ruleset ruleset, Collection<InterfaceName> tunnels, Collection<InterfaceName> notTunnels,
+      RuleDecoding decoding, Collection<String> names) {
+    this(ruleset, tunnels, notTunnels, decoding, new PacketSpace(ruleset.family(),
+        InterfaceUniverse.of(patterns(List.of(Mentions.of(ruleset)), tunnels, notTunnels), names), decoding.markBits()));
+  }
+
+  /**
+   * An analysis in a space it shares with another ruleset's (see {@link RulesetComparison}):
+   * the space must have a class for every interface pattern of {@link #patterns} and a
+   * variable for every mark bit the decoding tests.
+   */
+  RulesetAnalysis(Ruleset ruleset, Collection<InterfaceName> tunnels, Collection<InterfaceName> notTunnels,
+      RuleDecoding decoding, PacketSpace space) {
     this.ruleset = ruleset;
     this.mentions = Mentions.of(ruleset);
     this.tunnels = Set.copyOf(tunnels);
     this.notTunnels = Set.copyOf(notTunnels);
-    List<InterfaceName> patterns = new ArrayList<>(mentions.interfaces());
+    this.decoding = decoding;
+    this.space = space;
+    this.engine = new SetEngine(space, decoding);
+    space.addRoots(this::keptSets);
+  }
+
+  /** The interface patterns an analysis tells apart: what the rules mention, the tunnels, the names that are not, loopback. */
+  static List<InterfaceName> patterns(List<Mentions> mentioned, Collection<InterfaceName> tunnels,
+      Collection<InterfaceName> notTunnels) {
+    List<InterfaceName> patterns = new ArrayList<>();
+    for (Mentions m : mentioned) patterns.addAll(m.interfaces());
     patterns.addAll(tunnels);
     patterns.addAll(notTunnels);
     patterns.add(LOOPBACK);
-    this.decoding = new RuleDecoding(ruleset);
-    this.space = new PacketSpace(ruleset.family(), InterfaceUniverse.of(patterns, names), decoding.markBits());
-    this.engine = new SetEngine(space, decoding);
-    space.addRoots(this::keptSets);
+    return patterns;
   }
 
   public Ruleset ruleset() {
@@ -282,7 +305,7 @@ public final class RulesetAnalysis {
     return buildOutputStart(space.stateIn(List.of(ConnState.NEW)), space.mark.eq(0), space.ctmark.eq(0));
   }
 
-  private int buildOutputStart(int states, int marks, int ctmarks) {
+  int buildOutputStart(int states, int marks, int ctmarks) {
     Bdd b = space.bdd();
     int s = space.valid();
     s = b.and(s, routable());

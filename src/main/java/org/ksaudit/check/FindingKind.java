@@ -17,7 +17,9 @@ public enum FindingKind {
   /** A copy a TEE rule sends to its gateway. */
   TEE_COPY("tee-copy"),
   /** No packet: the finding is about the rules themselves (a policy, a dead rule, a missing chain). */
-  RULESET("ruleset");
+  RULESET("ruleset"),
+  /** The host's configuration around the rules (check --live): its resolvers, addresses, other tables, boot. */
+  HOST("host");
 
   private final String jsonName;
 

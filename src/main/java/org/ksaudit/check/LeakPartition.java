@@ -280,22 +280,28 @@ final class LeakPartition {
       "--destination-port", "--dports", "--destination-ports", "--icmp-type", "--icmpv6-type", "--comment");
 
   /**
-   * A rule's shape: its chain and words with the values of {@link #VARYING} options left out,
-   * so one allowance per server, or one rule per ICMP type, have the same shape. A policy has
-   * a shape of its own.
+   * A rule's shape: its chain and {@link RuleWords words} with the values of {@link #VARYING}
+   * options left out, so one allowance per server, or one rule per ICMP type, have the same
+   * shape. A comment holding a {@code ksaudit:} directive stays in the shape: a rule whose
+   * finding the user suppressed is a finding of its own, not part of its neighbours'. A policy
+   * has a shape of its own.
    */
   static String shapeOf(Decider d) {
     if (d.rule().isEmpty()) return "policy " + d.table() + " " + d.chain();
-    Rule r = d.rule().get();
-    String[] words = r.text().strip().split("\\s+");
+    List<String> words = RuleWords.split(d.rule().get().text());
     StringBuilder sb = new StringBuilder(d.table()).append(' ').append(d.chain());
-    for (int i = 0; i < words.length; i++) {
-      sb.append(' ').append(words[i]);
-      if (VARYING.contains(words[i]) && i + 1 < words.length) {
-        if (words[i + 1].equals("!")) sb.append(" !");
-        i += words[i + 1].equals("!") ? 2 : 1;
-        sb.append(" _");
+    for (int i = 0; i < words.size(); i++) {
+      String w = words.get(i);
+      sb.append(' ').append(w);
+      if (!VARYING.contains(w) || i + 1 >= words.size()) continue;
+      if (words.get(i + 1).equals("!")) {
+        sb.append(" !");
+        i++;
       }
+      i++;
+      boolean directive = w.equals("--comment") && i < words.size()
+          && words.get(i).regionMatches(true, 0, SuppressionDirective.PREFIX, 0, SuppressionDirective.PREFIX.length());
+      sb.append(' ').append(directive ? words.get(i) : "_");
     }
     return sb.toString();
   }

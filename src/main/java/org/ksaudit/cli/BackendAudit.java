@@ -27,6 +27,13 @@ final class BackendAudit {
     return WORSE.compare(byLegacy.findings(), byNft.findings()) > 0 ? named(byLegacy, Backend.LEGACY) : named(byNft, Backend.NFT);
   }
 
+  /** Every ruleset either backend loads: the rules a finding of {@link #audit} can point at. */
+  static List<Ruleset> rulesets(List<RulesetLoader.Loaded> loaded) {
+    List<Ruleset> out = new java.util.ArrayList<>(rulesets(loaded, Backend.NFT));
+    for (RulesetLoader.Loaded l : loaded) l.result().legacyRuleset().ifPresent(out::add);
+    return out;
+  }
+
   private static List<Ruleset> rulesets(List<RulesetLoader.Loaded> loaded, Backend b) {
     return loaded.stream().map(l -> l.result().loadedBy(b)).toList();
   }
@@ -43,8 +50,7 @@ final class BackendAudit {
 
   private static AuditResult named(AuditResult audit, Backend b) {
     List<Finding> findings = audit.findings().stream()
-        .map(f -> new Finding(f.id(), f.category(), f.kind(), f.severity(), f.certainty(), f.file(), f.location(),
-            "as " + b.tool() + " loads the rules: " + f.message(), f.witness(), f.trace()))
+        .map(f -> f.withMessage("as " + b.tool() + " loads the rules: " + f.message()))
         .toList();
     return new AuditResult(findings, audit.tunnels(), audit.notes());
   }

@@ -119,6 +119,13 @@ final class Converters {
     }
   }
 
+  static final class Threshold implements ITypeConverter<FailOn> {
+    @Override
+    public FailOn convert(String v) {
+      return Converters.convert(v, FailOn::parse);
+    }
+  }
+
   static final class VpnEndpoint implements ITypeConverter<Endpoint> {
     @Override
     public Endpoint convert(String v) {

@@ -2,8 +2,7 @@ package org.ksaudit.cli;
 
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import org.ksaudit.check.Check;
-import org.ksaudit.check.KillswitchAudit;
+import org.ksaudit.check.CheckInfo;
 import org.ksaudit.report.ExplainReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -31,12 +30,12 @@ public final class ExplainCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Failure {
     if (id == null) {
-      io.out().print(ExplainReport.list(KillswitchAudit.checks().stream().map(Check::info).toList()));
+      io.out().print(ExplainReport.list(CheckInfos.all()));
       return ExitCodes.CLEAN;
     }
-    Optional<Check> c = KillswitchAudit.check(id.strip());
-    if (c.isEmpty()) throw Failure.input("no check '" + id + "'; 'ksaudit explain' lists them all");
-    io.out().print(ExplainReport.render(c.get().info()));
+    Optional<CheckInfo> c = CheckInfos.find(id.strip());
+    if (c.isEmpty()) throw Failure.input("no check '" + id + "'; 'ksaudit rules' lists them all");
+    io.out().print(ExplainReport.render(c.get()));
     return ExitCodes.CLEAN;
   }
 }

@@ -10,9 +10,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.ksaudit.diagnostic.TerminalText;
 import org.ksaudit.input.InputFile;
 import org.ksaudit.report.ErrorReport;
+import org.ksaudit.report.Format;
 import picocli.CommandLine;
 
 /**
@@ -28,31 +30,41 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    int code = run(args, stdin(), System.out, System.err, Streams.Console.detect());
+    int code = run(args, stdin(), System.out, System.err, Streams.Console.detect(), System.getenv());
     System.out.flush();
     System.exit(code);
   }
 
   /** A run whose standard output is no terminal: no colour unless {@code --color always}. */
   public static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
-    return run(args, in, out, err, Streams.Console.none());
+    return run(args, in, out, err, Streams.Console.none(), System.getenv());
   }
 
   public static int run(String[] args, InputStream in, PrintStream out, PrintStream err, Streams.Console console) {
+    return run(args, in, out, err, console, System.getenv());
+  }
+
+  /** A run with this environment ({@code XDG_CONFIG_HOME} and {@code HOME} say where the user's config is). */
+  public static int run(String[] args, InputStream in, PrintStream out, PrintStream err, Map<String, String> env) {
+    return run(args, in, out, err, Streams.Console.none(), env);
+  }
+
+  public static int run(String[] args, InputStream in, PrintStream out, PrintStream err, Streams.Console console,
+      Map<String, String> env) {
     // both writers of standard output write through to one encoder, so what they write stays in order
     OutputStreamWriter stdout = new OutputStreamWriter(out, StandardCharsets.UTF_8);
     PrintWriter o = new PrintWriter(new TerminalWriter(stdout), true);
     PrintWriter styled = new PrintWriter(new TerminalWriter(stdout, true), true);
     PrintWriter e = new PrintWriter(new TerminalWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8)), true);
     boolean json = jsonRequested(args);
-    Streams streams = new Streams(in, o, e, styled, console);
+    Streams streams = new Streams(in, o, e, styled, console, env);
     CommandLine cl = new CommandLine(new KsauditCommand(), new Factory(streams));
     cl.setCaseInsensitiveEnumValuesAllowed(true);
     cl.setOut(o);
     cl.setErr(e);
     // descriptions are written as lines of up to ~95 characters; picocli's 80 would break them mid-sentence
     cl.setUsageHelpWidth(100);
-    cl.setExecutionExceptionHandler((ex, cmd, parsed) -> stopped(ex, cmd, json, o, e));
+    cl.setExecutionExceptionHandler((ex, cmd, parsed) -> stopped(ex, cmd, json || configuredJson(cmd), o, e));
     cl.setParameterExceptionHandler((ex, a) -> {
       CommandLine c = ex.getCommandLine();
       e.println("ksaudit: " + message(ex));
@@ -120,6 +132,11 @@ public final class Main {
       if (a.get(i).equals("--format") && i + 1 < a.size() && a.get(i + 1).equalsIgnoreCase("json")) return true;
     }
     return false;
+  }
+
+  /** Whether a check that stopped had taken {@code format = json} from its .ksauditrc before it stopped. */
+  private static boolean configuredJson(CommandLine cmd) {
+    return cmd.getCommand() instanceof CheckCommand c && c.format == Format.JSON;
   }
 
   /**

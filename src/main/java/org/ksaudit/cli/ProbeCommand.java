@@ -25,6 +25,8 @@ import org.ksaudit.diagnostic.Diagnostic;
 import org.ksaudit.diagnostic.DiagnosticPrinter;
 import org.ksaudit.input.InputFile;
 import org.ksaudit.input.RulesetLoader;
+import org.ksaudit.lab.ForwardingPlan;
+import org.ksaudit.lab.ForwardingPlanner;
 import org.ksaudit.lab.Lab;
 import org.ksaudit.lab.LabAddress;
 import org.ksaudit.lab.LabCleanup;
@@ -61,8 +63,9 @@ import picocli.CommandLine.Parameters;
     versionProvider = Version.class,
     description = {
       "Measures leaks for real: builds network namespaces (client, LAN router, internet) with a real",
-      "VPN, loads the rules into the client, then runs the scenarios baseline, tunnel-down,",
-      "server-unreachable and localnet. Needs root. Nothing outside its own namespaces is touched."
+      "VPN, loads the rules into the client, then runs the scenarios baseline, tunnel-down, crash,",
+      "reconnect, server-unreachable, localnet, tunnelvision and ipv6-ra. Needs root. Nothing outside",
+      "its own namespaces is touched."
     },
     footer = ExitCodes.HELP)
 public final class ProbeCommand implements Callable<Integer> {
@@ -115,7 +118,8 @@ public final class ProbeCommand implements Callable<Integer> {
   List<OutputTarget> outputs = new ArrayList<>();
 
   @Option(names = "--scenario", paramLabel = "NAME",
-      description = "Run only this scenario (repeatable): baseline, tunnel-down, server-unreachable, localnet")
+      description = "Run only this scenario (repeatable): baseline, tunnel-down, crash, reconnect, server-unreachable,"
+          + " localnet, tunnelvision, ipv6-ra")
   List<Scenario> scenarios = new ArrayList<>();
 
   public ProbeCommand(Streams io) {
@@ -144,7 +148,7 @@ public final class ProbeCommand implements Callable<Integer> {
     if (errors > 0) throw Failure.input("the rules have errors; iptables-restore would refuse them");
     try {
       // before the static audit, which takes seconds: a host without the lab's programs is told at once
-      LabTools.require(Lab.requiredTools(kind));
+      LabTools.require(Lab.requiredTools(kind, selected));
     } catch (LabException e) {
       throw Failure.lab(e.getMessage());
     }
@@ -154,17 +158,31 @@ public final class ProbeCommand implements Callable<Integer> {
 
     AuditOptions options = new AuditOptions(tunnel == null ? List.of() : List.of(tunnel), endpoints, allowLan, sysctl);
     List<LeakProber.WitnessRef> witnesses = new ArrayList<>();
+    List<LeakProber.WitnessRef> forwardWitnesses = new ArrayList<>();
     for (Finding f : KillswitchAudit.audit(rulesets, options)) {
       // the lab sends new connections without a mark; an open connection's or a marked packet's witness is not a probe
       f.witness().filter(Witness::replayable)
           .ifPresent(w -> witnesses.add(new LeakProber.WitnessRef(f.id(), f.category().jsonName(), w)));
+      // a forwarded packet's witness is the LAN host's to send
+      f.witness().filter(w -> !w.iif().isEmpty())
+          .ifPresent(w -> forwardWitnesses.add(new LeakProber.WitnessRef(f.id(), f.category().jsonName(), w)));
     }
     try {
+      // the interfaces forwarded packets leave through are the client's too; the LAN's are those they only come in on
+      // (or leave back through, as a bridge does)
+      Set<String> lanSides = new java.util.HashSet<>();
+      forwardWitnesses.forEach(w -> lanSides.add(w.witness().iif()));
+      forwardWitnesses.stream().map(LeakProber.WitnessRef::witness).filter(w -> !w.oif().equals(w.iif())).forEach(w -> lanSides.remove(w.oif()));
+      List<Witness> interfaces = new ArrayList<>(witnesses.stream().map(LeakProber.WitnessRef::witness).toList());
+      forwardWitnesses.stream().map(LeakProber.WitnessRef::witness).forEach(interfaces::add);
+      interfaces.removeIf(w -> lanSides.contains(w.oif()));
       LabPlan plan = LabPlanner.plan(rulesets,
           new LabPlanner.Declared(kind, endpoints.stream().findFirst(), allowLan, Optional.ofNullable(vpnDns), Optional.ofNullable(tunnel)),
-          witnesses.stream().map(LeakProber.WitnessRef::witness).toList());
-      ProbeReport report = LeakProber.run(plan, v4.map(l -> l.input().text()), v6.map(l -> l.input().text()), sysctl, witnesses,
-          selected, packets -> predict(v4.map(l -> l.input()), v6.map(l -> l.input()), packets), line -> io.err().println(line));
+          interfaces);
+      Optional<ForwardingPlan> forwarding = ForwardingPlanner.plan(rulesets,
+          forwardWitnesses.stream().map(LeakProber.WitnessRef::witness).toList(), plan);
+      ProbeReport report = LeakProber.run(plan, forwarding, v4.map(l -> l.input().text()), v6.map(l -> l.input().text()), sysctl, witnesses,
+          forwardWitnesses, selected, packets -> predict(v4.map(l -> l.input()), v6.map(l -> l.input()), packets), line -> io.err().println(line));
       for (OutputTarget t : outputs) {
         try {
           Files.writeString(t.file(), render(t.format(), report), StandardCharsets.UTF_8);
@@ -210,25 +228,33 @@ public final class ProbeCommand implements Callable<Integer> {
     }
   }
 
-  /** A trace line's packet with its address in canonical form, as the lab writes addresses. */
-  private static String key(String proto, String dst, String dport, String oif) {
-    return proto + " " + LabAddress.canonical(dst) + " " + dport + " " + oif;
+  /** A trace line's packet (PROTO DST DPORT OIF [IIF]) with its address in canonical form, as the lab writes addresses. */
+  private static String key(List<String> fields) {
+    List<String> k = new ArrayList<>(fields);
+    k.set(1, LabAddress.canonical(k.get(1)));
+    return String.join(" ", k);
   }
 
   /**
    * The engine's verdicts through the batch trace contract ({@code ksaudit trace RULES --probes
-   * FILE}), run in-process. A family without a ruleset has no rules in the lab either: the
+   * FILE}), run in-process, once per source address (forwarded packets from a LAN host carry
+   * theirs as {@code --src}). A family without a ruleset has no rules in the lab either: the
    * kernel accepts everything, and so does the prediction.
    */
   static Map<Probe, String> predict(Optional<InputFile> v4, Optional<InputFile> v6, List<Probe> packets) throws LabException {
     Map<Probe, String> out = new HashMap<>();
-    List<Probe> asked = new ArrayList<>();
+    Map<Optional<String>, List<Probe>> bySource = new java.util.LinkedHashMap<>();
     for (Probe p : packets) {
       boolean has = p.family() == Family.IPV4 ? v4.isPresent() : v6.isPresent();
-      if (has) asked.add(p);
+      if (has) bySource.computeIfAbsent(p.src(), s -> new ArrayList<>()).add(p);
       else out.put(p, "ACCEPT");
     }
-    if (asked.isEmpty()) return out;
+    for (Map.Entry<Optional<String>, List<Probe>> e : bySource.entrySet()) out.putAll(trace(v4, v6, e.getValue(), e.getKey()));
+    return out;
+  }
+
+  private static Map<Probe, String> trace(Optional<InputFile> v4, Optional<InputFile> v6, List<Probe> asked, Optional<String> src)
+      throws LabException {
     // a scratch directory of the lab's kind: removed on every exit, and by probe --cleanup after a SIGKILL
     try (ScratchDir scratch = ScratchDir.create()) {
       Path dir = scratch.path();
@@ -238,28 +264,32 @@ public final class ProbeCommand implements Callable<Integer> {
       StringBuilder lines = new StringBuilder();
       for (Probe p : asked) lines.append(p.traceLine()).append('\n');
       args.addAll(List.of("--probes", Files.writeString(dir.resolve("probes"), lines).toString()));
+      src.ifPresent(a -> args.addAll(List.of("--src", a)));
       ByteArrayOutputStream o = new ByteArrayOutputStream();
       ByteArrayOutputStream e = new ByteArrayOutputStream();
       int code = Main.run(args.toArray(String[]::new), new ByteArrayInputStream(new byte[0]),
           new PrintStream(o, true, StandardCharsets.UTF_8), new PrintStream(e, true, StandardCharsets.UTF_8));
       Map<String, String> byLine = new HashMap<>();
       for (String line : o.toString(StandardCharsets.UTF_8).split("\n")) {
-        String[] f = line.strip().split("\\s+");
-        if (f.length >= 5 && f[4].matches("ACCEPT|DROP|REJECT")) {
+        List<String> f = List.of(line.strip().split("\\s+"));
+        // the verdict follows the packet: after OIF, or after IIF for a forwarded packet
+        for (int at = 4; at <= 5 && at < f.size(); at++) {
+          if (!f.get(at).matches("ACCEPT|DROP|REJECT")) continue;
           try {
-            byLine.put(key(f[0], f[1], f[2], f[3]), f[4]);
+            byLine.put(key(f.subList(0, at)), f.get(at));
           } catch (IllegalArgumentException ex) {
             // not a verdict line of ours (a header or a comment): nothing to read
           }
+          break;
         }
       }
       if (byLine.isEmpty()) {
         String why = e.toString(StandardCharsets.UTF_8).strip();
         throw new LabException("the engine's trace gave no verdicts (exit " + code + ")" + (why.isEmpty() ? "" : ": " + why.lines().findFirst().orElse("")));
       }
+      Map<Probe, String> out = new HashMap<>();
       for (Probe p : asked) {
-        String[] f = p.traceLine().split(" ");
-        String v = byLine.get(key(f[0], f[1], f[2], f[3]));
+        String v = byLine.get(key(List.of(p.traceLine().split(" "))));
         if (v != null) out.put(p, v);
       }
       return out;

@@ -10,7 +10,8 @@ import picocli.CommandLine.Parameters;
 
 /** The ruleset files of a command: positional files by detected family, or forced with --ipv4 / --ipv6. */
 public final class RulesetFiles {
-  @Parameters(arity = "0..2", paramLabel = "RULES", description = "iptables-save and/or ip6tables-save file ('-' for stdin)")
+  @Parameters(arity = "0..*", paramLabel = "RULES",
+      description = "iptables-save and/or ip6tables-save file ('-' for stdin); check: also directories and quoted globs")
   List<String> files = new ArrayList<>();
 
   @Option(names = "--ipv4", paramLabel = "FILE", description = "Read FILE as an IPv4 (iptables) ruleset")

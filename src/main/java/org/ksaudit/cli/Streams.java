@@ -2,13 +2,19 @@ package org.ksaudit.cli;
 
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.util.Map;
 
 /**
- * The standard streams of one CLI run. {@code styled} is standard output for a report that
- * paints itself (escape sequences of colour pass, every other control is escaped); {@code console}
- * says whether colour is wanted there.
+ * The standard streams and the environment of one CLI run. {@code styled} is standard output for
+ * a report that paints itself (escape sequences of colour pass, every other control is escaped);
+ * {@code console} says whether colour is wanted there.
  */
-public record Streams(InputStream in, PrintWriter out, PrintWriter err, PrintWriter styled, Console console) {
+public record Streams(InputStream in, PrintWriter out, PrintWriter err, PrintWriter styled, Console console,
+    Map<String, String> env) {
+  public Streams {
+    env = Map.copyOf(env);
+  }
+
   /** Whether standard output is a terminal, and whether {@code NO_COLOR} asks for no colour. */
   public record Console(boolean terminal, boolean noColor) {
     /** No terminal: the in-process runs of tests, and output to a file or a pipe. */

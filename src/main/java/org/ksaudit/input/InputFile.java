@@ -58,6 +58,15 @@ public record InputFile(String name, String text) {
     }
   }
 
+  /** Reads a stream another source opened (a program's output), bounded and checked as a file is. */
+  public static InputFile read(String name, InputStream in, String what) throws InputException {
+    try {
+      return new InputFile(name, decode(bounded(in, name)));
+    } catch (IOException e) {
+      throw new InputException("cannot read " + what + ": " + reason(e));
+    }
+  }
+
   private static String reason(Exception e) {
     String m = e.getMessage();
     return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;

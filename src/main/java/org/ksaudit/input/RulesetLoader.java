@@ -26,8 +26,18 @@ public final class RulesetLoader {
     List<Loaded> out = new ArrayList<>();
     for (String f : forcedV4) out.add(parse(InputFile.read(f, stdin), Family.IPV4, "--ipv4 says so"));
     for (String f : forcedV6) out.add(parse(InputFile.read(f, stdin), Family.IPV6, "--ipv6 says so"));
-    for (String f : files) {
-      InputFile in = InputFile.read(f, stdin);
+    List<InputFile> inputs = new ArrayList<>();
+    for (String f : files) inputs.add(InputFile.read(f, stdin));
+    return detected(inputs, out);
+  }
+
+  /** Inputs already read, each parsed as the family {@link FamilyDetector} finds; at most one per family. */
+  public static List<Loaded> load(List<InputFile> inputs) throws InputFile.InputException {
+    return detected(inputs, new ArrayList<>());
+  }
+
+  private static List<Loaded> detected(List<InputFile> inputs, List<Loaded> out) throws InputFile.InputException {
+    for (InputFile in : inputs) {
       Optional<Family> fam = FamilyDetector.detect(in.name(), in.text());
       if (fam.isEmpty())
         throw new InputFile.InputException("cannot tell whether " + in.name() + " is an IPv4 or an IPv6 ruleset: "

@@ -35,10 +35,17 @@ public final class Lab implements AutoCloseable {
     this.scratch = scratch;
   }
 
-  /** The programs a lab of this kind runs. */
+  /** The programs a lab of this kind runs with every scenario. */
   public static List<String> requiredTools(TunnelKind kind) {
+    return requiredTools(kind, java.util.EnumSet.allOf(Scenario.class));
+  }
+
+  /** The programs a lab of this kind runs for these scenarios. */
+  public static List<String> requiredTools(TunnelKind kind, java.util.Set<Scenario> scenarios) {
     List<String> t = new ArrayList<>(List.of("ip", "iptables-restore", "ip6tables-restore", "iptables-save", "ip6tables-save", "python3"));
     t.addAll(kind == TunnelKind.OPENVPN ? List.of("openvpn", "openssl") : List.of("wireguard-go", "wg"));
+    // TunnelVision: the attacker's DHCP server, the victim's DHCP client, a UTS namespace for its script
+    if (scenarios.contains(Scenario.TUNNELVISION)) t.addAll(List.of("dnsmasq", "dhclient", "unshare"));
     return t;
   }
 

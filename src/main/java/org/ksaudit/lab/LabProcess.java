@@ -148,6 +148,16 @@ public final class LabProcess implements AutoCloseable {
     }
   }
 
+  /**
+   * SIGTERM, as a service manager stops a program: it may clean up after itself (OpenVPN
+   * removes its routes and device). SIGKILL if it has not ended after {@code graceMillis}.
+   */
+  public void terminate(long graceMillis) throws LabException {
+    process.destroy();
+    if (!awaitEnd(graceMillis)) kill(process);
+    LIVE.remove(process);
+  }
+
   /** SIGKILL, as a crash would: nothing gets a chance to clean up after itself. */
   public void kill() {
     kill(process);

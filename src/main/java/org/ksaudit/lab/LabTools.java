@@ -24,7 +24,10 @@ public final class LabTools {
       Map.entry("openvpn", "openvpn"),
       Map.entry("openssl", "openssl"),
       Map.entry("wireguard-go", "wireguard-go"),
-      Map.entry("wg", "wireguard-tools"));
+      Map.entry("wg", "wireguard-tools"),
+      Map.entry("dnsmasq", "dnsmasq-base"),
+      Map.entry("dhclient", "isc-dhcp-client"),
+      Map.entry("unshare", "util-linux"));
 
   /** {@link #require(List, ToolPath)} with this process's PATH. */
   public static void require(List<String> programs) throws LabException {

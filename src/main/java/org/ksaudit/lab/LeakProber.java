@@ -19,7 +19,7 @@ import org.ksaudit.model.Family;
  * another host, the LAN, witness packets). Each probe has its own counting rule at the router
  * (in clear: a leak) and at the internet (in clear or through the tunnel).
  */
-public final class LeakProber {
+public final class LeakProber implements ScenarioDriver {
   /** A witness packet and the finding it comes from. */
   public record WitnessRef(String findingId, String category, Witness witness) {}
 
@@ -38,25 +38,40 @@ public final class LeakProber {
   /** Once the VPN failed to come up, later scenarios do not wait the full time for it again. */
   private boolean vpnWorks = true;
   private boolean clientRunning;
+  private final List<Scenario> order;
+  private final Optional<LanHost> lanHost;
+  private final List<WitnessRef> forwardWitnesses;
 
-  private LeakProber(Lab lab, List<WitnessRef> witnesses, Consumer<String> progress) {
+  private LeakProber(Lab lab, Optional<LanHost> lanHost, List<WitnessRef> witnesses, List<WitnessRef> forwardWitnesses,
+      Set<Scenario> selected, Consumer<String> progress) {
     this.lab = lab;
+    this.lanHost = lanHost;
+    this.forwardWitnesses = List.copyOf(forwardWitnesses);
     this.plan = lab.plan();
     this.witnesses = List.copyOf(witnesses);
+    this.order = List.copyOf(new java.util.TreeSet<>(selected));
     this.progress = progress;
   }
 
-  /** Builds the lab, runs every scenario, tears everything down, then asks the engine about each packet. */
-  public static ProbeReport run(LabPlan plan, Optional<String> rulesV4, Optional<String> rulesV6, Sysctl sysctl,
-      List<WitnessRef> witnesses, Set<Scenario> selected, Predictor predictor, Consumer<String> progress) throws LabException {
+  /**
+   * Builds the lab (with a LAN host behind the client when {@code forwarding} is given),
+   * runs every scenario, tears everything down, then asks the engine about each packet.
+   * {@code forwardWitnesses} are the forward-leak findings' witnesses, replayed from the LAN host.
+   */
+  public static ProbeReport run(LabPlan plan, Optional<ForwardingPlan> forwarding, Optional<String> rulesV4, Optional<String> rulesV6,
+      Sysctl sysctl, List<WitnessRef> witnesses, List<WitnessRef> forwardWitnesses, Set<Scenario> selected, Predictor predictor,
+      Consumer<String> progress) throws LabException {
     long t0 = System.nanoTime();
     progress.accept("probe: building the lab (" + plan.kind().label() + ", VPN server " + plan.server() + ":" + plan.port() + "/" + plan.proto() + ")");
     List<ScenarioResult> raw = new ArrayList<>();
     boolean baselineWorks = true;
     Optional<String> problem = Optional.empty();
     Optional<String> webShows = Optional.empty();
-    try (Lab lab = Lab.build(plan, rulesV4, rulesV6, sysctl, progress)) {
-      LeakProber p = new LeakProber(lab, witnesses, progress);
+    LabTools.require(Lab.requiredTools(plan.kind(), selected));
+    try (Lab lab = Lab.build(plan, rulesV4, rulesV6, sysctl, progress);
+         LanHost lanHost = forwarding.isPresent() ? LanHost.attach(lab, forwarding.get()) : null) {
+      if (lanHost != null) progress.accept("lab: " + String.join("; ", forwarding.get().notes()));
+      LeakProber p = new LeakProber(lab, Optional.ofNullable(lanHost), witnesses, forwardWitnesses, selected, progress);
       if (selected.contains(Scenario.BASELINE)) {
         Baseline b = p.baseline(raw);
         baselineWorks = b.works;
@@ -64,11 +79,22 @@ public final class LeakProber {
         webShows = b.webShows;
       }
       if (selected.contains(Scenario.TUNNEL_DOWN)) p.tunnelDown(raw);
+      if (selected.contains(Scenario.CRASH)) p.run(Scenario.CRASH, "killing the VPN client with SIGKILL", CrashScenario::run, raw);
+      if (selected.contains(Scenario.RECONNECT)) {
+        p.run(Scenario.RECONNECT, "stopping and restarting the VPN client, probing all the while", ReconnectScenario::run, raw);
+      }
       if (selected.contains(Scenario.SERVER_UNREACHABLE)) p.serverUnreachable(raw);
       if (selected.contains(Scenario.LOCALNET)) p.localnet(raw);
+      if (selected.contains(Scenario.TUNNELVISION)) {
+        p.run(Scenario.TUNNELVISION, "a rogue DHCP server pushes classless static routes (option 121)", TunnelVisionScenario::run, raw);
+      }
+      if (selected.contains(Scenario.IPV6_RA)) {
+        p.run(Scenario.IPV6_RA, "an IPv4-only VPN, then a rogue router advertisement", RogueRaScenario::run, raw);
+      }
     }
     List<Probe> packets = new ArrayList<>();
-    for (ScenarioResult s : raw) for (ProbeOutcome o : s.outcomes()) toPacket(o).ifPresent(packets::add);
+    for (ScenarioResult s : raw) for (ProbeOutcome o : s.outcomes()) toPacket(o, forwarding).ifPresent(packets::add);
+    progress.accept("probe: predictions: asking the engine about " + new LinkedHashSet<>(packets).size() + " packets");
     Map<Probe, String> verdicts;
     Optional<String> predictionsNote = Optional.empty();
     try {
@@ -81,8 +107,11 @@ public final class LeakProber {
     for (ScenarioResult s : raw) {
       List<ProbeOutcome> outs = new ArrayList<>();
       for (ProbeOutcome o : s.outcomes()) {
-        Optional<String> v = toPacket(o).map(verdicts::get);
-        boolean clear = v.map(x -> x.equals("ACCEPT")).orElse(false) && plan.physicalInterfaces().contains(o.oif().orElse(""));
+        Optional<String> v = toPacket(o, forwarding).map(verdicts::get);
+        // out of a physical interface, or the LAN interface of a forwarding client: in clear
+        String oif = o.oif().orElse("");
+        boolean clear = v.map(x -> x.equals("ACCEPT")).orElse(false)
+            && (plan.physicalInterfaces().contains(oif) || forwarding.map(f -> f.lanInterface().equals(oif)).orElse(false));
         outs.add(new ProbeOutcome(o.probe(), o.oif(), o.sendError(), o.routerInterface(), o.internetClear(), o.internetTunnel(),
             o.answer(), v, clear));
       }
@@ -92,9 +121,13 @@ public final class LeakProber {
         (System.nanoTime() - t0) / 1e9);
   }
 
-  private static Optional<Probe> toPacket(ProbeOutcome o) {
+  private static Optional<Probe> toPacket(ProbeOutcome o, Optional<ForwardingPlan> forwarding) {
     if (o.oif().isEmpty()) return Optional.empty();
     ScenarioProbe p = o.probe();
+    if (p.forwarded()) {
+      ForwardingPlan f = forwarding.orElseThrow();
+      return Optional.of(new Probe(p.family(), p.proto(), p.dst(), p.dport(), o.oif().get(), Optional.of(f.lanInterface()), Optional.of(f.host())));
+    }
     return Optional.of(new Probe(p.family(), p.proto(), p.dst(), p.dport(), o.oif().get()));
   }
 
@@ -136,12 +169,26 @@ public final class LeakProber {
     return new Baseline(problem.isEmpty(), problem, shows);
   }
 
+  /** A scenario written as a class of its own. */
+  private interface ScenarioRun {
+    ScenarioResult run(ScenarioDriver driver) throws LabException;
+  }
+
+  private void run(Scenario s, String what, ScenarioRun scenario, List<ScenarioResult> out) throws LabException {
+    step(s, what);
+    try {
+      out.add(scenario.run(this));
+    } finally {
+      killVpn();
+    }
+  }
+
   private void tunnelDown(List<ScenarioResult> out) throws LabException {
-    step(Scenario.TUNNEL_DOWN, "killing the VPN client");
+    step(Scenario.TUNNEL_DOWN, "stopping the VPN client");
     if (!clientRunning) startVpn(vpnTimeout());
     stopVpn();
-    out.add(measure(Scenario.TUNNEL_DOWN, false, List.of("the VPN client was killed (SIGKILL); " + plan.tunnelInterface() + " is gone"),
-        List.of(), FAILURE_TIMEOUT));
+    out.add(measure(Scenario.TUNNEL_DOWN, false, List.of("the VPN client was stopped (SIGTERM): it took down "
+        + plan.tunnelInterface() + " and its routes"), List.of(), FAILURE_TIMEOUT));
   }
 
   private void serverUnreachable(List<ScenarioResult> out) throws LabException {
@@ -155,7 +202,7 @@ public final class LeakProber {
       out.add(measure(Scenario.SERVER_UNREACHABLE, up, notes, List.of(), FAILURE_TIMEOUT));
     } finally {
       lab.blackholeServer(false);
-      stopVpn();
+      killVpn();
     }
   }
 
@@ -175,19 +222,55 @@ public final class LeakProber {
     try {
       out.add(measure(Scenario.LOCALNET, up, notes, extra, FAILURE_TIMEOUT));
     } finally {
-      stopVpn();
+      killVpn();
     }
   }
 
   private boolean startVpn(long timeout) throws LabException {
-    if (clientRunning) stopVpn();
-    clientRunning = true;
-    return lab.vpn().startClient(timeout);
+    return startVpn(timeout, Vpn.Carried.BOTH);
   }
 
-  private void stopVpn() throws LabException {
+  private boolean startVpn(long timeout, Vpn.Carried carried) throws LabException {
+    if (clientRunning) killVpn();
+    clientRunning = true;
+    return lab.vpn().startClient(timeout, carried);
+  }
+
+  @Override
+  public Lab lab() {
+    return lab;
+  }
+
+  @Override
+  public boolean startVpn(Vpn.Carried carried) throws LabException {
+    return startVpn(vpnTimeout(), carried);
+  }
+
+  @Override
+  public void killVpn() throws LabException {
     clientRunning = false;
     lab.vpn().killClient();
+  }
+
+  @Override
+  public void stopVpn() throws LabException {
+    clientRunning = false;
+    lab.vpn().stopClient();
+  }
+
+  @Override
+  public ScenarioResult measure(Scenario s, boolean tunnelUp, List<String> notes, List<ScenarioProbe> extra) throws LabException {
+    return measure(s, tunnelUp, notes, extra, FAILURE_TIMEOUT);
+  }
+
+  @Override
+  public ProbeCounters counters() {
+    return new ProbeCounters(lab, lanHost);
+  }
+
+  @Override
+  public ScenarioProbe rawProbe(String label, String proto, String dst, int port) {
+    return raw(label, proto, dst, port, Optional.empty());
   }
 
   private long vpnTimeout() {
@@ -195,7 +278,7 @@ public final class LeakProber {
   }
 
   private void step(Scenario s, String what) {
-    progress.accept("probe: [" + (s.ordinal() + 1) + "/" + Scenario.values().length + "] " + s.label() + ": " + what);
+    progress.accept("probe: [" + (order.indexOf(s) + 1) + "/" + order.size() + "] " + s.label() + ": " + what);
   }
 
   /** DNS to the VPN resolver answered through the tunnel and the web page showed the VPN's exit address. */
@@ -234,6 +317,7 @@ public final class LeakProber {
     ps.add(lanNeighbour("ICMP echo to a LAN host", "icmp", plan.lanHost4(), -1));
     ps.add(lanNeighbour("TCP to a LAN host over IPv6", "tcp", plan.lanHost6(), 80));
     ps.addAll(extra);
+    lanHost.ifPresent(h -> ps.addAll(forwardedProbes(h.plan())));
     for (WitnessRef w : witnesses) {
       Witness x = w.witness();
       if (x.oif().equals("lo")) continue;
@@ -243,29 +327,56 @@ public final class LeakProber {
     // one probe per packet: a witness that equals a listed probe is that probe
     Map<String, ScenarioProbe> unique = new LinkedHashMap<>();
     for (ScenarioProbe p : ps) {
-      String key = p.proto() + " " + p.dst() + " " + p.dport() + " " + p.forcedOif().orElse("") + " " + p.raw();
+      String key = p.proto() + " " + p.dst() + " " + p.dport() + " " + p.forcedOif().orElse("") + " " + p.raw() + " " + p.forwarded();
       ScenarioProbe prev = unique.get(key);
       unique.put(key, prev == null ? p : prev.withFindings(p.findings()));
     }
     return List.copyOf(unique.values());
   }
 
+  /**
+   * What the LAN host behind a forwarding client sends: web, DNS to a public resolver and to
+   * the VPN's, ICMP echo, and each forward-leak witness that comes in on the LAN side as a new
+   * connection of its own address.
+   */
+  private List<ScenarioProbe> forwardedProbes(ForwardingPlan f) {
+    List<ScenarioProbe> ps = new ArrayList<>();
+    ps.add(forwarded("forwarded from the LAN host: web page (HTTP)", "tcp", LabPlan.WEB4, 80));
+    ps.add(forwarded("forwarded from the LAN host: DNS/udp to a public resolver", "udp", LabPlan.PUBLIC_DNS4, 53));
+    ps.add(forwarded("forwarded from the LAN host: DNS/udp to the VPN DNS", "udp", plan.vpnDns(), 53));
+    ps.add(forwarded("forwarded from the LAN host: ICMP echo", "icmp", LabPlan.WEB4, -1));
+    for (WitnessRef w : forwardWitnesses) {
+      Witness x = w.witness();
+      boolean shape = x.family() == Family.IPV4 && x.iif().equals(f.lanInterface()) && x.state().equals("NEW") && x.mark() == 0
+          && x.src().isEmpty() && x.sport() < 0 && x.icmpType() < 0 && x.tcpFlags().isEmpty() && Probe.PROTOCOLS.contains(x.proto());
+      if (shape) {
+        ps.add(forwarded("forwarded witness of " + w.findingId() + " (" + w.category() + ")", x.proto(), LabAddress.canonical(x.dst()), x.dport())
+            .withFindings(List.of(w.findingId())));
+      }
+    }
+    return ps;
+  }
+
+  private ScenarioProbe forwarded(String label, String proto, String dst, int port) {
+    return new ScenarioProbe("p" + (++nextId), label, Family.IPV4, proto, dst, port, Optional.empty(), Optional.empty(), List.of(), false, true);
+  }
+
   private ScenarioProbe service(String label, String kind, String dst, int port) {
     String proto = kind.endsWith("udp") || kind.equals("ntp") ? "udp" : "tcp";
     return new ScenarioProbe("p" + (++nextId), label, LabAddress.familyOf(dst), proto, LabAddress.canonical(dst), port,
-        Optional.of(kind), Optional.empty(), List.of(), false);
+        Optional.of(kind), Optional.empty(), List.of(), false, false);
   }
 
   private ScenarioProbe raw(String label, String proto, String dst, int port, Optional<String> oif) {
     String d = LabAddress.canonical(dst);
-    return new ScenarioProbe("p" + (++nextId), label, LabAddress.familyOf(d), proto, d, port, Optional.empty(), oif, List.of(), false);
+    return new ScenarioProbe("p" + (++nextId), label, LabAddress.familyOf(d), proto, d, port, Optional.empty(), oif, List.of(), false, false);
   }
 
   /** Traffic to a LAN neighbour: in clear on purpose when the user declared that LAN with --allow-lan. */
   private ScenarioProbe lanNeighbour(String label, String proto, String dst, int port) {
     String d = LabAddress.canonical(dst);
     return new ScenarioProbe("p" + (++nextId), label, LabAddress.familyOf(d), proto, d, port, Optional.empty(), Optional.empty(),
-        List.of(), plan.declared(d));
+        List.of(), plan.declared(d), false);
   }
 
   /**
@@ -278,13 +389,16 @@ public final class LeakProber {
       throws LabException {
     List<ScenarioProbe> probes = probeSet(extra);
     Map<String, Optional<String>> routes = new HashMap<>();
-    for (ScenarioProbe p : probes) if (p.forcedOif().isEmpty()) routes.computeIfAbsent(p.dst(), lab::route);
+    for (ScenarioProbe p : probes) if (p.forcedOif().isEmpty() && !p.forwarded()) routes.computeIfAbsent(p.dst(), lab::route);
+    Map<String, Optional<String>> forwardedRoutes = new HashMap<>();
+    for (ScenarioProbe p : probes) if (p.forwarded()) forwardedRoutes.computeIfAbsent(p.dst(), d -> lanHost.orElseThrow().route(lab, d));
     lab.neighbours(probes.stream().map(ScenarioProbe::dst).distinct().toList());
 
-    Counting counting = new Counting();
+    ProbeCounters counting = counters();
     Map<String, Integer> ports = new HashMap<>();
     Map<String, Optional<String>> oifs = new HashMap<>();
     List<RawSender.Packet> packets = new ArrayList<>();
+    List<RawSender.Packet> fromLan = new ArrayList<>();
     Map<String, RawSender.Packet> packetOf = new HashMap<>();
     for (ScenarioProbe p : probes) {
       int port = nextPort++;
@@ -293,10 +407,14 @@ public final class LeakProber {
       counting.add(p, p.proto().equals("icmp")
           ? (p.family() == Family.IPV4 ? "-p icmp" : "-p ipv6-icmp") + " -m string --algo bm --string " + token
           : "-p " + p.proto() + " --sport " + port + (p.proto().equals("tcp") ? " --syn" : ""));
-      Optional<String> oif = p.forcedOif().isPresent() ? p.forcedOif() : routes.get(p.dst());
+      Optional<String> oif = p.forcedOif().isPresent() ? p.forcedOif() : p.forwarded() ? forwardedRoutes.get(p.dst()) : routes.get(p.dst());
       if (oif.isPresent() && !interfaceExists(oif.get())) oif = Optional.empty();
       oifs.put(p.id(), oif);
-      if (p.raw() && oif.isPresent()) {
+      if (p.forwarded() && oif.isPresent()) {
+        RawSender.Packet packet = new RawSender.Packet(token, new Probe(p.family(), p.proto(), p.dst(), p.dport(), LanHost.DEVICE), port);
+        fromLan.add(packet);
+        packetOf.put(p.id(), packet);
+      } else if (p.raw() && oif.isPresent()) {
         RawSender.Packet packet = new RawSender.Packet(token, new Probe(p.family(), p.proto(), p.dst(), p.dport(), oif.get()), port);
         packets.add(packet);
         packetOf.put(p.id(), packet);
@@ -305,9 +423,10 @@ public final class LeakProber {
     counting.install();
     List<ScenarioProbe> services = probes.stream().filter(p -> !p.raw()).toList();
     Map<String, String> answers = services.isEmpty() ? Map.of() : ClientRun.run(lab, services, ports, timeout);
-    Map<String, String> sent = packets.isEmpty() ? Map.of() : RawSender.send(lab.client(), packets);
+    Map<String, String> sent = new HashMap<>(packets.isEmpty() ? Map.of() : RawSender.send(lab.client(), packets));
+    if (!fromLan.isEmpty()) sent.putAll(lanHost.orElseThrow().send(fromLan));
     LabProcess.sleep(SETTLE_MILLIS);
-    Counting.Arrivals arrived = counting.read();
+    ProbeCounters.Arrivals arrived = counting.read();
 
     List<ProbeOutcome> outcomes = new ArrayList<>();
     for (ScenarioProbe p : probes) {
@@ -327,7 +446,10 @@ public final class LeakProber {
       outcomes.add(new ProbeOutcome(p, oif, err, arrived.router(p.id()), arrived.clear(p.id()), arrived.tunnel(p.id()), answer,
           Optional.empty(), false));
     }
-    return new ScenarioResult(s, tunnelUp, notes, outcomes);
+    List<String> all = new ArrayList<>(notes);
+    lanHost.map(LanHost::plan).filter(f -> probes.stream().anyMatch(ScenarioProbe::forwarded)).ifPresent(f -> all.add("forwarded probes come from the LAN host "
+        + f.host() + ", the client forwarding them (ip_forward=1): " + String.join("; ", f.notes())));
+    return new ScenarioResult(s, tunnelUp, all, outcomes);
   }
 
   private String noRoute(ScenarioProbe p) {
@@ -346,67 +468,6 @@ public final class LeakProber {
       case "error 99" -> "EADDRNOTAVAIL (no address of this family)";
       default -> how;
     };
-  }
-
-  /** One counting rule per probe at each place it can arrive: the router's LAN side, the internet's two ways in. */
-  private final class Counting {
-    private final StringBuilder router4 = new StringBuilder();
-    private final StringBuilder router6 = new StringBuilder();
-    private final StringBuilder inet4 = new StringBuilder();
-    private final StringBuilder inet6 = new StringBuilder();
-
-    void add(ScenarioProbe p, String match) {
-      boolean v4 = p.family() == Family.IPV4;
-      List<String> phys = plan.physicalInterfaces();
-      for (int k = 0; k < phys.size(); k++) {
-        (v4 ? router4 : router6).append("-A PREROUTING -i ").append(Lab.routerSide(k)).append(' ').append(match)
-            .append(" -m comment --comment r").append(k).append('-').append(p.id()).append('\n');
-      }
-      (v4 ? inet4 : inet6).append("-A PREROUTING -i up0 ").append(match).append(" -m comment --comment c-").append(p.id()).append('\n')
-          .append("-A PREROUTING -i ").append(lab.vpn().serverInterface()).append(' ').append(match)
-          .append(" -m comment --comment t-").append(p.id()).append('\n');
-    }
-
-    void install() throws LabException {
-      Lab.restore(lab.router(), "iptables-restore", raw(router4));
-      Lab.restore(lab.router(), "ip6tables-restore", raw(router6));
-      Lab.restore(lab.internet(), "iptables-restore", raw(inet4));
-      Lab.restore(lab.internet(), "ip6tables-restore", raw(inet6));
-    }
-
-    private String raw(StringBuilder rules) {
-      return "*raw\n:PREROUTING ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n" + rules + "COMMIT\n";
-    }
-
-    Arrivals read() throws LabException {
-      Map<String, Long> all = new HashMap<>();
-      for (Netns ns : List.of(lab.router(), lab.internet())) {
-        for (String save : List.of("iptables-save", "ip6tables-save")) {
-          Exec.Result r = ns.exec(null, 30_000, save, "-c", "-t", "raw");
-          if (!r.ok()) throw new LabException(save + " failed in " + ns.name() + ": " + r.firstLine());
-          all.putAll(ArrivalCounters.parse(r.stdout()));
-        }
-      }
-      return new Arrivals(all);
-    }
-
-    record Arrivals(Map<String, Long> counts) {
-      Optional<String> router(String id) {
-        for (int k = 0; ; k++) {
-          Long n = counts.get("r" + k + "-" + id);
-          if (n == null) return Optional.empty();
-          if (n > 0) return Optional.of(Lab.routerSide(k));
-        }
-      }
-
-      boolean clear(String id) {
-        return counts.getOrDefault("c-" + id, 0L) > 0;
-      }
-
-      boolean tunnel(String id) {
-        return counts.getOrDefault("t-" + id, 0L) > 0;
-      }
-    }
   }
 
   /** Runs the client prober JVM inside the client namespace for the service probes. */

@@ -55,7 +55,7 @@ final class OpenVpn implements Vpn {
   }
 
   @Override
-  public boolean startClient(long timeoutMillis) throws LabException {
+  public boolean startClient(long timeoutMillis, Carried carried) throws LabException {
     LabPlan p = lab.plan();
     List<String> cmd = new ArrayList<>(List.of("openvpn", "--dev", p.tunnelInterface(), "--dev-type", "tun",
         "--remote", p.server(), Integer.toString(p.port()),
@@ -66,7 +66,7 @@ final class OpenVpn implements Vpn {
         "--peer-fingerprint", serverFingerprint,
         "--route-gateway", LabPlan.TUNNEL_SERVER4, "--redirect-gateway", "def1",
         "--persist-tun", "--keepalive", "2", "20", "--connect-retry", "1", "--verb", "3"));
-    if (lab.clientIpv6()) {
+    if (lab.clientIpv6() && carried == Carried.BOTH) {
       cmd.addAll(List.of("--ifconfig-ipv6", LabPlan.TUNNEL_CLIENT6 + "/64", LabPlan.TUNNEL_SERVER6,
           "--route-ipv6", "::/1", "--route-ipv6", "8000::/1"));
     }
@@ -82,6 +82,14 @@ final class OpenVpn implements Vpn {
   public void killClient() throws LabException {
     if (client == null) return;
     client.kill();
+    client = null;
+    Wiring.awaitGone(lab.client(), lab.plan().tunnelInterface());
+  }
+
+  @Override
+  public void stopClient() throws LabException {
+    if (client == null) return;
+    client.terminate(5_000);
     client = null;
     Wiring.awaitGone(lab.client(), lab.plan().tunnelInterface());
   }

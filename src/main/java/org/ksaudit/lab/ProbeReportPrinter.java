@@ -66,7 +66,7 @@ public final class ProbeReportPrinter {
     };
     ScenarioProbe p = o.probe();
     StringBuilder where = new StringBuilder();
-    o.routerInterface().ifPresent(i -> where.append("in clear at the router (").append(i).append(")"));
+    o.routerInterface().ifPresent(i -> where.append(i.equals(ProbeCounters.AT_LAN_HOST) ? "in clear at " + i : "in clear at the router (" + i + ")"));
     if (o.internetTunnel()) append(where, "reached the internet through the VPN");
     else if (o.internetClear()) append(where, "reached the internet in clear");
     o.answer().ifPresent(a -> append(where, "answer " + a));

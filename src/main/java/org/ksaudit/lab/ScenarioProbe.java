@@ -9,7 +9,8 @@ import org.ksaudit.model.Family;
  * the client prober (DNS, web, echo, NTP) and follows the client's routes; a <i>raw</i> probe
  * is a single packet sent out of {@code forcedOif} when given (witness packets) or out of the
  * routed interface. {@code intendedInClear} marks traffic the user declared may leave in
- * clear (a LAN neighbour inside --allow-lan): seen at the router, but not a leak.
+ * clear (a LAN neighbour inside --allow-lan): seen at the router, but not a leak. A
+ * {@code forwarded} probe is a raw packet of the LAN host behind a forwarding client.
  */
 public record ScenarioProbe(
     String id,
@@ -21,7 +22,8 @@ public record ScenarioProbe(
     Optional<String> service,
     Optional<String> forcedOif,
     List<String> findings,
-    boolean intendedInClear) {
+    boolean intendedInClear,
+    boolean forwarded) {
   public ScenarioProbe {
     findings = List.copyOf(findings);
   }
@@ -39,6 +41,6 @@ public record ScenarioProbe(
   ScenarioProbe withFindings(List<String> more) {
     List<String> all = new java.util.ArrayList<>(findings);
     for (String f : more) if (!all.contains(f)) all.add(f);
-    return new ScenarioProbe(id, label, family, proto, dst, dport, service, forcedOif, all, intendedInClear);
+    return new ScenarioProbe(id, label, family, proto, dst, dport, service, forcedOif, all, intendedInClear, forwarded);
   }
 }

@@ -57,17 +57,18 @@ final class WireGuard implements Vpn {
   }
 
   @Override
-  public boolean startClient(long timeoutMillis) throws LabException {
+  public boolean startClient(long timeoutMillis, Carried carried) throws LabException {
     LabPlan p = lab.plan();
     String dev = p.tunnelInterface();
     StringBuilder s = new StringBuilder(daemon(dev));
     s.append("wg set ").append(dev).append(" fwmark ").append(FWMARK).append(" private-key ").append(key("client"))
         .append(" peer ").append(serverPublic).append(" endpoint ").append(p.server()).append(':').append(p.port())
-        .append(" allowed-ips 0.0.0.0/0,::/0 persistent-keepalive 1\n")
+        .append(" allowed-ips ").append(carried == Carried.BOTH ? "0.0.0.0/0,::/0" : "0.0.0.0/0").append(" persistent-keepalive 1\n")
         .append("ip addr add ").append(LabPlan.TUNNEL_CLIENT4).append("/32 dev ").append(dev).append('\n');
-    if (lab.clientIpv6()) s.append("ip addr add ").append(LabPlan.TUNNEL_CLIENT6).append("/128 dev ").append(dev).append(" nodad\n");
+    boolean v6 = lab.clientIpv6() && carried == Carried.BOTH;
+    if (v6) s.append("ip addr add ").append(LabPlan.TUNNEL_CLIENT6).append("/128 dev ").append(dev).append(" nodad\n");
     s.append("ip link set ").append(dev).append(" up\n");
-    for (String fam : lab.clientIpv6() ? List.of("-4", "-6") : List.of("-4")) {
+    for (String fam : families(v6)) {
       // what wg-quick does for a default route: the tunnel's own (marked) packets use main, the rest the tunnel
       s.append("while ip ").append(fam).append(" rule del not fwmark ").append(FWMARK).append(" table ").append(FWMARK).append(" 2>/dev/null; do :; done\n")
           .append("while ip ").append(fam).append(" rule del table main suppress_prefixlength 0 2>/dev/null; do :; done\n")
@@ -107,6 +108,30 @@ final class WireGuard implements Vpn {
     Wiring.awaitGone(lab.client(), lab.plan().tunnelInterface());
     client.kill();
     client = null;
+  }
+
+  /**
+   * What wg-quick down does for a userspace WireGuard: the policy rules go, then the daemon is
+   * told to end (wg-quick removes its socket; SIGTERM here) and takes its device with it.
+   */
+  @Override
+  public void stopClient() throws LabException {
+    if (client == null) return;
+    StringBuilder s = new StringBuilder();
+    for (String fam : families(lab.clientIpv6())) {
+      s.append("while ip ").append(fam).append(" rule del not fwmark ").append(FWMARK).append(" table ").append(FWMARK).append(" 2>/dev/null; do :; done\n")
+          .append("while ip ").append(fam).append(" rule del table main suppress_prefixlength 0 2>/dev/null; do :; done\n");
+    }
+    lab.client().execOrThrow("sh", "-c", s.toString());
+    long daemon = clientDaemon();
+    if (daemon > 0) ProcessHandle.of(daemon).ifPresent(ProcessHandle::destroy);
+    Wiring.awaitGone(lab.client(), lab.plan().tunnelInterface());
+    client.kill();
+    client = null;
+  }
+
+  private static List<String> families(boolean ipv6) {
+    return ipv6 ? List.of("-4", "-6") : List.of("-4");
   }
 
   @Override

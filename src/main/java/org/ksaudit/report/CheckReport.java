@@ -17,10 +17,10 @@ import org.ksaudit.model.Family;
  *
  * @param diagnostics the syntax and load diagnostics of the files
  * @param notes notes of the audit about itself (a limit of the engine reached), with their source lines
- * @param findings the audit's findings, most severe first (empty when the rules are refused)
  * @param tunnels the audit's choice of tunnel interfaces (empty when the rules are refused)
  * @param checks every check the audit applies, in ID order: the rules of SARIF, the test cases of JUnit
- * @param failOn the threshold at which a finding fails the run
+ * @param findings the audit's findings, most severe first, suppressed ones among them (empty when the rules are refused)
+ * @param failOn the least severity at which a reported finding fails the run; empty: none does ({@code --fail-on never})
  */
 public record CheckReport(
     String version,
@@ -31,7 +31,7 @@ public record CheckReport(
     Optional<TunnelChoice> tunnels,
     Sources sources,
     List<CheckInfo> checks,
-    Severity failOn) {
+    Optional<Severity> failOn) {
   public CheckReport {
     Objects.requireNonNull(version, "version");
     inputs = List.copyOf(inputs);
@@ -42,6 +42,11 @@ public record CheckReport(
     Objects.requireNonNull(sources, "sources");
     checks = List.copyOf(checks);
     Objects.requireNonNull(failOn, "failOn");
+  }
+
+  /** Whether this finding fails the run: reported (not suppressed) and at least as severe as the threshold. */
+  public boolean fails(Finding f) {
+    return f.reported() && failOn.isPresent() && f.severity().atLeast(failOn.get());
   }
 
   /** One ruleset file as the run read it. */

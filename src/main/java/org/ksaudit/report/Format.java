@@ -12,11 +12,17 @@ public enum Format {
   /** The writer of a check report in this format. */
   public ReportWriter writer(OutputStyle style) {
     return switch (this) {
-      case TEXT -> new TextReport(style.color());
+      case TEXT -> new TextReport(style.color(), style.listIgnored());
       case JSON -> new JsonReport();
       case SARIF -> new SarifReport(style.sarifBase());
       case JUNIT -> new JunitReport();
     };
+  }
+
+  /** A format as {@code .ksauditrc}'s {@code format} key names it, case-insensitive. */
+  public static Format parse(String text) {
+    for (Format f : values()) if (f.label().equalsIgnoreCase(text.strip())) return f;
+    throw new IllegalArgumentException("'" + text + "' must be text, json, sarif or junit");
   }
 
   /** As written on the command line: {@code sarif}. */

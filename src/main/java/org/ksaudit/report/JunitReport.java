@@ -82,7 +82,13 @@ public final class JunitReport implements ReportWriter {
       for (Finding f : found) {
         Element t = testcase(doc, className, name + f.line().map(l -> " at line " + l).orElse(""));
         String body = TextReport.render(f, r.sources());
-        if (f.severity().atLeast(r.failOn())) {
+        if (f.suppressed().isPresent()) {
+          // a suppressed finding was seen and accepted: skipped, with who accepted it and why
+          Element skip = doc.createElement("skipped");
+          skip.setAttribute("message", attr("suppressed by " + f.suppressed().get().describe()));
+          t.appendChild(skip);
+          skipped++;
+        } else if (r.fails(f)) {
           t.appendChild(failure(doc, f.severity().label() + ": " + f.message(), c.category().jsonName(), body));
           failures++;
         } else {

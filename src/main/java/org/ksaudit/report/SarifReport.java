@@ -24,6 +24,8 @@ import org.ksaudit.analysis.TraceStep;
 import org.ksaudit.check.CheckInfo;
 import org.ksaudit.check.Finding;
 import org.ksaudit.check.Location;
+import org.ksaudit.check.Suppression;
+import org.ksaudit.check.SuppressionKind;
 import org.ksaudit.diagnostic.Diagnostic;
 import org.ksaudit.diagnostic.Severity;
 
@@ -154,8 +156,18 @@ public final class SarifReport implements ReportWriter {
     return new Result(f.id(), index.getOrDefault(f.id(), -1), level(f.severity()),
         new Message(f.message() + " [" + f.certainty().label() + "; ksaudit explain " + f.id() + "]"), List.of(primary),
         related.isEmpty() ? null : related, Map.of(FINGERPRINT, sha256(key + "\n" + occurrence)), flows,
+        f.suppressed().map(SarifReport::suppression).orElse(null),
         new ResultProperties(f.category().jsonName(), f.kind().jsonName(), f.certainty().label(),
             f.witness().map(JsonReport::witness).orElse(null), f.witness().map(w -> w.describe()).orElse(null)));
+  }
+
+  /**
+   * A suppressed finding stays in the log, suppressed: an inline {@code ksaudit:ignore} is in the
+   * rules themselves (inSource), a config ignore or a baseline outside them (external).
+   */
+  private static List<SarifSuppression> suppression(Suppression s) {
+    String kind = s.kind() == SuppressionKind.INLINE ? "inSource" : "external";
+    return List.of(new SarifSuppression(kind, s.describe()));
   }
 
   private ThreadFlowLocation step(TraceStep s) {
@@ -228,7 +240,7 @@ public final class SarifReport implements ReportWriter {
       List<Invocation> invocations, String columnKind, List<Result> results) {
     Run withoutFlows() {
       return with(results.stream().map(x -> new Result(x.ruleId(), x.ruleIndex(), x.level(), x.message(), x.locations(), null,
-          x.partialFingerprints(), null, x.properties())).toList(),
+          x.partialFingerprints(), null, x.suppressions(), x.properties())).toList(),
           "code flows and related locations left out: the log was larger than GitHub's limit of 10 MB gzipped");
     }
 
@@ -273,7 +285,10 @@ public final class SarifReport implements ReportWriter {
   @JsonInclude(Include.NON_NULL)
   record Result(String ruleId, int ruleIndex, String level, Message message, List<SarifLocation> locations,
       List<SarifLocation> relatedLocations, Map<String, String> partialFingerprints, List<CodeFlow> codeFlows,
-      ResultProperties properties) {}
+      List<SarifSuppression> suppressions, ResultProperties properties) {}
+
+  /** {@code justification}: who suppressed it, until when, and why. */
+  record SarifSuppression(String kind, String justification) {}
 
   @JsonInclude(Include.NON_NULL)
   record ResultProperties(String category, String kind, String certainty, JsonReport.WitnessJson witness, String witnessText) {}

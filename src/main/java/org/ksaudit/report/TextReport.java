@@ -39,9 +39,11 @@ public final class TextReport implements ReportWriter {
   private static final String DIM = "\u001b[2m";
 
   private final boolean color;
+  private final boolean listIgnored;
 
-  public TextReport(boolean color) {
+  public TextReport(boolean color, boolean listIgnored) {
     this.color = color;
+    this.listIgnored = listIgnored;
   }
 
   @Override
@@ -56,14 +58,16 @@ public final class TextReport implements ReportWriter {
     }
     for (Diagnostic n : r.notes()) sb.append(diagnostic(n));
     r.tunnels().ifPresent(t -> t.describe().forEach(l -> sb.append(TerminalText.line(l)).append('\n')));
-    for (Finding f : r.findings()) sb.append(finding(f, r.sources()));
+    for (Finding f : r.findings()) if (f.reported()) sb.append(finding(f, r.sources()));
     if (r.inputs().size() > 1) {
       for (Map.Entry<String, List<Finding>> e : byFile(r).entrySet()) {
         sb.append(TerminalText.line(e.getKey())).append(": ").append(e.getValue().isEmpty() ? "no findings" : counts(e.getValue()))
             .append('\n');
       }
     }
-    return sb.append(paint(BOLD, summary(r.findings()))).append('\n').toString();
+    sb.append(paint(BOLD, summary(r.findings()))).append('\n');
+    if (listIgnored) sb.append(suppressed(r.findings(), r.sources()));
+    return sb.toString();
   }
 
   /** The findings of each input, in the order the files were given (a finding about a missing ruleset under the first). */
@@ -82,9 +86,20 @@ public final class TextReport implements ReportWriter {
     return text.startsWith(head + word) ? head + paint(severityColor(d.severity()), word) + text.substring(head.length() + word.length()) : text;
   }
 
+  /** The suppressed findings ({@code --list-ignored}), each followed by what suppresses it. */
+  private String suppressed(List<Finding> findings, Sources sources) {
+    StringBuilder sb = new StringBuilder();
+    for (Finding f : findings) {
+      if (f.reported()) continue;
+      sb.append("suppressed: ").append(finding(f, sources));
+      sb.append("  suppressed by ").append(TerminalText.line(f.suppressed().get().describe())).append('\n');
+    }
+    return sb.toString();
+  }
+
   /** One finding, as {@code check} prints it. */
   public static String render(Finding f, Sources sources) {
-    return new TextReport(false).finding(f, sources);
+    return new TextReport(false, false).finding(f, sources);
   }
 
   private String finding(Finding f, Sources sources) {
@@ -130,21 +145,31 @@ public final class TextReport implements ReportWriter {
     return Math.max(1, end - i);
   }
 
+  /**
+   * One line: the reported findings by severity, and how many are suppressed. Only a run with
+   * no finding at all says nothing leaves: a suppressed leak still lets its packets out.
+   */
   public static String summary(List<Finding> findings) {
     if (findings.isEmpty()) return "no findings: no packet leaves outside the tunnel";
-    return counts(findings) + " (ksaudit explain ID tells more)";
+    long reported = findings.stream().filter(Finding::reported).count();
+    long suppressed = findings.size() - reported;
+    String hidden = suppressed + " suppressed (--list-ignored shows them)";
+    if (reported == 0) return "no findings reported; " + hidden + ": what they let out still leaves outside the tunnel";
+    return counts(findings) + " (ksaudit explain ID tells more)" + (suppressed > 0 ? "; " + hidden : "");
   }
 
-  /** {@code 3 findings: 3 errors, 0 warnings, 0 info} */
+  /** {@code 3 findings: 3 errors, 0 warnings, 0 info}, of the reported findings */
   private static String counts(List<Finding> findings) {
+    long reported = findings.stream().filter(Finding::reported).count();
     long e = count(findings, Severity.ERROR);
     long w = count(findings, Severity.WARNING);
     long i = count(findings, Severity.INFO);
-    return findings.size() + (findings.size() == 1 ? " finding: " : " findings: ") + e + (e == 1 ? " error, " : " errors, ")
+    return reported + (reported == 1 ? " finding: " : " findings: ") + e + (e == 1 ? " error, " : " errors, ")
         + w + (w == 1 ? " warning, " : " warnings, ") + i + " info";
   }
 
+  /** The reported findings of this severity. */
   static long count(List<Finding> findings, Severity s) {
-    return findings.stream().filter(f -> f.severity() == s).count();
+    return findings.stream().filter(f -> f.reported() && f.severity() == s).count();
   }
 }

@@ -43,11 +43,12 @@ class EngineLimitsKernelTest {
       assertFalse(nft.ok(), "nf_tables loaded 101 nested jumps");
       assertTrue(nft.stderr().contains("Too many links"), nft.stderr());
       for (String backend : new String[] {"iptables-nft-restore", "iptables-legacy-restore"}) {
-        Exec.Result fan = ns.exec(EngineLimitsTest.fanOut(), 60_000, backend);
+        // the legacy lock file lives in /run, shared with every other test's namespaces: wait for it
+        Exec.Result fan = ns.exec(EngineLimitsTest.fanOut(), 60_000, backend, "--wait=60");
         assertTrue(fan.ok(), backend + " refused the fan-out: " + fan.stderr());
       }
       ns.exec("*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\nCOMMIT\n", 60_000, "iptables-nft-restore");
-      Exec.Result legacy = ns.exec(nested, 60_000, "iptables-legacy-restore");
+      Exec.Result legacy = ns.exec(nested, 60_000, "iptables-legacy-restore", "--wait=60");
       assertTrue(legacy.ok(), "legacy refused 101 nested jumps: " + legacy.stderr());
       Exec.Result wire = ns.ipBatch("link add tun0 type veth peer name tun0p\nlink set tun0 up\nlink set tun0p up\naddr add 198.18.0.1/32 dev tun0\n"
           + "route add default dev tun0\n");

@@ -51,7 +51,7 @@ class FuzzTest {
   private static final long DEFAULT_SEED = 20_261_205L;
   private static final long DEADLINE_MILLIS = 2_000;
   private static final int MAX_FAILURES = 25;
-  private static final String[] KERNEL_TOOLS = {"ip", "iptables-restore", "ip6tables-restore", "iptables-nft-restore",
+  private static final String[] KERNEL_TOOLS = {"ip", "unshare", "iptables-restore", "ip6tables-restore", "iptables-nft-restore",
       "iptables-legacy-restore", "ip6tables-nft-restore", "ip6tables-legacy-restore", "python3"};
   /** The leak probes' uplinks, the tunnels, and the names a witness may carry (InterfaceUniverse's familiar names). */
   private static final List<String> INTERFACES = List.of("eth0", "wlan0", "tun0", "wg0", "proton0", "enp1s0", "eth1", "wlan1",

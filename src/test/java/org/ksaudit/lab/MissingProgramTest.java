@@ -42,6 +42,8 @@ class MissingProgramTest {
     "WIREGUARD, iptables-restore, iptables",
     "OPENVPN, ip6tables-save, iptables",
     "OPENVPN, python3, python3",
+    "OPENVPN, dhclient, isc-dhcp-client",
+    "WIREGUARD, dnsmasq, dnsmasq-base",
   })
   void theMissingProgramIsNamedWithItsPackage(TunnelKind kind, String program, String pkg, @TempDir Path dir) throws IOException {
     ToolPath path = fakePathWithout(dir, kind, program);

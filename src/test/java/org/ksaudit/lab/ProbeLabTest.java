@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
@@ -54,6 +55,17 @@ class ProbeLabTest {
       return probes(scenario).stream().filter(probe).anyMatch(p -> text(p, "result").equals("leaked"));
     }
 
+    List<String> notes(String scenario) {
+      for (JsonNode s : report.get("scenarios")) {
+        if (text(s, "name").equals(scenario)) return StreamSupport.stream(s.get("notes").spliterator(), false).map(JsonNode::asText).toList();
+      }
+      throw new AssertionError("no scenario " + scenario);
+    }
+
+    List<String> scenarios() {
+      return StreamSupport.stream(report.get("scenarios").spliterator(), false).map(s -> text(s, "name")).toList();
+    }
+
     JsonNode baseline() {
       return report.get("baseline");
     }
@@ -84,7 +96,8 @@ class ProbeLabTest {
     Set<String> ns = Stream.of(Exec.run("ip", "netns", "list").stdout().split("\n")).map(l -> l.strip().split("\\s+")[0])
         .filter(n -> !ownedByAnotherLiveProcess(n)).collect(Collectors.toCollection(TreeSet::new));
     // by executable name, not by substring: "ksaudit check hardened-openvpn.v4" is not a VPN process
-    Set<String> procs = ProcessHandle.allProcesses()
+    // but not another JVM's: the test suite may run a second one with labs of its own (an orphan counts)
+    Set<String> procs = ProcessHandle.allProcesses().filter(p -> !descendsFromAnotherJvm(p))
         .filter(p -> p.info().command().map(c -> c.endsWith("/openvpn") || c.endsWith("/wireguard-go")).orElse(false)
             || p.info().commandLine().map(c -> c.contains(LabServices.class.getName())
                 || c.contains(ClientProber.class.getName())).orElse(false))
@@ -97,6 +110,15 @@ class ProbeLabTest {
           .collect(Collectors.toCollection(TreeSet::new));
     }
     return new Snapshot(ns, procs, scratch);
+  }
+
+  static boolean descendsFromAnotherJvm(ProcessHandle p) {
+    long self = ProcessHandle.current().pid();
+    for (Optional<ProcessHandle> q = p.parent(); q.isPresent(); q = q.get().parent()) {
+      if (q.get().pid() == self) return false;
+      if (q.get().info().command().map(c -> c.endsWith("/java")).orElse(false)) return true;
+    }
+    return false;
   }
 
   static boolean ownedByAnotherLiveProcess(String name) {
@@ -159,6 +181,33 @@ class ProbeLabTest {
     assertFalse(r.leaked("tunnel-down", to("tcp", LabPlan.WEB4, 80)), r.describeLeaks());
   }
 
+  /** The DNS request the client prober makes to the article's VPN resolver (not the witness packet forced out eth0). */
+  private static final Predicate<JsonNode> VPN_DNS_REQUEST =
+      to("udp", "10.45.16.1", 53).and(p -> text(p, "label").equals("DNS/udp to the VPN DNS"));
+
+  /**
+   * The new scenarios on the article's rules, whose leaks do not depend on how the tunnel went:
+   * DNS to 10.45.16.1 is allowed on every interface, and there are no IPv6 rules.
+   */
+  @Test
+  void theArticleLeaksInEveryWayATunnelFails() {
+    Run r = probe("testdata/seed/article.v4");
+    assertFalse(r.leaked("baseline", VPN_DNS_REQUEST), r.describeLeaks());
+    // SIGKILL: tun0 and the def1 routes vanish, the host route to the server stays
+    assertTrue(r.leaked("crash", VPN_DNS_REQUEST), r.describeLeaks());
+    assertTrue(r.notes("crash").stream().anyMatch(n -> n.contains("left behind: 203.0.113.10 via")), String.valueOf(r.notes("crash")));
+    // the window between the old routes going and the new ones coming lets the resolver's datagrams out; the web's are refused
+    assertTrue(r.leaked("reconnect", to("udp", "10.45.16.1", 53)), r.describeLeaks() + "\n" + r.notes("reconnect"));
+    assertFalse(r.leaked("reconnect", to("udp", LabPlan.WEB4, LabServices.ECHO)), r.describeLeaks());
+    // option 121's /2 routes beat def1's /1s: the tunnel stays up and the resolver is reached around it
+    assertTrue(r.leaked("tunnelvision", VPN_DNS_REQUEST), r.describeLeaks());
+    assertTrue(r.notes("tunnelvision").stream().anyMatch(n -> n.contains("64.0.0.0/2 via 192.168.1.1 dev eth0")), String.valueOf(r.notes("tunnelvision")));
+    assertTrue(r.notes("tunnelvision").stream().anyMatch(n -> n.startsWith("the killswitch trusts the routes")), String.valueOf(r.notes("tunnelvision")));
+    // an IPv4-only tunnel and a rogue RA: IPv6 leaves in clear, the web page sees the SLAAC address
+    assertTrue(r.leaked("ipv6-ra", to("tcp", LabPlan.WEB6, 80)), r.describeLeaks());
+    assertFalse(r.leaked("ipv6-ra", to("tcp", LabPlan.WEB4, 80)), r.describeLeaks());
+  }
+
   static final String[] ARTICLE_WITH_SYSCTL = {"--scenario", "tunnel-down", "--sysctl", "testdata/seed/article.sysctl",
       "testdata/seed/article.v4", "testdata/seed/article.v6"};
 
@@ -174,7 +223,12 @@ class ProbeLabTest {
   @Test
   void hardenedOpenVpnLeaksNothingAndKeepsTheVpnWorking() {
     Run r = probe("testdata/lab/hardened-openvpn.v4", "testdata/lab/hardened-openvpn.v6");
+    // every scenario runs by default
+    assertEquals(List.of("baseline", "tunnel-down", "crash", "reconnect", "server-unreachable", "localnet", "tunnelvision", "ipv6-ra"),
+        r.scenarios());
     assertNoLeakAndWorkingBaseline(r);
+    // the pushed routes send the traffic out eth0, where OUTPUT drops it: a denial of service, no leak
+    assertTrue(r.notes("tunnelvision").stream().anyMatch(n -> n.startsWith("the killswitch holds")), String.valueOf(r.notes("tunnelvision")));
   }
 
   @Test
@@ -188,20 +242,59 @@ class ProbeLabTest {
     Run r = probe("--tunnel-kind", "wireguard", "testdata/lab/wgquick-fwmark.v4", "testdata/lab/wgquick-fwmark.v6");
     assertEquals(0L, r.leaks("tunnel-down"), r.describeLeaks());
     assertTrue(r.baseline().get("works").booleanValue(), "baseline: " + r.baseline());
+    for (String s : List.of("crash", "reconnect", "tunnelvision", "ipv6-ra")) assertEquals(0L, r.leaks(s), s + ":\n" + r.describeLeaks());
+    // wg-quick's suppress_prefixlength 0 does not suppress the pushed /2s: the REJECT rule is what keeps the traffic in
+    assertTrue(r.notes("tunnelvision").stream().anyMatch(n -> n.startsWith("the killswitch holds")), String.valueOf(r.notes("tunnelvision")));
+    // its INPUT accepts the advertisement, so the route is there and OUTPUT's REJECT is what holds
+    assertTrue(r.notes("ipv6-ra").stream().anyMatch(n -> n.contains("proto ra")), String.valueOf(r.notes("ipv6-ra")));
   }
 
   @Test
   void aKillswitchThatBlocksItsOwnVpnIsReported() {
-    Run r = probe("--endpoint", "203.0.113.20:1194/udp", "testdata/lab/hardened-openvpn.v4", "testdata/lab/hardened-openvpn.v6");
+    Run r = probe("--scenario", "baseline", "--endpoint", "203.0.113.20:1194/udp", "testdata/lab/hardened-openvpn.v4",
+        "testdata/lab/hardened-openvpn.v6");
     assertEquals(1, r.exit());
     assertFalse(r.baseline().get("works").booleanValue());
     assertTrue(text(r.baseline(), "problem").contains("blocks the VPN's own packets"), "problem: " + r.baseline().get("problem"));
   }
 
+  /**
+   * OpenWrt's fw3 killswitch forwards the LAN to pppoe-wan when the tunnel is gone: the LAN
+   * host's packets are measured leaving in clear out of pppoe-wan, as forward-leak (KS107)
+   * says, its witness among them. The same run as the agreement test's, so no lab of its own.
+   */
+  @Test
+  void openWrtForwardedLanTrafficIsMeasuredAndAgreesWithForwardLeak() {
+    Run r = probe("--scenario", "tunnel-down", "testdata/killswitches/openwrt-pppoe.v4");
+    Predicate<JsonNode> forwarded = p -> text(p, "label").startsWith("forwarded");
+    List<JsonNode> lan = r.probes("tunnel-down").stream().filter(forwarded).toList();
+    assertTrue(lan.size() >= 5, "web, two DNS, ICMP and the KS107 witness: " + lan);
+    for (JsonNode p : lan) {
+      assertEquals("leaked", text(p, "result"), String.valueOf(p));
+      assertEquals("pppoe-wan", text(p, "oif"), String.valueOf(p));
+      assertEquals("ACCEPT", text(p, "predicted"), String.valueOf(p));
+    }
+    assertTrue(lan.stream().anyMatch(p -> StreamSupport.stream(p.get("findings").spliterator(), false)
+        .anyMatch(id -> id.asText().equals("KS107"))), String.valueOf(lan));
+    assertEquals(0L, r.disagreements(), r.describeLeaks());
+  }
+
+  /** Docker's DOCKER-USER DROP holds: the container's packets are measured going nowhere, as the engine predicts. */
+  @Test
+  void dockerUserDropKeepsTheContainersTrafficIn() {
+    Run r = probe("--scenario", "tunnel-down", "testdata/killswitches/docker-user-drop.v4");
+    List<JsonNode> lan = r.probes("tunnel-down").stream().filter(p -> text(p, "label").startsWith("forwarded")).toList();
+    assertEquals(4, lan.size(), String.valueOf(lan));
+    for (JsonNode p : lan) {
+      assertEquals("blocked", text(p, "result"), String.valueOf(p));
+      assertEquals("DROP", text(p, "predicted"), String.valueOf(p));
+    }
+  }
+
   static void assertNoLeakAndWorkingBaseline(Run r) {
     assertTrue(r.baseline().get("works").booleanValue(), "baseline: " + r.baseline() + "\n" + r.stderr());
     assertEquals(text(r.baseline(), "exit"), text(r.baseline(), "webShows"));
-    for (String s : List.of("baseline", "tunnel-down", "server-unreachable", "localnet")) {
+    for (String s : r.scenarios()) {
       assertEquals(0L, r.leaks(s), s + ":\n" + r.describeLeaks());
     }
     assertEquals(0, r.exit(), r.stderr());

@@ -24,7 +24,7 @@ class ProbeReportFormatsTest {
 
   private static ProbeOutcome outcome(String id, String dst, boolean leaked) {
     ScenarioProbe p = new ScenarioProbe(id, "DNS to the VPN resolver", Family.IPV4, "udp", dst, 53, Optional.empty(),
-        Optional.of("eth0"), List.of("KS102"), false);
+        Optional.of("eth0"), List.of("KS102"), false, false);
     return new ProbeOutcome(p, Optional.of("eth0"), Optional.empty(), leaked ? Optional.of("lan0") : Optional.empty(), false,
         false, Optional.empty(), Optional.of(leaked ? "ACCEPT" : "DROP"), leaked);
   }

@@ -41,7 +41,7 @@ class KernelDifferentialTest {
 
   @Test
   void ksauditAcceptsExactlyWhatTheKernelCommits() throws Exception {
-    Host.requireRootWith("ip", "iptables-nft-restore", "iptables-legacy-restore", "ip6tables-nft-restore",
+    Host.requireRootWith("unshare", "iptables-nft-restore", "iptables-legacy-restore", "ip6tables-nft-restore",
         "ip6tables-legacy-restore");
     List<RulesFile> repository = RulesCorpus.repository();
     List<RulesFile> corpus = RulesCorpus.external();

@@ -38,7 +38,7 @@ class SarifLimitsTest {
           List.of(new TraceStep("r.v4", i, "filter", "OUTPUT", "ACCEPT", false))));
     }
     return new CheckReport("dev", List.of(new CheckReport.Input("r.v4", Family.IPV4)), List.of(), List.of(), all, Optional.empty(),
-        new Sources(), KillswitchAudit.checks().stream().map(Check::info).toList(), Severity.ERROR);
+        new Sources(), KillswitchAudit.checks().stream().map(Check::info).toList(), Optional.of(Severity.ERROR));
   }
 
   @Test

@@ -1,0 +1,141 @@
+package org.ksaudit.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.ksaudit.check.AuditOptions;
+import org.ksaudit.check.Endpoint;
+import org.ksaudit.check.RulesetDiff;
+import org.ksaudit.diagnostic.Diagnostic;
+import org.ksaudit.diagnostic.DiagnosticPrinter;
+import org.ksaudit.diagnostic.Severity;
+import org.ksaudit.input.GitRevisionFile;
+import org.ksaudit.input.InputFile;
+import org.ksaudit.input.RulesetLoader;
+import org.ksaudit.model.Ruleset;
+import org.ksaudit.parse.Backend;
+import org.ksaudit.report.DiffReport;
+import org.ksaudit.report.Format;
+import org.ksaudit.report.JsonReport;
+import org.ksaudit.report.Sources;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code ksaudit diff OLD NEW}: what a change of a killswitch newly lets out, and what it newly stops. */
+@Command(
+    name = "diff",
+    mixinStandardHelpOptions = true,
+    versionProvider = Version.class,
+    customSynopsis = {"ksaudit diff [OPTIONS] OLD NEW", "ksaudit diff [OPTIONS] OLD.v4 OLD.v6 -- NEW.v4 NEW.v6"},
+    description = {
+      "Compares two versions of a killswitch by what they do, not by their text: per family and",
+      "scenario (tunnel gone, open connections, marked packets, TEE copies, forwarded), the packets",
+      "NEW lets out that OLD stopped and the reverse, each with a witness and the rules responsible",
+      "in each version. A ruleset is a file, '-' for standard input, or git:REV:PATH (read with",
+      "git show REV:PATH). Exit 1 when NEW lets out anything OLD stopped, 0 when it only blocks more",
+      "or changes nothing."
+    },
+    footer = ExitCodes.HELP)
+public final class DiffCommand implements Callable<Integer> {
+  private final Streams io;
+
+  @Spec CommandSpec spec;
+
+  @Parameters(arity = "2..4", paramLabel = "RULES", description = "OLD then NEW: files, '-' or git:REV:PATH")
+  List<String> files = new ArrayList<>();
+
+  @Option(names = "--tunnel", paramLabel = "IFACE", converter = Converters.Tunnel.class,
+      description = "A tunnel interface (repeatable; tun+ or tun* for a prefix). Default: what check takes for NEW")
+  List<String> tunnels = new ArrayList<>();
+
+  @Option(names = "--endpoint", paramLabel = "ADDR:PORT/PROTO", converter = Converters.VpnEndpoint.class,
+      description = "The VPN server, e.g. 198.51.100.1:1194/udp (repeatable)")
+  List<Endpoint> endpoints = new ArrayList<>();
+
+  @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text", description = "text (default) or json")
+  Format format;
+
+  public DiffCommand(Streams io) {
+    this.io = io;
+  }
+
+  @Override
+  public Integer call() throws Failure, InputFile.InputException {
+    if (format != Format.TEXT && format != Format.JSON) throw Failure.usage("diff writes text or json, not " + format.label());
+    List<List<String>> sides = sides();
+    List<String> oldNames = sides.get(0);
+    List<String> newNames = sides.get(1);
+    if (oldNames.stream().filter("-"::equals).count() + newNames.stream().filter("-"::equals).count() > 1)
+      throw Failure.usage("standard input ('-') can be read only once");
+    List<RulesetLoader.Loaded> before = RulesetLoader.load(inputs(oldNames));
+    List<RulesetLoader.Loaded> after = RulesetLoader.load(inputs(newNames));
+    List<Diagnostic> diagnostics = new ArrayList<>();
+    Sources sources = new Sources();
+    List<String> names = new ArrayList<>();
+    for (RulesetLoader.Loaded l : concat(before, after)) {
+      diagnostics.addAll(l.result().diagnostics());
+      sources.add(l.input().name(), l.input().text());
+      names.add(l.input().name());
+    }
+    boolean json = format == Format.JSON;
+    if (!json) for (Diagnostic d : diagnostics) io.out().print(DiagnosticPrinter.render(d));
+    long errors = diagnostics.stream().filter(d -> d.severity() == Severity.ERROR).count();
+    if (errors > 0) {
+      if (json) io.out().println(JsonReport.render(Version.get(), names, diagnostics, List.of()));
+      else io.out().println(errors + (errors == 1 ? " error" : " errors") + ": iptables-restore would refuse the rules, nothing compared");
+      return ExitCodes.INPUT;
+    }
+    AuditOptions options = AuditOptions.defaults().withTunnels(tunnels).withEndpoints(endpoints);
+    RulesetDiff.Result nft = RulesetDiff.compare(rulesets(before, Backend.NFT), rulesets(after, Backend.NFT), options);
+    RulesetDiff.Result result = nft;
+    if (concat(before, after).stream().anyMatch(l -> l.result().legacyRuleset().isPresent())) {
+      RulesetDiff.Result legacy = RulesetDiff.compare(rulesets(before, Backend.LEGACY), rulesets(after, Backend.LEGACY), options);
+      result = new RulesetDiff.Result(RulesetDiff.merged(nft.differences(), legacy.differences(), Backend.LEGACY.tool()),
+          nft.tunnels());
+    }
+    List<String> oldShown = before.stream().map(l -> l.input().name()).toList();
+    List<String> newShown = after.stream().map(l -> l.input().name()).toList();
+    if (json) io.out().println(DiffReport.json(Version.get(), oldShown, newShown, result));
+    else io.out().print(DiffReport.text(oldShown, newShown, result, sources));
+    return result.letsOutMore() ? ExitCodes.FINDINGS : ExitCodes.CLEAN;
+  }
+
+  /**
+   * OLD and NEW from the words: two words are one ruleset each; with '--' the words before it
+   * are OLD's and those after NEW's. picocli takes '--' away, so where it stood is read from
+   * the command line as given.
+   */
+  private List<List<String>> sides() throws Failure {
+    List<String> original = spec.commandLine().getParseResult().originalArgs();
+    int dash = original.indexOf("--");
+    if (dash < 0) {
+      if (files.size() != 2)
+        throw Failure.usage("give OLD and NEW, or two pairs with '--' between them: diff OLD.v4 OLD.v6 -- NEW.v4 NEW.v6");
+      return List.of(List.of(files.get(0)), List.of(files.get(1)));
+    }
+    int after = original.size() - dash - 1;
+    int before = files.size() - after;
+    if (before < 1 || before > 2 || after < 1 || after > 2)
+      throw Failure.usage("give one or two rulesets on each side of '--' (OLD before it, NEW after it)");
+    return List.of(files.subList(0, before), files.subList(before, files.size()));
+  }
+
+  private List<InputFile> inputs(List<String> names) throws InputFile.InputException {
+    List<InputFile> out = new ArrayList<>();
+    for (String n : names) out.add(GitRevisionFile.names(n) ? GitRevisionFile.read(n) : InputFile.read(n, io.in()));
+    return out;
+  }
+
+  private static List<Ruleset> rulesets(List<RulesetLoader.Loaded> loaded, Backend b) {
+    return loaded.stream().map(l -> l.result().loadedBy(b)).toList();
+  }
+
+  private static <T> List<T> concat(List<T> a, List<T> b) {
+    List<T> out = new ArrayList<>(a);
+    out.addAll(b);
+    return out;
+  }
+}
