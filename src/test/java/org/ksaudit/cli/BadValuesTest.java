@@ -111,7 +111,7 @@ class BadValuesTest {
     "--tunnel|*|'*' would make every interface the tunnel",
     "--tunnel|tun 0|'tun 0' is not an interface name or prefix",
     "--tunnel|abcdefghijklmno+|'abcdefghijklmno+' is not an interface name or prefix",
-    "--fail-on|fatal|expected one of [INFO, WARNING, ERROR] (case-insensitive) but was 'fatal'",
+    "--fail-on|fatal|unknown severity 'fatal'",
     "--format|xml|expected one of [TEXT, JSON, SARIF, JUNIT] (case-insensitive) but was 'xml'",
     "--endpoint|198.51.100.1:70000/udp|port must be 1-65535",
     "--endpoint|198.51.100.1:1194|needs a protocol",
