@@ -1,5 +1,9 @@
 package org.ksaudit.cli;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -8,11 +12,11 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import org.ksaudit.check.AuditOptions;
 import org.ksaudit.check.AuditResult;
+import org.ksaudit.check.CheckInfo;
 import org.ksaudit.check.Endpoint;
 import org.ksaudit.check.Finding;
 import org.ksaudit.check.Sysctl;
 import org.ksaudit.diagnostic.Diagnostic;
-import org.ksaudit.diagnostic.DiagnosticPrinter;
 import org.ksaudit.diagnostic.Severity;
 import org.ksaudit.input.InputFile;
 import org.ksaudit.input.RulesetLoader;
@@ -27,12 +31,15 @@ import org.ksaudit.live.SavedSource;
 import org.ksaudit.model.Family;
 import org.ksaudit.model.value.Cidr;
 import org.ksaudit.report.Baseline;
-import org.ksaudit.report.JsonReport;
+import org.ksaudit.report.CheckReport;
+import org.ksaudit.report.Format;
+import org.ksaudit.report.OutputStyle;
 import org.ksaudit.report.Sources;
 import org.ksaudit.report.TextReport;
 import org.ksaudit.setup.Part;
 import org.ksaudit.setup.Server;
 import org.ksaudit.setup.VpnConfig;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -86,20 +93,38 @@ public final class CheckCommand implements Callable<Integer> {
       description = "A sysctl file (repeatable, later ones win): credits disable_ipv6, weighs ip_forward")
   List<String> sysctlFiles = new ArrayList<>();
 
-  @Option(names = "--no-ipv4", description = "The host has no IPv4: a missing IPv4 ruleset is no leak")
-  boolean noIpv4;
+  /** At most one family may be declared absent: without both there is nothing to audit. */
+  @ArgGroup(exclusive = true)
+  AbsentFamily absentFamily = new AbsentFamily();
 
-  @Option(names = "--no-ipv6", description = "The host has no IPv6 (as disable_ipv6 in --sysctl): a missing IPv6 ruleset is no leak")
-  boolean noIpv6;
+  static final class AbsentFamily {
+    @Option(names = "--no-ipv4", description = "The host has no IPv4: a missing IPv4 ruleset is no leak")
+    boolean noIpv4;
+
+    @Option(names = "--no-ipv6", description = "The host has no IPv6 (as disable_ipv6 in --sysctl): a missing IPv6 ruleset is no leak")
+    boolean noIpv6;
+  }
 
   @Option(names = "--fail-on", paramLabel = "SEVERITY", defaultValue = "error", converter = Converters.Threshold.class,
       description = "Exit 1 when a reported finding has this severity or worse: error, warning or info (default: error); "
           + "never: exit 0 whatever is found")
   FailOn failOn;
 
-  @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text", converter = Converters.OutputFormat.class,
-      description = "text (default) or json")
+  @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
+      description = "What standard output gets: text (default), json, sarif (SARIF 2.1.0 for code scanning) or junit (JUnit XML)")
   Format format;
+
+  @Option(names = "--output", paramLabel = "FORMAT=FILE", converter = Converters.Output.class,
+      description = "Also write the report in FORMAT to FILE (repeatable), e.g. --output sarif=ksaudit.sarif --output junit=report.xml")
+  List<OutputTarget> outputs = new ArrayList<>();
+
+  @Option(names = "--sarif-base", paramLabel = "DIR",
+      description = "SARIF file locations are relative to DIR (the repository root; default: as the files are named)")
+  Path sarifBase;
+
+  @Option(names = "--color", paramLabel = "WHEN", defaultValue = "auto",
+      description = "Colour the text report: auto (default: on a terminal, unless NO_COLOR is set), always or never")
+  ColorMode color;
 
   @Option(names = "--live", description = "Audit the running host, read-only: its rules (both backends), native nftables "
       + "tables, sysctls, addresses, routes, resolvers and saved rules (needs root)")
@@ -107,10 +132,10 @@ public final class CheckCommand implements Callable<Integer> {
 
   @Option(names = "--root", paramLabel = "DIR", description = "With --live: read the host's files (resolv.conf, saved rules, "
       + "units) under DIR, e.g. a mounted image (default: /)")
-  java.nio.file.Path root;
+  Path root;
 
   @Option(names = "--from", paramLabel = "DIR", description = "Audit a host's state saved by scripts/collect-host-state into DIR")
-  java.nio.file.Path from;
+  Path from;
 
   public CheckCommand(Streams io) {
     this.io = io;
@@ -138,41 +163,40 @@ public final class CheckCommand implements Callable<Integer> {
       }
     }
     List<Diagnostic> diagnostics = new ArrayList<>();
-    List<String> names = new ArrayList<>();
+    List<CheckReport.Input> inputs = new ArrayList<>();
     Sources sources = new Sources();
     for (RulesetLoader.Loaded l : loaded) {
       diagnostics.addAll(l.result().diagnostics());
-      names.add(l.input().name());
+      inputs.add(new CheckReport.Input(l.input().name(), l.family()));
       sources.add(l.input().name(), l.input().text());
     }
-    long errors = diagnostics.stream().filter(d -> d.severity() == Severity.ERROR).count();
-    long warnings = diagnostics.stream().filter(d -> d.severity() == Severity.WARNING).count();
-    boolean json = format == Format.JSON;
-    if (!json) for (Diagnostic d : diagnostics) io.out().print(DiagnosticPrinter.render(d));
-    if (errors > 0) {
-      if (json) {
-        io.out().println(JsonReport.render(Version.get(), names, diagnostics, List.of()));
-      } else {
-        io.out().println(errors + (errors == 1 ? " error" : " errors") + (warnings > 0 ? ", " + warnings + " warnings" : "")
-            + ": iptables-restore would refuse " + (loaded.size() == 1 ? "this file" : "these files"));
+    List<CheckInfo> checks = CheckInfos.all();
+    CheckReport report;
+    if (diagnostics.stream().anyMatch(d -> d.severity() == Severity.ERROR)) {
+      report = new CheckReport(Version.get(), inputs, diagnostics, List.of(), List.of(), Optional.empty(), sources, checks,
+          failOn.least());
+    } else {
+      AuditResult audit = BackendAudit.audit(loaded, options);
+      List<Finding> found = chosen.isPresent() ? HostChecks.run(host.get(), chosen.get(), audit, options) : audit.findings();
+      List<Finding> findings = gate.apply(found, BackendAudit.rulesets(loaded), config, baseline, sources);
+      List<Diagnostic> notes = audit.notes().stream().map(n -> withSourceLine(n, sources)).toList();
+      report = new CheckReport(Version.get(), inputs, diagnostics, notes, findings, Optional.of(audit.tunnels()), sources,
+          checks, failOn.least());
+    }
+    Optional<Path> base = Optional.ofNullable(sarifBase);
+    for (OutputTarget t : outputs) {
+      String text = t.format().writer(new OutputStyle(false, base, false)).write(report);
+      try {
+        Files.writeString(t.file(), text, StandardCharsets.UTF_8);
+      } catch (IOException | RuntimeException e) {
+        throw Failure.output("cannot write the " + t.format().label() + " report to " + t.file() + ": " + e.getMessage());
       }
-      return ExitCodes.INPUT;
     }
-    AuditResult audit = BackendAudit.audit(loaded, options);
-    List<Finding> found = chosen.isPresent() ? HostChecks.run(host.get(), chosen.get(), audit, options) : audit.findings();
-    List<Finding> findings = gate.apply(found, BackendAudit.rulesets(loaded), config, baseline, sources);
-    List<Diagnostic> notes = audit.notes().stream().map(n -> withSourceLine(n, sources)).toList();
-    diagnostics.addAll(notes);
-    String report = JsonReport.render(Version.get(), names, diagnostics, findings, Optional.of(audit.tunnels()), sources);
-    if (json) io.out().println(report);
-    else {
-      for (Diagnostic n : notes) io.out().print(DiagnosticPrinter.render(n));
-      for (String line : audit.tunnels().describe()) io.out().println(line);
-      io.out().print(TextReport.render(findings, sources));
-      if (gate.listIgnored) io.out().print(TextReport.renderSuppressed(findings, sources));
-    }
-    gate.writeBaseline(report, findings, io);
-    return findings.stream().anyMatch(f -> f.reported() && failOn.fails(f.severity())) ? ExitCodes.FINDINGS : ExitCodes.CLEAN;
+    boolean colored = format == Format.TEXT && color.colors(io.console());
+    (colored ? io.styled() : io.out()).print(format.writer(new OutputStyle(colored, base, gate.listIgnored)).write(report));
+    if (report.refused()) return ExitCodes.INPUT;
+    gate.writeBaseline(Format.JSON.writer(OutputStyle.plain()).write(report), report.findings(), io);
+    return report.findings().stream().anyMatch(report::fails) ? ExitCodes.FINDINGS : ExitCodes.CLEAN;
   }
 
   /** The config's settings for every option the command line does not give. */
@@ -201,7 +225,7 @@ public final class CheckCommand implements Callable<Integer> {
     if (root != null && !live) throw Failure.usage("--root is for --live (a saved state keeps the host's files under root/)");
     if (!rules.none()) throw Failure.usage((live ? "--live" : "--from") + " reads the rules from the host: give no ruleset files");
     try {
-      HostSource src = live ? new LiveSource(root == null ? java.nio.file.Path.of("/") : root) : new SavedSource(from);
+      HostSource src = live ? new LiveSource(root == null ? Path.of("/") : root) : new SavedSource(from);
       return Optional.of(HostStateReader.read(src));
     } catch (HostReadException e) {
       throw Failure.input(e.getMessage());
@@ -212,10 +236,9 @@ public final class CheckCommand implements Callable<Integer> {
     // the host's own settings first: a --sysctl file given as well overrides them
     Sysctl sysctl = host.map(HostState::sysctl).orElse(Sysctl.empty());
     for (String f : sysctlFiles) sysctl = sysctl.merge(Sysctl.parse(InputFile.read(f, io.in()).text()));
-    if (noIpv4 && noIpv6) throw Failure.usage("--no-ipv4 and --no-ipv6 together leave nothing to audit");
     Set<Family> absent = EnumSet.noneOf(Family.class);
-    if (noIpv4) absent.add(Family.IPV4);
-    if (noIpv6) absent.add(Family.IPV6);
+    if (absentFamily.noIpv4) absent.add(Family.IPV4);
+    if (absentFamily.noIpv6) absent.add(Family.IPV6);
     List<String> tunnelNames = new ArrayList<>(tunnels);
     List<Endpoint> servers = new ArrayList<>(endpoints);
     if (vpnConfig != null) {

@@ -14,6 +14,7 @@ import java.util.function.Function;
 import org.ksaudit.check.Endpoint;
 import org.ksaudit.input.InputFile;
 import org.ksaudit.model.value.Cidr;
+import org.ksaudit.report.Format;
 import picocli.CommandLine.TypeConversionException;
 
 /**

@@ -2,17 +2,14 @@ package org.ksaudit.cli;
 
 import java.util.Arrays;
 import java.util.function.Function;
-import java.util.stream.Collectors;
 import org.ksaudit.analysis.ConnState;
 import org.ksaudit.catalog.BadValue;
 import org.ksaudit.catalog.ValueParsers;
 import org.ksaudit.check.Endpoint;
 import org.ksaudit.lab.LabAddress;
-import org.ksaudit.lab.LabPlanner;
-import org.ksaudit.lab.Scenario;
-import org.ksaudit.lab.TunnelKind;
 import org.ksaudit.model.Family;
 import org.ksaudit.model.value.Cidr;
+import org.ksaudit.report.Format;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
@@ -107,10 +104,18 @@ final class Converters {
     }
   }
 
-  static final class OutputFormat implements ITypeConverter<Format> {
+  /** {@code FORMAT=FILE}, the format one of {@link Format}'s, case-insensitive as {@code --format}. */
+  static final class Output implements ITypeConverter<OutputTarget> {
     @Override
-    public Format convert(String v) {
-      return Converters.convert(v, Format::parse);
+    public OutputTarget convert(String v) {
+      return Converters.convert(v, text -> {
+        int eq = text.indexOf('=');
+        if (eq < 0 || eq == text.length() - 1) throw new IllegalArgumentException("'" + text + "' must be FORMAT=FILE, e.g. sarif=ksaudit.sarif");
+        String name = text.substring(0, eq).strip();
+        Format f = Arrays.stream(Format.values()).filter(x -> x.label().equalsIgnoreCase(name)).findFirst()
+            .orElseThrow(() -> new IllegalArgumentException("unknown format '" + name + "' in '" + text + "' (text, json, sarif, junit)"));
+        return new OutputTarget(f, java.nio.file.Path.of(text.substring(eq + 1)));
+      });
     }
   }
 
@@ -128,7 +133,11 @@ final class Converters {
     }
   }
 
-  /** A LAN range as iptables reads an address (a host part is allowed and masked off). */
+  /**
+   * A LAN range as iptables reads an address, for check and the lab alike: a host part is allowed
+   * and masked off, and an IPv4 network may leave out trailing zero bytes (192.168.1/24 is
+   * 192.168.1.0/24 for iptables-nft-restore and iptables-legacy-restore 1.8.9, measured).
+   */
   static final class LanRange implements ITypeConverter<Cidr> {
     @Override
     public Cidr convert(String v) {
@@ -142,14 +151,6 @@ final class Converters {
     }
   }
 
-  /** A LAN range for the lab, whose addresses are assigned to real interfaces. */
-  static final class LabRange implements ITypeConverter<Cidr> {
-    @Override
-    public Cidr convert(String v) {
-      return Converters.convert(v, LabPlanner::parseCidr);
-    }
-  }
-
   static final class LabDns implements ITypeConverter<String> {
     @Override
     public String convert(String v) {
@@ -157,23 +158,6 @@ final class Converters {
         LabAddress.parse(a);
         return a;
       });
-    }
-  }
-
-  static final class Kind implements ITypeConverter<TunnelKind> {
-    @Override
-    public TunnelKind convert(String v) {
-      return Converters.convert(v, text -> Arrays.stream(TunnelKind.values()).filter(k -> k.label().equals(text)).findFirst()
-          .orElseThrow(() -> new IllegalArgumentException("'" + text + "' must be openvpn or wireguard")));
-    }
-  }
-
-  static final class ScenarioName implements ITypeConverter<Scenario> {
-    @Override
-    public Scenario convert(String v) {
-      return Converters.convert(v, text -> Arrays.stream(Scenario.values()).filter(s -> s.label().equals(text)).findFirst()
-          .orElseThrow(() -> new IllegalArgumentException("unknown scenario '" + text + "' ("
-              + Arrays.stream(Scenario.values()).map(Scenario::label).collect(Collectors.joining(", ")) + ")")));
     }
   }
 }

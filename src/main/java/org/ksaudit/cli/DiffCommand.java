@@ -15,6 +15,7 @@ import org.ksaudit.input.RulesetLoader;
 import org.ksaudit.model.Ruleset;
 import org.ksaudit.parse.Backend;
 import org.ksaudit.report.DiffReport;
+import org.ksaudit.report.Format;
 import org.ksaudit.report.JsonReport;
 import org.ksaudit.report.Sources;
 import picocli.CommandLine.Command;
@@ -54,8 +55,7 @@ public final class DiffCommand implements Callable<Integer> {
       description = "The VPN server, e.g. 198.51.100.1:1194/udp (repeatable)")
   List<Endpoint> endpoints = new ArrayList<>();
 
-  @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text", converter = Converters.OutputFormat.class,
-      description = "text (default) or json")
+  @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text", description = "text (default) or json")
   Format format;
 
   public DiffCommand(Streams io) {
@@ -64,6 +64,7 @@ public final class DiffCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Failure, InputFile.InputException {
+    if (format != Format.TEXT && format != Format.JSON) throw Failure.usage("diff writes text or json, not " + format.label());
     List<List<String>> sides = sides();
     List<String> oldNames = sides.get(0);
     List<String> newNames = sides.get(1);

@@ -1,6 +1,7 @@
 package org.ksaudit.cli;
 
 import java.util.Locale;
+import java.util.Optional;
 import org.ksaudit.diagnostic.Severity;
 
 /**
@@ -22,6 +23,11 @@ enum FailOn {
   /** Whether a finding of this severity fails the run. */
   boolean fails(Severity s) {
     return least != null && s.atLeast(least);
+  }
+
+  /** The least severity that fails the run; none for {@code never}. */
+  Optional<Severity> least() {
+    return Optional.ofNullable(least);
   }
 
   String label() {

@@ -25,6 +25,11 @@ final class Failure extends Exception {
     return new Failure(ExitCodes.INPUT, false, message);
   }
 
+  /** A report cannot be written where the command line asks: exit 3, as for standard output. */
+  static Failure output(String message) {
+    return new Failure(ExitCodes.INTERNAL, false, message);
+  }
+
   /** The probe lab cannot be built: exit 4. */
   static Failure lab(String message) {
     return new Failure(ExitCodes.LAB, false, message);

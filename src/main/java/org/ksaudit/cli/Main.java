@@ -14,6 +14,7 @@ import java.util.Map;
 import org.ksaudit.diagnostic.TerminalText;
 import org.ksaudit.input.InputFile;
 import org.ksaudit.report.ErrorReport;
+import org.ksaudit.report.Format;
 import picocli.CommandLine;
 
 /**
@@ -29,22 +30,36 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    int code = run(args, stdin(), System.out, System.err);
+    int code = run(args, stdin(), System.out, System.err, Streams.Console.detect(), System.getenv());
     System.out.flush();
     System.exit(code);
   }
 
+  /** A run whose standard output is no terminal: no colour unless {@code --color always}. */
   public static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
-    return run(args, in, out, err, System.getenv());
+    return run(args, in, out, err, Streams.Console.none(), System.getenv());
+  }
+
+  public static int run(String[] args, InputStream in, PrintStream out, PrintStream err, Streams.Console console) {
+    return run(args, in, out, err, console, System.getenv());
   }
 
   /** A run with this environment ({@code XDG_CONFIG_HOME} and {@code HOME} say where the user's config is). */
   public static int run(String[] args, InputStream in, PrintStream out, PrintStream err, Map<String, String> env) {
-    PrintWriter o = new PrintWriter(new TerminalWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8)), true);
+    return run(args, in, out, err, Streams.Console.none(), env);
+  }
+
+  public static int run(String[] args, InputStream in, PrintStream out, PrintStream err, Streams.Console console,
+      Map<String, String> env) {
+    // both writers of standard output write through to one encoder, so what they write stays in order
+    OutputStreamWriter stdout = new OutputStreamWriter(out, StandardCharsets.UTF_8);
+    PrintWriter o = new PrintWriter(new TerminalWriter(stdout), true);
+    PrintWriter styled = new PrintWriter(new TerminalWriter(stdout, true), true);
     PrintWriter e = new PrintWriter(new TerminalWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8)), true);
     boolean json = jsonRequested(args);
-    Streams streams = new Streams(in, o, e, env);
+    Streams streams = new Streams(in, o, e, styled, console, env);
     CommandLine cl = new CommandLine(new KsauditCommand(), new Factory(streams));
+    cl.setCaseInsensitiveEnumValuesAllowed(true);
     cl.setOut(o);
     cl.setErr(e);
     // descriptions are written as lines of up to ~95 characters; picocli's 80 would break them mid-sentence
@@ -63,7 +78,7 @@ public final class Main {
     } catch (RuntimeException | StackOverflowError | OutOfMemoryError ex) {
       code = internal(ex, json, o, e);
     }
-    return written(code, out, err, o, e);
+    return written(code, out, err, List.of(o, styled), e);
   }
 
   /** The exit code of a command that threw: its own for a {@link Failure}, 2 for unreadable input, else 3. */
@@ -94,9 +109,10 @@ public final class Main {
    * The exit code once everything is flushed: a report that could not be written (a full disk,
    * a reader that went away) is not a result, so it is exit 3, said on standard error.
    */
-  private static int written(int code, PrintStream out, PrintStream err, PrintWriter o, PrintWriter e) {
-    o.flush();
-    if (o.checkError() || out.checkError()) {
+  private static int written(int code, PrintStream out, PrintStream err, List<PrintWriter> outs, PrintWriter e) {
+    boolean failed = false;
+    for (PrintWriter o : outs) failed |= o.checkError();
+    if (failed || out.checkError()) {
       e.println("ksaudit: cannot write to standard output (disk full, or the reader went away): the output is incomplete");
       e.flush();
       return ExitCodes.INTERNAL;

@@ -38,7 +38,9 @@ import org.ksaudit.lab.LeakProber;
 import org.ksaudit.lab.Predictor;
 import org.ksaudit.lab.Probe;
 import org.ksaudit.lab.ProbeReport;
+import org.ksaudit.lab.ProbeJunitReport;
 import org.ksaudit.lab.ProbeReportPrinter;
+import org.ksaudit.report.Format;
 import org.ksaudit.lab.RulesRefusedException;
 import org.ksaudit.lab.Scenario;
 import org.ksaudit.lab.ScratchDir;
@@ -48,6 +50,7 @@ import org.ksaudit.model.Ruleset;
 import org.ksaudit.model.value.Cidr;
 import org.ksaudit.setup.SetupInference;
 import org.ksaudit.setup.VpnConfig;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -74,11 +77,17 @@ public final class ProbeCommand implements Callable<Integer> {
   @Parameters(arity = "0..2", paramLabel = "RULES", description = "iptables-save and/or ip6tables-save file")
   List<String> files = new ArrayList<>();
 
-  @Option(names = "--lab", description = "Run the namespace lab (the only probe mode)")
-  boolean lab;
+  /** What to do: run the lab, or clean up after killed runs; exactly one. */
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  Mode mode;
 
-  @Option(names = "--cleanup", description = "Remove namespaces, processes and files left by killed runs, then exit")
-  boolean cleanup;
+  static final class Mode {
+    @Option(names = "--lab", required = true, description = "Run the namespace lab (the only probe mode)")
+    boolean lab;
+
+    @Option(names = "--cleanup", required = true, description = "Remove namespaces, processes and files left by killed runs, then exit")
+    boolean cleanup;
+  }
 
   @Option(names = "--sysctl", paramLabel = "FILE", description = "Apply this sysctl file's network settings in the client (repeatable)")
   List<String> sysctlFiles = new ArrayList<>();
@@ -87,7 +96,7 @@ public final class ProbeCommand implements Callable<Integer> {
       description = "The VPN server (repeatable; the lab runs the first)")
   List<Endpoint> endpoints = new ArrayList<>();
 
-  @Option(names = "--allow-lan", paramLabel = "CIDR", converter = Converters.LabRange.class,
+  @Option(names = "--allow-lan", paramLabel = "CIDR", converter = Converters.LanRange.class,
       description = "A LAN range meant to stay reachable in clear (repeatable)")
   List<Cidr> allowLan = new ArrayList<>();
 
@@ -99,7 +108,7 @@ public final class ProbeCommand implements Callable<Integer> {
       description = "The tunnel interface's name (default: from the rules)")
   String tunnel;
 
-  @Option(names = "--tunnel-kind", paramLabel = "KIND", converter = Converters.Kind.class,
+  @Option(names = "--tunnel-kind", paramLabel = "KIND",
       description = "openvpn or wireguard (default: from --vpn-config or the rules, else openvpn)")
   TunnelKind kind;
 
@@ -107,11 +116,15 @@ public final class ProbeCommand implements Callable<Integer> {
       description = "The VPN client's config (OpenVPN .ovpn/.conf or wg-quick .conf): kind, server, tunnel name, DNS")
   String vpnConfig;
 
-  @Option(names = "--format", paramLabel = "FMT", defaultValue = "text", converter = Converters.OutputFormat.class,
-      description = "text (default) or json")
+  @Option(names = "--format", paramLabel = "FMT", defaultValue = "text",
+      description = "text (default), json, or junit (one test case per scenario and probe)")
   Format format;
 
-  @Option(names = "--scenario", paramLabel = "NAME", converter = Converters.ScenarioName.class,
+  @Option(names = "--output", paramLabel = "FORMAT=FILE", converter = Converters.Output.class,
+      description = "Also write the report in FORMAT (text, json or junit) to FILE (repeatable)")
+  List<OutputTarget> outputs = new ArrayList<>();
+
+  @Option(names = "--scenario", paramLabel = "NAME",
       description = "Run only this scenario (repeatable): baseline, tunnel-down, crash, reconnect, server-unreachable,"
           + " localnet, tunnelvision, ipv6-ra")
   List<Scenario> scenarios = new ArrayList<>();
@@ -122,8 +135,9 @@ public final class ProbeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Failure, InputFile.InputException {
-    if (cleanup) return cleanup();
-    if (!lab || files.isEmpty()) throw Failure.usage("give --lab and one or two ruleset files, or --cleanup");
+    if (mode.cleanup) return cleanup();
+    if (files.isEmpty()) throw Failure.usage("give --lab one or two ruleset files");
+    for (Format f : formats()) if (f == Format.SARIF) throw Failure.usage("probe writes text, json or junit, not sarif");
     Set<Scenario> selected = scenarios.isEmpty() ? EnumSet.allOf(Scenario.class) : EnumSet.copyOf(scenarios);
     List<RulesetLoader.Loaded> loaded = RulesetLoader.load(files, List.of(), List.of(), io.in());
     Sysctl sysctl = Sysctl.empty();
@@ -133,7 +147,7 @@ public final class ProbeCommand implements Callable<Integer> {
       for (Diagnostic d : l.result().diagnostics()) {
         if (d.severity() == org.ksaudit.diagnostic.Severity.ERROR) {
           // on standard output as check and trace print them, unless that is reserved for a JSON document
-          (format == Format.JSON ? io.err() : io.out()).print(DiagnosticPrinter.render(d));
+          (format == Format.TEXT ? io.out() : io.err()).print(DiagnosticPrinter.render(d));
           errors++;
         }
       }
@@ -177,7 +191,14 @@ public final class ProbeCommand implements Callable<Integer> {
           forwardWitnesses.stream().map(LeakProber.WitnessRef::witness).toList(), plan);
       ProbeReport report = LeakProber.run(plan, forwarding, v4.map(l -> l.input().text()), v6.map(l -> l.input().text()), sysctl, witnesses,
           forwardWitnesses, selected, new EnginePredictor(v4.map(l -> l.input()), v6.map(l -> l.input())), line -> io.err().println(line));
-      io.out().print(format == Format.JSON ? ProbeReportPrinter.json(report) : ProbeReportPrinter.text(report));
+      for (OutputTarget t : outputs) {
+        try {
+          Files.writeString(t.file(), render(t.format(), report), StandardCharsets.UTF_8);
+        } catch (IOException | RuntimeException e) {
+          throw Failure.output("cannot write the " + t.format().label() + " report to " + t.file() + ": " + e.getMessage());
+        }
+      }
+      io.out().print(render(format, report));
       // a disagreement is a bug in ksaudit: it outranks whatever else was measured
       if (report.disagreements() > 0) return ExitCodes.INTERNAL;
       return report.leaks() > 0 || !report.baselineWorks() ? ExitCodes.FINDINGS : ExitCodes.CLEAN;
@@ -186,6 +207,22 @@ public final class ProbeCommand implements Callable<Integer> {
     } catch (LabException e) {
       throw Failure.lab(e.getMessage());
     }
+  }
+
+  /** Every format the command line asks for: standard output's and the --output files'. */
+  private List<Format> formats() {
+    List<Format> all = new ArrayList<>(List.of(format));
+    outputs.forEach(t -> all.add(t.format()));
+    return all;
+  }
+
+  private static String render(Format f, ProbeReport report) {
+    return switch (f) {
+      case JSON -> ProbeReportPrinter.json(report, Version.get());
+      case JUNIT -> ProbeJunitReport.write(report);
+      // SARIF is refused before the lab is built
+      case TEXT, SARIF -> ProbeReportPrinter.text(report);
+    };
   }
 
   private int cleanup() throws Failure {

@@ -21,6 +21,7 @@ import org.ksaudit.input.InputFile;
 import org.ksaudit.input.RulesetLoader;
 import org.ksaudit.model.Family;
 import org.ksaudit.model.Ruleset;
+import org.ksaudit.report.Format;
 import org.ksaudit.report.TraceReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -112,8 +113,7 @@ public final class TraceCommand implements Callable<Integer> {
       description = "ICMP type and code (default: echo request, 8 for IPv4, 128 for IPv6)")
   int[] icmpType;
 
-  @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text", converter = Converters.OutputFormat.class,
-      description = "text (default) or json")
+  @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text", description = "text (default) or json")
   Format format;
 
   public TraceCommand(Streams io) {
@@ -123,6 +123,7 @@ public final class TraceCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Failure, InputFile.InputException {
     if (rules.none()) throw Failure.usage("no ruleset given: a packet is traced through rules");
+    if (format != Format.TEXT && format != Format.JSON) throw Failure.usage("trace writes text or json, not " + format.label());
     if ((probes == null) == (dst == null)) throw Failure.usage("give either --probes FILE or one packet (--proto, --dst, --out)");
     if (probes == null && (proto == null || out == null)) throw Failure.usage("a single packet needs --proto, --dst and --out");
     if (in != null && (uid != null || gid != null))
@@ -170,7 +171,7 @@ public final class TraceCommand implements Callable<Integer> {
       }
       tracers.put(f, new Tracer(Optional.ofNullable(rules.get(f)), names));
     }
-    List<String> results = new ArrayList<>();
+    List<TraceReport.Result> results = new ArrayList<>();
     for (ProbeLine p : lines) {
       Tracer.Traced t = tracers.get(p.packet.family()).trace(p.packet);
       if (json) results.add(TraceReport.json(p.proto, t));

@@ -1,10 +1,12 @@
 package org.ksaudit.lab;
 
+import java.math.BigInteger;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import org.ksaudit.model.Family;
+import org.ksaudit.model.value.IpText;
 
 /** Literal IP addresses of the lab: parsed without DNS, printed canonically. */
 public final class LabAddress {
@@ -37,37 +39,6 @@ public final class LabAddress {
 
   /** Canonical text of an address (an IPv4-mapped IPv6 address prints as IPv4). */
   public static String text(InetAddress a) {
-    return a instanceof Inet4Address ? a.getHostAddress() : compress6(a.getAddress());
-  }
-
-  static String compress6(byte[] b) {
-    int[] w = new int[8];
-    for (int i = 0; i < 8; i++) w[i] = ((b[2 * i] & 0xff) << 8) | (b[2 * i + 1] & 0xff);
-    int bestStart = -1;
-    int bestLen = 1;
-    for (int i = 0; i < 8; ) {
-      if (w[i] != 0) {
-        i++;
-        continue;
-      }
-      int j = i;
-      while (j < 8 && w[j] == 0) j++;
-      if (j - i > bestLen) {
-        bestStart = i;
-        bestLen = j - i;
-      }
-      i = j;
-    }
-    StringBuilder s = new StringBuilder();
-    for (int i = 0; i < 8; i++) {
-      if (i == bestStart) {
-        s.append(i == 0 ? "::" : ":");
-        i += bestLen - 1;
-        continue;
-      }
-      s.append(Integer.toHexString(w[i]));
-      if (i < 7) s.append(':');
-    }
-    return s.toString();
+    return a instanceof Inet4Address ? a.getHostAddress() : IpText.format(Family.IPV6, new BigInteger(1, a.getAddress()));
   }
 }

@@ -211,21 +211,4 @@ public final class LabPlanner {
     BigInteger a = IpText.parse(f, address).orElseThrow();
     return new Cidr(f, a, prefix);
   }
-
-  /** Parses {@code ADDR/LEN} (or a single address) for --allow-lan; the message says what is wrong. */
-  public static Cidr parseCidr(String text) {
-    String t = text.strip();
-    int slash = t.indexOf('/');
-    String addr = slash < 0 ? t : t.substring(0, slash);
-    Family f = addr.contains(":") ? Family.IPV6 : Family.IPV4;
-    BigInteger a = IpText.parse(f, addr).orElseThrow(() -> new IllegalArgumentException("'" + text + "' is not an address range (ADDR/LEN)"));
-    int len;
-    try {
-      len = slash < 0 ? f.bits() : Integer.parseInt(t.substring(slash + 1));
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("'" + text + "': prefix length is not a number");
-    }
-    if (len < 0 || len > f.bits()) throw new IllegalArgumentException("'" + text + "': prefix length must be 0-" + f.bits());
-    return new Cidr(f, a, len);
-  }
 }

@@ -1,9 +1,10 @@
 package org.ksaudit.lab;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
-import org.ksaudit.report.Json;
+import org.ksaudit.report.JsonOutput;
 
 /** Renders a {@link ProbeReport} as text for people or JSON for tools. */
 public final class ProbeReportPrinter {
@@ -84,52 +85,42 @@ public final class ProbeReportPrinter {
     b.append(s);
   }
 
-  public static String json(ProbeReport r) {
+  /** The report as one JSON document (schema: {@code schema/ksaudit.schema.json}, {@code $defs/probe}). */
+  public static String json(ProbeReport r, String version) {
     LabPlan p = r.plan();
-    StringBuilder b = new StringBuilder("{\"tool\":\"ksaudit\",\"command\":\"probe\",\"lab\":{");
-    b.append("\"kind\":").append(q(p.kind().label())).append(",\"server\":").append(q(p.server()))
-        .append(",\"port\":").append(p.port()).append(",\"proto\":").append(q(p.proto()))
-        .append(",\"tunnel\":").append(q(p.tunnelInterface())).append(",\"vpnDns\":").append(q(p.vpnDns()))
-        .append(",\"lan\":[").append(q(p.lan4().toString())).append(',').append(q(p.lan6().toString())).append("]")
-        .append(",\"notes\":").append(list(p.notes())).append("},");
-    b.append("\"baseline\":{\"run\":").append(r.baselineRun()).append(",\"works\":").append(r.baselineWorks()).append(",\"problem\":").append(opt(r.baselineProblem()))
-        .append(",\"webShows\":").append(opt(r.webShows())).append(",\"exit\":").append(q(p.exit4())).append("},");
-    b.append("\"predictions\":").append(r.predictionsNote().isEmpty() ? "\"engine\"" : q("unavailable: " + r.predictionsNote().get())).append(',');
-    b.append("\"scenarios\":[");
-    for (int i = 0; i < r.scenarios().size(); i++) {
-      ScenarioResult s = r.scenarios().get(i);
-      if (i > 0) b.append(',');
-      b.append("{\"name\":").append(q(s.scenario().label())).append(",\"tunnelUp\":").append(s.tunnelUp())
-          .append(",\"notes\":").append(list(s.notes())).append(",\"leaks\":").append(s.leaks()).append(",\"probes\":[");
-      for (int j = 0; j < s.outcomes().size(); j++) {
-        ProbeOutcome o = s.outcomes().get(j);
-        ScenarioProbe pr = o.probe();
-        if (j > 0) b.append(',');
-        b.append("{\"id\":").append(q(pr.id())).append(",\"label\":").append(q(pr.label()))
-            .append(",\"family\":").append(q(pr.family().label())).append(",\"proto\":").append(q(pr.proto()))
-            .append(",\"dst\":").append(q(pr.dst())).append(",\"dport\":").append(pr.dport())
-            .append(",\"oif\":").append(opt(o.oif())).append(",\"findings\":").append(list(pr.findings()))
-            .append(",\"result\":").append(q(result(o))).append(",\"router\":").append(opt(o.routerInterface()))
-            .append(",\"internet\":").append(q(o.internetTunnel() ? "tunnel" : o.internetClear() ? "clear" : "none"))
-            .append(",\"answer\":").append(opt(o.answer())).append(",\"error\":").append(opt(o.sendError()))
-            .append(",\"predicted\":").append(opt(o.predicted())).append(",\"disagreement\":").append(o.disagreement()).append('}');
-      }
-      b.append("]}");
-    }
-    b.append("],\"summary\":{\"leaks\":").append(r.leaks()).append(",\"disagreements\":").append(r.disagreements())
-        .append(String.format(Locale.ROOT, ",\"seconds\":%.1f}}", r.seconds())).append('\n');
-    return b.toString();
+    LabJson lab = new LabJson(p.kind().label(), p.server(), p.port(), p.proto(), p.tunnelInterface(), p.vpnDns(),
+        List.of(p.lan4().toString(), p.lan6().toString()), p.notes());
+    Baseline baseline = new Baseline(r.baselineRun(), r.baselineWorks(), r.baselineProblem().orElse(null),
+        r.webShows().orElse(null), p.exit4());
+    String predictions = r.predictionsNote().map(n -> "unavailable: " + n).orElse("engine");
+    List<ScenarioJson> scenarios = r.scenarios().stream().map(s -> new ScenarioJson(s.scenario().label(), s.tunnelUp(),
+        s.notes(), s.leaks(), s.outcomes().stream().map(ProbeReportPrinter::probe).toList())).toList();
+    return JsonOutput.write(new Document("ksaudit", version, JsonOutput.SCHEMA_VERSION, "probe", lab, baseline, predictions,
+        scenarios, new Summary(r.leaks(), r.disagreements(), BigDecimal.valueOf(r.seconds()).setScale(1, RoundingMode.HALF_UP))))
+        + "\n";
   }
 
-  private static String opt(Optional<String> s) {
-    return s.map(ProbeReportPrinter::q).orElse("null");
+  private static ProbeJson probe(ProbeOutcome o) {
+    ScenarioProbe pr = o.probe();
+    return new ProbeJson(pr.id(), pr.label(), pr.family().label(), pr.proto(), pr.dst(), pr.dport(), o.oif().orElse(null),
+        pr.findings(), result(o), o.routerInterface().orElse(null),
+        o.internetTunnel() ? "tunnel" : o.internetClear() ? "clear" : "none", o.answer().orElse(null),
+        o.sendError().orElse(null), o.predicted().orElse(null), o.disagreement());
   }
 
-  private static String list(List<String> xs) {
-    return "[" + String.join(",", xs.stream().map(ProbeReportPrinter::q).toList()) + "]";
-  }
+  record Document(String tool, String version, int schemaVersion, String command, LabJson lab, Baseline baseline,
+      String predictions, List<ScenarioJson> scenarios, Summary summary) {}
 
-  static String q(String s) {
-    return Json.quote(s);
-  }
+  record LabJson(String kind, String server, int port, String proto, String tunnel, String vpnDns, List<String> lan,
+      List<String> notes) {}
+
+  record Baseline(boolean run, boolean works, String problem, String webShows, String exit) {}
+
+  record ScenarioJson(String name, boolean tunnelUp, List<String> notes, long leaks, List<ProbeJson> probes) {}
+
+  record ProbeJson(String id, String label, String family, String proto, String dst, int dport, String oif,
+      List<String> findings, String result, String router, String internet, String answer, String error, String predicted,
+      boolean disagreement) {}
+
+  record Summary(long leaks, long disagreements, BigDecimal seconds) {}
 }

@@ -26,4 +26,10 @@ public enum Scenario {
   public String description() {
     return description;
   }
+
+  /** The label, by which picocli reads and names a scenario on the command line. */
+  @Override
+  public String toString() {
+    return label;
+  }
 }

@@ -19,6 +19,12 @@ public enum TunnelKind {
     return label;
   }
 
+  /** The label, by which picocli reads and names a kind on the command line. */
+  @Override
+  public String toString() {
+    return label;
+  }
+
   public String defaultInterface() {
     return defaultInterface;
   }

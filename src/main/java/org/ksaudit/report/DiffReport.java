@@ -1,12 +1,17 @@
 package org.ksaudit.report;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonInclude.Include;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
+import java.util.Optional;
 import org.ksaudit.analysis.TraceStep;
 import org.ksaudit.check.Difference;
 import org.ksaudit.check.Location;
 import org.ksaudit.check.RulesetDiff;
 import org.ksaudit.diagnostic.DiagnosticPrinter;
 import org.ksaudit.diagnostic.TerminalText;
+import org.ksaudit.model.SourcePos;
 
 /**
  * {@code ksaudit diff} in text and JSON. Text: one block per difference, as a finding is
@@ -21,7 +26,7 @@ import org.ksaudit.diagnostic.TerminalText;
  *   OLD: old.v4:7 filter/OUTPUT policy DROP
  * </pre>
  *
- * JSON: {@code {"tool","version","old":[…],"new":[…],"differences":[{"change":"let-out"|"stopped","family",
+ * JSON: {@code {"tool","version","schemaVersion","old":[…],"new":[…],"differences":[{"change":"let-out"|"stopped","family",
  * "scenario","certainty","file","line","column","witness":{…},"new_trace":[…],"old_trace":[…][,"backend"]}],
  * "tunnel":{…},"summary":{"let_out":n,"stopped":n}}}.
  */
@@ -77,49 +82,29 @@ public final class DiffReport {
         + stopped + " newly stopped" + (out > 0 ? " (NEW lets out more)" : " (NEW only blocks more)");
   }
 
+  /** The diff document (schema: {@code schema/ksaudit.schema.json}, {@code $defs/diff}). */
   public static String json(String version, List<String> before, List<String> after, RulesetDiff.Result r) {
-    Json j = new Json().raw("{").key("tool").str("ksaudit").comma().key("version").str(version).comma();
-    files(j, "old", before);
-    files(j.comma(), "new", after);
-    j.comma().key("differences").raw("[");
-    for (int i = 0; i < r.differences().size(); i++) {
-      if (i > 0) j.comma();
-      difference(j, r.differences().get(i));
-    }
-    j.raw("]");
-    JsonReport.tunnel(j, r.tunnels());
     long out = r.differences().stream().filter(Difference::letOut).count();
-    j.comma().key("summary").raw("{").key("let_out").num(out).comma().key("stopped").num(r.differences().size() - out).raw("}}");
-    return j.toString();
+    return JsonOutput.write(new Document("ksaudit", version, JsonOutput.SCHEMA_VERSION, before, after,
+        r.differences().stream().map(DiffReport::difference).toList(), JsonReport.tunnel(r.tunnels()),
+        new Summary(out, r.differences().size() - out)));
   }
 
-  private static void files(Json j, String key, List<String> files) {
-    j.key(key).raw("[");
-    for (int i = 0; i < files.size(); i++) {
-      if (i > 0) j.comma();
-      j.str(files.get(i));
-    }
-    j.raw("]");
-  }
+  record Document(String tool, String version, int schemaVersion, @JsonProperty("old") List<String> before,
+      @JsonProperty("new") List<String> after, List<DifferenceJson> differences, JsonReport.TunnelJson tunnel, Summary summary) {}
 
-  private static void difference(Json j, Difference d) {
-    j.raw("{").key("change").str(d.letOut() ? "let-out" : "stopped").comma().key("family").str(d.family().label()).comma()
-        .key("scenario").str(d.scenario().jsonName()).comma().key("certainty").str(d.certainty().label()).comma().key("file")
-        .str(d.file()).comma().key("line");
-    if (d.location().isPresent()) j.num(d.location().get().pos().line());
-    else j.nul();
-    j.comma().key("column");
-    if (d.location().isPresent()) j.num(d.location().get().pos().column());
-    else j.nul();
-    j.comma().key("witness");
-    if (d.witness().isPresent()) JsonReport.witness(j, d.witness().get());
-    else j.nul();
-    j.comma().key("new_trace").raw("[");
-    JsonReport.trace(j, d.letOut() ? d.letOutTrace() : d.stoppedTrace());
-    j.raw("]").comma().key("old_trace").raw("[");
-    JsonReport.trace(j, d.letOut() ? d.stoppedTrace() : d.letOutTrace());
-    j.raw("]");
-    if (!d.backend().isEmpty()) j.comma().key("backend").str(d.backend());
-    j.raw("}");
+  /** {@code backend} only when one backend alone loads the files so. */
+  record DifferenceJson(String change, String family, String scenario, String certainty, String file, Integer line, Integer column,
+      JsonReport.WitnessJson witness, @JsonProperty("new_trace") List<JsonReport.StepJson> newTrace,
+      @JsonProperty("old_trace") List<JsonReport.StepJson> oldTrace, @JsonInclude(Include.NON_NULL) String backend) {}
+
+  record Summary(@JsonProperty("let_out") long letOut, long stopped) {}
+
+  private static DifferenceJson difference(Difference d) {
+    Optional<SourcePos> at = d.location().map(Location::pos);
+    return new DifferenceJson(d.letOut() ? "let-out" : "stopped", d.family().label(), d.scenario().jsonName(), d.certainty().label(),
+        d.file(), at.map(SourcePos::line).orElse(null), at.map(SourcePos::column).orElse(null),
+        d.witness().map(JsonReport::witness).orElse(null), JsonReport.trace(d.letOut() ? d.letOutTrace() : d.stoppedTrace()),
+        JsonReport.trace(d.letOut() ? d.stoppedTrace() : d.letOutTrace()), d.backend().isEmpty() ? null : d.backend());
   }
 }

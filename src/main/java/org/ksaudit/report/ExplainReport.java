@@ -56,6 +56,20 @@ public final class ExplainReport {
         is about: new-connection, open-connection, marked-packet or tee-copy.""";
   }
 
+  /** The same documentation in Markdown, for SARIF's {@code help.markdown}. */
+  public static String markdown(CheckInfo c) {
+    StringBuilder sb = new StringBuilder();
+    sb.append("**").append(c.id()).append(' ').append(c.category().jsonName()).append("** (").append(c.severity().label())
+        .append("): ").append(c.summary()).append("\n\n");
+    sb.append("### What it means\n\n").append(c.meaning().strip()).append("\n\n");
+    sb.append("### Why it leaks\n\n").append(c.whyItLeaks().strip()).append("\n\n");
+    sb.append("### Insecure example\n\n```\n").append(c.insecureExample().strip()).append("\n```\n\n");
+    sb.append("### Secure example\n\n```\n").append(c.secureExample().strip()).append("\n```\n\n");
+    sb.append("### References\n\n");
+    for (String r : c.references()) sb.append("- ").append(r).append('\n');
+    return sb.toString();
+  }
+
   public static String list(List<CheckInfo> checks) {
     StringBuilder sb = new StringBuilder();
     for (CheckInfo c : checks) {

@@ -1,12 +1,13 @@
 package org.ksaudit.report;
 
+import com.fasterxml.jackson.annotation.JsonRawValue;
 import java.util.List;
 import org.ksaudit.diagnostic.TerminalText;
 
 /**
  * The report of {@code ksaudit check} on many hosts. Text: each host's own report under a
  * {@code == HOST (FILES)} line, in host order, then a table of every host with its exit code
- * and the last line of its report. JSON: {@code {"tool","version","hosts":[{"host","files",
+ * and the last line of its report. JSON: {@code {"tool","version","schemaVersion","hosts":[{"host","files",
  * "exitCode","report"}],"summary":{"hosts":n,"clean":n,"findings":n,"refused":n,"failed":n,
  * "exitCode":n}}}, where "report" is the document {@code ksaudit check --format json} writes
  * for that host.
@@ -54,23 +55,19 @@ public final class FleetReport {
     return runs.stream().filter(r -> r.code() == code).count();
   }
 
+  /** The fleet document (schema: {@code schema/ksaudit.schema.json}, {@code $defs/fleet}). */
   public static String json(String version, List<HostRun> runs, int worst) {
-    Json j = new Json().raw("{").key("tool").str("ksaudit").comma().key("version").str(version).comma().key("hosts").raw("[");
-    for (int i = 0; i < runs.size(); i++) {
-      HostRun r = runs.get(i);
-      if (i > 0) j.comma();
-      j.raw("{").key("host").str(r.host()).comma().key("files").raw("[");
-      for (int k = 0; k < r.files().size(); k++) {
-        if (k > 0) j.comma();
-        j.str(r.files().get(k));
-      }
-      // each host's run writes one JSON document on standard output, also when it stops early
-      String doc = r.out().strip();
-      j.raw("]").comma().key("exitCode").num(r.code()).comma().key("report").raw(doc.isEmpty() ? "null" : doc).raw("}");
-    }
-    j.raw("]").comma().key("summary").raw("{").key("hosts").num(runs.size()).comma().key("clean").num(count(runs, 0)).comma()
-        .key("findings").num(count(runs, 1)).comma().key("refused").num(count(runs, 2)).comma().key("failed")
-        .num(count(runs, 3)).comma().key("exitCode").num(worst).raw("}}");
-    return j.toString();
+    // each host's run writes one JSON document on standard output, also when it stops early
+    List<HostJson> hosts = runs.stream().map(r -> new HostJson(r.host(), r.files(), r.code(),
+        r.out().strip().isEmpty() ? null : r.out().strip())).toList();
+    return JsonOutput.write(new Document("ksaudit", version, JsonOutput.SCHEMA_VERSION, hosts, new Summary(runs.size(),
+        count(runs, 0), count(runs, 1), count(runs, 2), count(runs, 3), worst)));
   }
+
+  record Document(String tool, String version, int schemaVersion, List<HostJson> hosts, Summary summary) {}
+
+  /** {@code report}: the host's own document as its run wrote it, or null when it wrote none. */
+  record HostJson(String host, List<String> files, int exitCode, @JsonRawValue String report) {}
+
+  record Summary(int hosts, long clean, long findings, long refused, long failed, int exitCode) {}
 }

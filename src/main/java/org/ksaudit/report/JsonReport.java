@@ -1,5 +1,8 @@
 package org.ksaudit.report;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonInclude.Include;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 import java.util.Optional;
 import org.ksaudit.analysis.TraceStep;
@@ -13,8 +16,8 @@ import org.ksaudit.diagnostic.Severity;
 import org.ksaudit.model.SourcePos;
 
 /**
- * The audit as one JSON document:
- * {@code {"tool":"ksaudit","version":…,"files":[…],"findings":[{"id","category","kind","severity",
+ * The audit as one JSON document (schema: {@code schema/ksaudit.schema.json}, {@code $defs/check}):
+ * {@code {"tool":"ksaudit","version":…,"schemaVersion":1,"files":[…],"findings":[{"id","category","kind","severity",
  * "certainty","file","line","column","message","traffic":[{"kind","text"}],"locations":[{"line","column","text"}],
  * "witness":{"family","proto","dst","dport","oif"[,"iif"][,"src"][,"sport"][,"icmp_type"][,"tcp_flags"][,"state"][,"mark"][,"uid"][,"gid"]},
  * "trace":[{"file","line","chain","target"}][,"suppressed":{"kind","reason","until","file","line"}]}],
@@ -28,8 +31,14 @@ import org.ksaudit.model.SourcePos;
  * Syntax diagnostics, when there are any, come in a "diagnostics" array beside the findings;
  * the summary counts diagnostics and reported findings together.
  */
-public final class JsonReport {
-  private JsonReport() {}
+public final class JsonReport implements ReportWriter {
+  @Override
+  public String write(CheckReport r) {
+    if (r.refused()) return render(r.version(), r.names(), r.diagnostics(), List.of()) + "\n";
+    List<Diagnostic> all = new java.util.ArrayList<>(r.diagnostics());
+    all.addAll(r.notes());
+    return render(r.version(), r.names(), all, r.findings(), r.tunnels(), r.sources()) + "\n";
+  }
 
   public static String render(String version, List<String> files, List<Diagnostic> diagnostics, List<Finding> findings) {
     return render(version, files, diagnostics, findings, Optional.empty(), new Sources());
@@ -38,26 +47,53 @@ public final class JsonReport {
   /** With the audit's choice of tunnel interfaces, as {@code "tunnel":{"taken":[…],"refused":[…]}} after the findings. */
   public static String render(String version, List<String> files, List<Diagnostic> diagnostics, List<Finding> findings,
       Optional<TunnelChoice> tunnels, Sources sources) {
-    Json j = new Json().raw("{").key("tool").str("ksaudit").comma().key("version").str(version).comma().key("files").raw("[");
-    for (int i = 0; i < files.size(); i++) {
-      if (i > 0) j.comma();
-      j.str(files.get(i));
-    }
-    j.raw("]");
-    if (!diagnostics.isEmpty()) diagnostics(j.comma(), diagnostics);
-    j.comma().key("findings").raw("[");
-    for (int i = 0; i < findings.size(); i++) {
-      if (i > 0) j.comma();
-      finding(j, findings.get(i), sources);
-    }
-    j.raw("]");
-    tunnels.ifPresent(t -> tunnel(j, t));
-    j.comma().key("summary").raw("{").key("error").num(count(diagnostics, findings, Severity.ERROR)).comma()
-        .key("warning").num(count(diagnostics, findings, Severity.WARNING)).comma().key("info")
-        .num(count(diagnostics, findings, Severity.INFO)).comma().key("suppressed")
-        .num(findings.stream().filter(f -> !f.reported()).count()).raw("}}");
-    return j.toString();
+    return JsonOutput.write(document(version, files, diagnostics, findings, tunnels, sources));
   }
+
+  /** The check document as records, for the documents that hold one per host ({@code check} of many files). */
+  static Document document(String version, List<String> files, List<Diagnostic> diagnostics, List<Finding> findings,
+      Optional<TunnelChoice> tunnels, Sources sources) {
+    return new Document("ksaudit", version, JsonOutput.SCHEMA_VERSION, files,
+        diagnostics.isEmpty() ? null : diagnostics(diagnostics), findings.stream().map(f -> finding(f, sources)).toList(),
+        tunnels.map(JsonReport::tunnel).orElse(null),
+        new Summary(count(diagnostics, findings, Severity.ERROR), count(diagnostics, findings, Severity.WARNING),
+            count(diagnostics, findings, Severity.INFO), findings.stream().filter(f -> !f.reported()).count()));
+  }
+
+  /** The check document; {@code diagnostics} and {@code tunnel} are left out when absent. */
+  record Document(String tool, String version, int schemaVersion, List<String> files,
+      @JsonInclude(Include.NON_NULL) List<DiagnosticJson> diagnostics, List<FindingJson> findings,
+      @JsonInclude(Include.NON_NULL) TunnelJson tunnel, Summary summary) {}
+
+  public record DiagnosticJson(String file, int line, int column, String severity, String message,
+      @JsonInclude(Include.NON_NULL) String hint) {}
+
+  record FindingJson(String id, String category, String kind, String severity, String certainty, String file, Integer line,
+      Integer column, String message, List<TrafficJson> traffic, List<LocationJson> locations, WitnessJson witness,
+      List<StepJson> trace, @JsonInclude(Include.NON_NULL) SuppressedJson suppressed) {}
+
+  /** {@code until} is null when the suppression never expires: the field is always there. */
+  record SuppressedJson(String kind, String reason, String until, String file, int line) {}
+
+  record TrafficJson(String kind, String text) {}
+
+  record LocationJson(int line, int column, String text) {}
+
+  /** The five fields of a probe, then only what the leak needs beyond one. */
+  @JsonInclude(Include.NON_NULL)
+  public record WitnessJson(String family, String proto, String dst, int dport, String oif, String iif, String src, Integer sport,
+      @JsonProperty("icmp_type") Integer icmpType, @JsonProperty("tcp_flags") String tcpFlags, String state, Long mark,
+      Long uid, Long gid) {}
+
+  public record StepJson(String file, int line, String chain, String target) {}
+
+  record TunnelJson(List<TakenJson> taken, List<RefusedJson> refused) {}
+
+  record TakenJson(String name, String source, String file, Integer line) {}
+
+  record RefusedJson(String name, String reason, String file, Integer line) {}
+
+  record Summary(long error, long warning, long info, long suppressed) {}
 
   /** The summary counts both: a syntax error is as much an error of the run as a leak. */
   private static long count(List<Diagnostic> diagnostics, List<Finding> findings, Severity s) {
@@ -65,109 +101,43 @@ public final class JsonReport {
   }
 
   /** {@code "diagnostics":[{"file","line","column","severity","message"[,"hint"]}]} */
-  static void diagnostics(Json j, List<Diagnostic> diagnostics) {
-    j.key("diagnostics").raw("[");
-    for (int i = 0; i < diagnostics.size(); i++) {
-      if (i > 0) j.comma();
-      Diagnostic d = diagnostics.get(i);
-      j.raw("{").key("file").str(d.pos().file()).comma().key("line").num(d.pos().line()).comma().key("column")
-          .num(d.pos().column()).comma().key("severity").str(d.severity().label()).comma().key("message").str(d.message());
-      if (d.hint().isPresent()) j.comma().key("hint").str(d.hint().get());
-      j.raw("}");
-    }
-    j.raw("]");
+  static List<DiagnosticJson> diagnostics(List<Diagnostic> diagnostics) {
+    return diagnostics.stream().map(d -> new DiagnosticJson(d.pos().file(), d.pos().line(), d.pos().column(),
+        d.severity().label(), d.message(), d.hint().orElse(null))).toList();
   }
 
-  private static void finding(Json j, Finding f, Sources sources) {
-    j.raw("{").key("id").str(f.id()).comma().key("category").str(f.category().jsonName()).comma().key("kind")
-        .str(f.kind().jsonName()).comma().key("severity")
-        .str(f.severity().label()).comma().key("certainty").str(f.certainty().label()).comma().key("file");
-    if (f.file().isEmpty()) j.nul();
-    else j.str(f.file());
-    j.comma().key("line");
-    if (f.location().isPresent()) j.num(f.location().get().pos().line());
-    else j.nul();
-    j.comma().key("column");
-    if (f.location().isPresent()) j.num(f.location().get().pos().column());
-    else j.nul();
-    j.comma().key("message").str(f.message()).comma().key("traffic").raw("[");
-    for (int i = 0; i < f.traffic().size(); i++) {
-      if (i > 0) j.comma();
-      j.raw("{").key("kind").str(f.traffic().get(i).kind().jsonName()).comma().key("text").str(f.traffic().get(i).text()).raw("}");
-    }
-    j.raw("]").comma().key("locations").raw("[");
-    for (int i = 0; i < f.locations().size(); i++) {
-      if (i > 0) j.comma();
-      Location l = f.locations().get(i);
-      String text = l.sourceLine().isEmpty() ? sources.line(l.pos().file(), l.pos().line()) : l.sourceLine();
-      j.raw("{").key("line").num(l.pos().line()).comma().key("column").num(l.pos().column()).comma().key("text").str(text).raw("}");
-    }
-    j.raw("]").comma().key("witness");
-    if (f.witness().isPresent()) witness(j, f.witness().get());
-    else j.nul();
-    j.comma().key("trace").raw("[");
-    trace(j, f.trace());
-    j.raw("]");
-    f.suppressed().ifPresent(s -> suppressed(j, s));
-    j.raw("}");
+  private static FindingJson finding(Finding f, Sources sources) {
+    Optional<SourcePos> at = f.location().map(Location::pos);
+    return new FindingJson(f.id(), f.category().jsonName(), f.kind().jsonName(), f.severity().label(), f.certainty().label(),
+        f.file().isEmpty() ? null : f.file(), at.map(SourcePos::line).orElse(null), at.map(SourcePos::column).orElse(null),
+        f.message(), f.traffic().stream().map(t -> new TrafficJson(t.kind().jsonName(), t.text())).toList(),
+        f.locations().stream().map(l -> new LocationJson(l.pos().line(), l.pos().column(),
+            l.sourceLine().isEmpty() ? sources.line(l.pos().file(), l.pos().line()) : l.sourceLine())).toList(),
+        f.witness().map(JsonReport::witness).orElse(null), trace(f.trace()), f.suppressed().map(JsonReport::suppressed).orElse(null));
   }
 
-  private static void suppressed(Json j, Suppression s) {
-    j.comma().key("suppressed").raw("{").key("kind").str(s.kind().jsonName()).comma().key("reason").str(s.reason()).comma()
-        .key("until");
-    if (s.until().isPresent()) j.str(s.until().get().toString());
-    else j.nul();
-    j.comma().key("file").str(s.at().file()).comma().key("line").num(s.at().line()).raw("}");
+  private static SuppressedJson suppressed(Suppression s) {
+    return new SuppressedJson(s.kind().jsonName(), s.reason(), s.until().map(Object::toString).orElse(null), s.at().file(),
+        s.at().line());
   }
 
-  static void tunnel(Json j, TunnelChoice t) {
-    j.comma().key("tunnel").raw("{").key("taken").raw("[");
-    for (int i = 0; i < t.taken().size(); i++) {
-      if (i > 0) j.comma();
-      TunnelChoice.Taken x = t.taken().get(i);
-      j.raw("{").key("name").str(TunnelChoice.shown(x.name())).comma().key("source").str(x.source().label());
-      position(j, x.at());
-      j.raw("}");
-    }
-    j.raw("]").comma().key("refused").raw("[");
-    for (int i = 0; i < t.refused().size(); i++) {
-      if (i > 0) j.comma();
-      TunnelChoice.Refused x = t.refused().get(i);
-      j.raw("{").key("name").str(TunnelChoice.shown(x.name())).comma().key("reason").str(x.why());
-      position(j, x.at());
-      j.raw("}");
-    }
-    j.raw("]}");
+  static TunnelJson tunnel(TunnelChoice t) {
+    return new TunnelJson(
+        t.taken().stream().map(x -> new TakenJson(TunnelChoice.shown(x.name()), x.source().label(),
+            x.at().map(SourcePos::file).orElse(null), x.at().map(SourcePos::line).orElse(null))).toList(),
+        t.refused().stream().map(x -> new RefusedJson(TunnelChoice.shown(x.name()), x.why(),
+            x.at().map(SourcePos::file).orElse(null), x.at().map(SourcePos::line).orElse(null))).toList());
   }
 
-  private static void position(Json j, Optional<SourcePos> at) {
-    j.comma().key("file");
-    if (at.isPresent()) j.str(at.get().file()).comma().key("line").num(at.get().line());
-    else j.nul().comma().key("line").nul();
+  static WitnessJson witness(Witness w) {
+    return new WitnessJson(w.family().label(), w.proto(), w.dst(), w.dport(), w.oif(), w.iif().isEmpty() ? null : w.iif(),
+        w.src().isEmpty() ? null : w.src(), w.sport() >= 0 ? w.sport() : null, w.icmpType() >= 0 ? w.icmpType() : null,
+        w.tcpFlags().isEmpty() ? null : w.tcpFlags(), w.state().equals("NEW") ? null : w.state(),
+        w.mark() != 0 ? w.mark() : null, w.uid() >= 0 ? w.uid() : null, w.gid() >= 0 ? w.gid() : null);
   }
 
-  static void witness(Json j, Witness w) {
-    j.raw("{").key("family").str(w.family().label()).comma().key("proto").str(w.proto()).comma().key("dst").str(w.dst())
-        .comma().key("dport").num(w.dport()).comma().key("oif").str(w.oif());
-    // only what the leak needs beyond a probe: the documented five fields stay as they were
-    if (!w.iif().isEmpty()) j.comma().key("iif").str(w.iif());
-    if (!w.src().isEmpty()) j.comma().key("src").str(w.src());
-    if (w.sport() >= 0) j.comma().key("sport").num(w.sport());
-    if (w.icmpType() >= 0) j.comma().key("icmp_type").num(w.icmpType());
-    if (!w.tcpFlags().isEmpty()) j.comma().key("tcp_flags").str(w.tcpFlags());
-    if (!w.state().equals("NEW")) j.comma().key("state").str(w.state());
-    if (w.mark() != 0) j.comma().key("mark").num(w.mark());
-    if (w.uid() >= 0) j.comma().key("uid").num(w.uid());
-    if (w.gid() >= 0) j.comma().key("gid").num(w.gid());
-    j.raw("}");
-  }
-
-  static void trace(Json j, List<TraceStep> steps) {
-    for (int i = 0; i < steps.size(); i++) {
-      if (i > 0) j.comma();
-      TraceStep s = steps.get(i);
-      j.raw("{").key("file").str(s.file()).comma().key("line").num(s.line()).comma().key("chain").str(s.chain()).comma()
-          .key("target").str(s.policy() ? "policy " + s.target() : s.target()).raw("}");
-    }
+  static List<StepJson> trace(List<TraceStep> steps) {
+    return steps.stream().map(s -> new StepJson(s.file(), s.line(), s.chain(), s.policy() ? "policy " + s.target() : s.target()))
+        .toList();
   }
 }

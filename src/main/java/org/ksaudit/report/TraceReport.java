@@ -1,5 +1,7 @@
 package org.ksaudit.report;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonInclude.Include;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -70,24 +72,18 @@ public final class TraceReport {
    * One result as JSON: the path (OUTPUT or FORWARD), the probe's fields ({@code iif} empty for
    * a locally generated packet; {@code flags} only for TCP), the verdict, whether it is certain, the trace.
    */
-  public static String json(String proto, Tracer.Traced t) {
+  public static Result json(String proto, Tracer.Traced t) {
     Packet p = t.packet();
-    Json j = new Json().raw("{").key("family").str(p.family().label()).comma().key("path").str(t.path().name()).comma()
-        .key("proto").str(proto).comma().key("src").str(IpText.format(p.family(), p.src())).comma().key("dst")
-        .str(IpText.format(p.family(), p.dst())).comma().key("dport").num(p.hasPorts() ? p.dport() : -1).comma()
-        .key("oif").str(p.oif()).comma().key("iif").str(p.iif()).comma().key("state").str(p.state().name()).comma();
-    if (p.proto() == Packet.TCP) j.key("flags").str(TcpFlags.format(p.tcpFlags())).comma();
-    j.key("verdict").str(t.verdict().name()).comma().key("certain")
-        .raw(Boolean.toString(t.certain())).comma().key("possible").raw("[");
-    List<Verdict> vs = t.possible().stream().sorted().toList();
-    for (int i = 0; i < vs.size(); i++) {
-      if (i > 0) j.comma();
-      j.str(vs.get(i).name());
-    }
-    j.raw("]").comma().key("trace").raw("[");
-    JsonReport.trace(j, t.steps());
-    return j.raw("]}").toString();
+    return new Result(p.family().label(), t.path().name(), proto, IpText.format(p.family(), p.src()),
+        IpText.format(p.family(), p.dst()), p.hasPorts() ? p.dport() : -1, p.oif(), p.iif(), p.state().name(),
+        p.proto() == Packet.TCP ? TcpFlags.format(p.tcpFlags()) : null, t.verdict().name(), t.certain(),
+        t.possible().stream().sorted().map(Verdict::name).toList(), JsonReport.trace(t.steps()));
   }
+
+  /** One traced packet; {@code flags} is left out for a packet that is not TCP. */
+  public record Result(String family, String path, String proto, String src, String dst, int dport, String oif, String iif,
+      String state, @JsonInclude(Include.NON_NULL) String flags, String verdict, boolean certain, List<String> possible,
+      List<JsonReport.StepJson> trace) {}
 
   /**
    * The rules could not be loaded, so no packet was traced: the files, their diagnostics, no
@@ -95,18 +91,16 @@ public final class TraceReport {
    */
   public static String jsonRefused(String version, List<String> files, List<Diagnostic> diagnostics, String message,
       int exitCode) {
-    Json j = new Json().raw("{").key("tool").str("ksaudit").comma().key("version").str(version).comma().key("files").raw("[");
-    for (int i = 0; i < files.size(); i++) {
-      if (i > 0) j.comma();
-      j.str(files.get(i));
-    }
-    j.raw("]").comma();
-    JsonReport.diagnostics(j, diagnostics);
-    return j.comma().key("results").raw("[]").comma().key("error").raw("{").key("message").str(message).comma()
-        .key("exitCode").num(exitCode).raw("}}").toString();
+    return JsonOutput.write(new Refused("ksaudit", version, JsonOutput.SCHEMA_VERSION, files,
+        JsonReport.diagnostics(diagnostics), List.of(), new ErrorReport.Error(message, exitCode)));
   }
 
-  public static String jsonDocument(String version, List<String> results) {
-    return "{\"tool\":\"ksaudit\",\"version\":" + Json.quote(version) + ",\"results\":[" + String.join(",", results) + "]}";
+  record Refused(String tool, String version, int schemaVersion, List<String> files,
+      List<JsonReport.DiagnosticJson> diagnostics, List<Result> results, ErrorReport.Error error) {}
+
+  public static String jsonDocument(String version, List<Result> results) {
+    return JsonOutput.write(new Document("ksaudit", version, JsonOutput.SCHEMA_VERSION, results));
   }
+
+  record Document(String tool, String version, int schemaVersion, List<Result> results) {}
 }

@@ -56,7 +56,7 @@ class BadValuesTest {
     "--src|198.51.100|'198.51.100' is not a numeric IPv4 or IPv6 address",
     "--dst|example.com|'example.com' is not a numeric IPv4 or IPv6 address",
     "--proto|sctp|protocol 'sctp' must be tcp, udp or icmp",
-    "--format|xml|'xml' must be text or json",
+    "--format|xml|expected one of [TEXT, JSON, SARIF, JUNIT] (case-insensitive) but was 'xml'",
   })
   void traceRefusesAFlagWithItsReason(String option, String value, String reason) {
     CliRun r = trace(option, value.equals("''") ? "" : value);
@@ -112,7 +112,7 @@ class BadValuesTest {
     "--tunnel|tun 0|'tun 0' is not an interface name or prefix",
     "--tunnel|abcdefghijklmno+|'abcdefghijklmno+' is not an interface name or prefix",
     "--fail-on|fatal|unknown severity 'fatal'",
-    "--format|xml|'xml' must be text or json",
+    "--format|xml|expected one of [TEXT, JSON, SARIF, JUNIT] (case-insensitive) but was 'xml'",
     "--endpoint|198.51.100.1:70000/udp|port must be 1-65535",
     "--endpoint|198.51.100.1:1194|needs a protocol",
     "--allow-lan|10.0.0.0/33|invalid mask",
@@ -134,9 +134,9 @@ class BadValuesTest {
 
   @ParameterizedTest(name = "{0} {1}")
   @CsvSource(delimiter = '|', value = {
-    "--tunnel-kind|ipsec|'ipsec' must be openvpn or wireguard",
-    "--scenario|meltdown|unknown scenario 'meltdown'",
-    "--format|yaml|'yaml' must be text or json",
+    "--tunnel-kind|ipsec|expected one of [OPENVPN, WIREGUARD] (case-insensitive) but was 'ipsec'",
+    "--scenario|meltdown|but was 'meltdown'",
+    "--format|yaml|expected one of [TEXT, JSON, SARIF, JUNIT] (case-insensitive) but was 'yaml'",
     "--tunnel|''|'' is not an interface name",
     "--endpoint|nowhere|needs a protocol",
   })

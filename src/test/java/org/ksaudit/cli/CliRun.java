@@ -12,9 +12,14 @@ record CliRun(int code, String out, String err) {
   }
 
   static CliRun withStdin(byte[] stdin, String... args) {
+    return on(Streams.Console.none(), stdin, args);
+  }
+
+  /** A run whose standard output is (or is not) a terminal, with or without NO_COLOR. */
+  static CliRun on(Streams.Console console, byte[] stdin, String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = Main.run(args, new ByteArrayInputStream(stdin), new PrintStream(out, true), new PrintStream(err, true));
+    int code = Main.run(args, new ByteArrayInputStream(stdin), new PrintStream(out, true), new PrintStream(err, true), console);
     return new CliRun(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.ksaudit.lab.Exec;
+import org.ksaudit.testsupport.ReportSchema;
 
 /**
  * {@code ksaudit diff} on the command line: exit 1 exactly when NEW lets out more, two pairs
@@ -49,6 +50,7 @@ class DiffCommandTest {
     assertTrue(r.out().contains("\ntestdata/diff/v6-opened.v6:11:") && !r.out().contains("\ntestdata/diff/reordered.v4:"), r.out());
     CliRun json = CliRun.of("diff", "--format", "json", DIR + "base.v4", DIR + "base.v6", "--", DIR + "reordered.v4",
         DIR + "v6-opened.v6");
+    ReportSchema.parse(json.out());
     assertTrue(json.out().contains("\"change\":\"let-out\",\"family\":\"ipv6\",\"scenario\":\"tunnel-gone\""), json.out());
     assertTrue(json.out().contains("\"old\":[\"testdata/diff/base.v4\",\"testdata/diff/base.v6\"]"), json.out());
   }

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.ksaudit.lab.MiniJson;
+import org.ksaudit.testsupport.ReportSchema;
 import org.ksaudit.testsupport.ControlChars;
 
 /**
@@ -146,9 +146,9 @@ class TerminalInjectionTest {
         + ":OUTPUT DROP [0:0]\n-A OUTPUT -m comment --comment \"" + all + "\" -j ACCEPT\nCOMMIT\n", StandardCharsets.UTF_8);
     CliRun r = CliRun.of("check", f.toString(), "--format", "json");
     ControlChars.assertNoneRaw(r.both(), "check --format json");
-    MiniJson.parse(r.out());
+    ReportSchema.parse(r.out());
     CliRun e = CliRun.of("explain", "KS\u001b\u202e", "--format", "json");
     ControlChars.assertNoneRaw(e.both(), "explain --format json");
-    MiniJson.parse(e.out());
+    ReportSchema.parse(e.out());
   }
 }

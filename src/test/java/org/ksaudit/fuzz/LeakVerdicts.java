@@ -11,7 +11,8 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.ksaudit.analysis.Mentions;
-import org.ksaudit.lab.MiniJson;
+import com.fasterxml.jackson.databind.JsonNode;
+import org.ksaudit.testsupport.ReportSchema;
 import org.ksaudit.lab.PacketOracle;
 import org.ksaudit.lab.Probe;
 import org.ksaudit.model.Family;
@@ -78,32 +79,33 @@ final class LeakVerdicts {
   /** The findings of a JSON report; {@code files} maps each file argument to its family. */
   static List<Reported> findings(String json, Map<String, Family> files) {
     List<Reported> out = new ArrayList<>();
-    Map<String, Object> root = MiniJson.obj(MiniJson.parse(json));
-    for (Object o : MiniJson.arr(root.get("findings"))) {
-      Map<String, Object> f = MiniJson.obj(o);
-      Optional<Family> fam = Optional.ofNullable(f.get("file")).map(x -> files.get((String) x));
+    JsonNode root = ReportSchema.parse(json);
+    for (JsonNode f : root.get("findings")) {
+      Optional<Family> fam = Optional.ofNullable(f.get("file").textValue()).map(files::get);
       Optional<Probe> witness = Optional.empty();
       Optional<PacketOracle.Forwarded> forwarded = Optional.empty();
       boolean fresh = true;
       boolean replayable = false;
-      if (f.get("witness") != null) {
-        Map<String, Object> w = MiniJson.obj(f.get("witness"));
-        Family wf = "ipv6".equals(w.get("family")) ? Family.IPV6 : Family.IPV4;
+      JsonNode w = f.get("witness");
+      if (!w.isNull()) {
+        Family wf = "ipv6".equals(w.get("family").textValue()) ? Family.IPV6 : Family.IPV4;
         if (fam.isEmpty()) fam = Optional.of(wf);
-        fresh = !w.containsKey("state") && !w.containsKey("mark");
-        replayable = UNREPLAYABLE.stream().noneMatch(w::containsKey);
-        int dport = ((Number) w.get("dport")).intValue();
-        String proto = (String) w.get("proto");
-        witness = Optional.of(new Probe(wf, proto, (String) w.get("dst"), proto.equals("icmp") ? -1 : dport, (String) w.get("oif")));
-        if (w.containsKey("iif") && UNFORWARDABLE.stream().noneMatch(w::containsKey)) {
-          String src = w.containsKey("src") ? (String) w.get("src") : defaultSource(wf);
-          forwarded = Optional.of(new PacketOracle.Forwarded(witness.get(), (String) w.get("iif"), src));
+        fresh = !w.has("state") && !w.has("mark");
+        replayable = UNREPLAYABLE.stream().noneMatch(w::has);
+        int dport = w.get("dport").intValue();
+        String proto = w.get("proto").textValue();
+        witness = Optional.of(new Probe(wf, proto, w.get("dst").textValue(), proto.equals("icmp") ? -1 : dport, w.get("oif").textValue()));
+        if (w.has("iif") && UNFORWARDABLE.stream().noneMatch(w::has)) {
+          String src = w.has("src") ? w.get("src").textValue() : defaultSource(wf);
+          forwarded = Optional.of(new PacketOracle.Forwarded(witness.get(), w.get("iif").textValue(), src));
         }
       }
       Set<String> traffic = new LinkedHashSet<>();
-      if (f.get("traffic") != null) for (Object t : MiniJson.arr(f.get("traffic"))) traffic.add((String) MiniJson.obj(t).get("kind"));
-      out.add(new Reported((String) f.get("id"), (String) f.get("category"), (String) f.get("severity"), (String) f.get("certainty"),
-          fam, witness, fresh, replayable, forwarded, f.get("file") == null, traffic, f.get("id") + " " + f.get("category") + " " + f.get("severity") + " " + f.get("message")));
+      for (JsonNode t : f.get("traffic")) traffic.add(t.get("kind").textValue());
+      out.add(new Reported(f.get("id").textValue(), f.get("category").textValue(), f.get("severity").textValue(),
+          f.get("certainty").textValue(), fam, witness, fresh, replayable, forwarded, f.get("file").isNull(), traffic,
+          f.get("id").textValue() + " " + f.get("category").textValue() + " " + f.get("severity").textValue() + " "
+              + f.get("message").textValue()));
     }
     return out;
   }
@@ -275,10 +277,10 @@ final class LeakVerdicts {
   /** The interface names or prefixes ("tun*", "tun+") the report took as the tunnel ({@code tunnel.taken}). */
   static List<String> tunnels(String json) {
     List<String> out = new ArrayList<>();
-    Object t = MiniJson.obj(MiniJson.parse(json)).get("tunnel");
-    if (t == null) return out;
-    Object taken = MiniJson.obj(t).get("taken");
-    if (taken != null) for (Object o : MiniJson.arr(taken)) out.add((String) MiniJson.obj(o).get("name"));
+    JsonNode t = ReportSchema.parse(json).get("tunnel");
+    if (t == null || t.isNull()) return out;
+    JsonNode taken = t.get("taken");
+    if (taken != null) for (JsonNode o : taken) out.add(o.get("name").textValue());
     return out;
   }
 

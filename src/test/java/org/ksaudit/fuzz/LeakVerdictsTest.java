@@ -60,14 +60,18 @@ class LeakVerdictsTest {
 
   @Test
   void findingsAreReadFromTheJsonReport() {
-    String json = "{\"findings\":[{\"id\":\"KS103\",\"category\":\"ipv6-leak\",\"severity\":\"error\",\"certainty\":\"definite\","
-        + "\"file\":null,\"message\":\"m\",\"witness\":{\"family\":\"ipv6\",\"proto\":\"udp\",\"dst\":\"2001:db8::53\",\"dport\":53,"
-        + "\"oif\":\"eth0\"}},{\"id\":\"KS106\",\"category\":\"direct-leak\",\"severity\":\"warning\",\"certainty\":\"definite\","
-        + "\"file\":\"r.v4\",\"message\":\"m\",\"witness\":{\"family\":\"ipv4\",\"proto\":\"tcp\",\"dst\":\"203.0.113.10\",\"dport\":443,"
-        + "\"oif\":\"eth0\",\"state\":\"ESTABLISHED\"},\"traffic\":[{\"kind\":\"other\",\"text\":\"t\"}]},"
-        + "{\"id\":\"KS107\",\"category\":\"forward-leak\",\"severity\":\"error\",\"certainty\":\"definite\",\"file\":\"r.v4\","
-        + "\"message\":\"m\",\"witness\":{\"family\":\"ipv4\",\"proto\":\"tcp\",\"dst\":\"203.0.113.10\",\"dport\":443,"
-        + "\"oif\":\"eth0\",\"iif\":\"docker0\"}}]}";
+    String json = """
+        {"tool":"ksaudit","version":"dev","schemaVersion":1,"files":["r.v4"],"findings":[
+        {"id":"KS103","category":"ipv6-leak","kind":"new-connection","severity":"error","certainty":"definite","file":null,
+         "line":null,"column":null,"message":"m","traffic":[],"locations":[],
+         "witness":{"family":"ipv6","proto":"udp","dst":"2001:db8::53","dport":53,"oif":"eth0"},"trace":[]},
+        {"id":"KS106","category":"direct-leak","kind":"open-connection","severity":"warning","certainty":"definite","file":"r.v4",
+         "line":3,"column":1,"message":"m","traffic":[{"kind":"other","text":"t"}],"locations":[{"line":3,"column":1,"text":"-A OUTPUT -j ACCEPT"}],
+         "witness":{"family":"ipv4","proto":"tcp","dst":"203.0.113.10","dport":443,"oif":"eth0","state":"ESTABLISHED"},"trace":[]},
+        {"id":"KS107","category":"forward-leak","kind":"new-connection","severity":"error","certainty":"definite","file":"r.v4",
+         "line":4,"column":1,"message":"m","traffic":[],"locations":[{"line":4,"column":1,"text":"-A FORWARD -j ACCEPT"}],
+         "witness":{"family":"ipv4","proto":"tcp","dst":"203.0.113.10","dport":443,"oif":"eth0","iif":"docker0"},"trace":[]}],
+        "summary":{"error":2,"warning":1,"info":0,"suppressed":0}}""";
     List<LeakVerdicts.Reported> f = LeakVerdicts.findings(json, Map.of("r.v4", Family.IPV4));
     assertEquals(3, f.size());
     assertTrue(f.get(0).wholeFamily());

@@ -3,7 +3,7 @@ package org.ksaudit.lab;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.ksaudit.lab.MiniJson.obj;
+import static org.ksaudit.lab.ProbeLabTest.text;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.ksaudit.testsupport.Host;
+import org.ksaudit.testsupport.ReportSchema;
 
 /**
  * The lab's faults, each with real {@code ksaudit} processes: the VPN killed during the
@@ -54,7 +55,7 @@ class LabFaultTest {
   private static ProbeLabTest.Run report(KsauditProcess p, int code) throws IOException {
     String json = p.stdout();
     if (json.isBlank()) throw new AssertionError("ksaudit " + p.pid() + " printed no report (exit " + code + "):\n" + p.stderr());
-    return new ProbeLabTest.Run(code, obj(MiniJson.parse(json)), p.stderr());
+    return new ProbeLabTest.Run(code, ReportSchema.parse(json), p.stderr());
   }
 
   /**
@@ -75,8 +76,8 @@ class LabFaultTest {
       int code = run.await(RUN_MILLIS);
       ProbeLabTest.Run r = report(run, code);
       assertEquals(1, code, run.stderr());
-      assertEquals(false, r.baseline().get("works"), "baseline: " + r.baseline());
-      String problem = String.valueOf(r.baseline().get("problem"));
+      assertFalse(r.baseline().get("works").booleanValue(), "baseline: " + r.baseline());
+      String problem = text(r.baseline(), "problem");
       assertTrue(problem.contains(named), problem);
       assertTrue(problem.contains("killed by signal 9, SIGKILL"), problem);
       // killed as soon as it exists, the process may not have written a line yet: then the report says so
@@ -110,8 +111,8 @@ class LabFaultTest {
     Map<String, ProbeLabTest.Run> r = runTogether(Map.of("hardened WireGuard", HARDENED_WIREGUARD, "wg-quick fwmark", WGQUICK));
     ProbeLabTest.assertNoLeakAndWorkingBaseline(r.get("hardened WireGuard"));
     ProbeLabTest.Run wg = r.get("wg-quick fwmark");
-    assertEquals(true, wg.baseline().get("works"), "baseline: " + wg.baseline() + "\n" + wg.stderr());
-    assertEquals(0.0, wg.leaks("tunnel-down"), wg.describeLeaks());
+    assertTrue(wg.baseline().get("works").booleanValue(), "baseline: " + wg.baseline() + "\n" + wg.stderr());
+    assertEquals(0L, wg.leaks("tunnel-down"), wg.describeLeaks());
   }
 
   /** An OpenVPN and a WireGuard run at once, a leaky killswitch beside a hardened one: neither sees the other's rules. */
@@ -121,9 +122,9 @@ class LabFaultTest {
     ProbeLabTest.assertNoLeakAndWorkingBaseline(r.get("hardened WireGuard"));
     ProbeLabTest.Run article = r.get("article");
     assertEquals(1, article.exit(), article.stderr());
-    assertEquals(true, article.baseline().get("works"), "baseline: " + article.baseline());
-    assertTrue(article.leaked("tunnel-down", p -> p.get("proto").equals("udp") && p.get("dst").equals("10.45.16.1")
-        && ((Double) p.get("dport")).intValue() == 53 && "eth0".equals(p.get("oif"))), article.describeLeaks());
+    assertTrue(article.baseline().get("works").booleanValue(), "baseline: " + article.baseline());
+    assertTrue(article.leaked("tunnel-down", p -> text(p, "proto").equals("udp") && text(p, "dst").equals("10.45.16.1")
+        && p.get("dport").intValue() == 53 && "eth0".equals(text(p, "oif"))), article.describeLeaks());
   }
 
   /**

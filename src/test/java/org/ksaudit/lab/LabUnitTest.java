@@ -43,7 +43,7 @@ class LabUnitTest {
     String text = Files.readString(Path.of("testdata/lab/hardened-wireguard.v4"));
     var rs = RulesetParser.parse("hw.v4", text, Family.IPV4).ruleset();
     LabPlan p = LabPlanner.plan(List.of(rs), new LabPlanner.Declared(Optional.of(TunnelKind.WIREGUARD),
-        Optional.of(org.ksaudit.check.Endpoint.parse("198.51.100.7:4500/udp")), List.of(LabPlanner.parseCidr("10.1.0.0/16")),
+        Optional.of(org.ksaudit.check.Endpoint.parse("198.51.100.7:4500/udp")), List.of(LabPlanner.cidr(Family.IPV4, "10.1.0.0", 16)),
         Optional.of("10.1.0.53"), Optional.empty(), Optional.empty()), List.of());
     assertEquals("wg0", p.tunnelInterface());
     assertEquals("198.51.100.7", p.server());

@@ -3,8 +3,6 @@ package org.ksaudit.lab;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.ksaudit.lab.MiniJson.arr;
-import static org.ksaudit.lab.MiniJson.obj;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -21,11 +19,14 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.stream.StreamSupport;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.ksaudit.cli.Main;
+import org.ksaudit.testsupport.ReportSchema;
 import org.ksaudit.testsupport.Host;
 
 /**
@@ -37,50 +38,49 @@ class ProbeLabTest {
   private static final Map<String, Run> RUNS = new ConcurrentHashMap<>();
   private static Snapshot before;
 
-  record Run(int exit, Map<String, Object> report, String stderr) {
-    List<Map<String, Object>> probes(String scenario) {
-      for (Object s : arr(report.get("scenarios"))) {
-        if (obj(s).get("name").equals(scenario)) return arr(obj(s).get("probes")).stream().map(MiniJson::obj).toList();
+  record Run(int exit, JsonNode report, String stderr) {
+    List<JsonNode> probes(String scenario) {
+      for (JsonNode s : report.get("scenarios")) {
+        if (text(s, "name").equals(scenario)) return StreamSupport.stream(s.get("probes").spliterator(), false).toList();
       }
       throw new AssertionError("no scenario " + scenario);
     }
 
-    double leaks(String scenario) {
-      for (Object s : arr(report.get("scenarios"))) if (obj(s).get("name").equals(scenario)) return (Double) obj(s).get("leaks");
+    long leaks(String scenario) {
+      for (JsonNode s : report.get("scenarios")) if (text(s, "name").equals(scenario)) return s.get("leaks").longValue();
       throw new AssertionError("no scenario " + scenario);
     }
 
-    boolean leaked(String scenario, Predicate<Map<String, Object>> probe) {
-      return probes(scenario).stream().filter(probe).anyMatch(p -> p.get("result").equals("leaked"));
+    boolean leaked(String scenario, Predicate<JsonNode> probe) {
+      return probes(scenario).stream().filter(probe).anyMatch(p -> text(p, "result").equals("leaked"));
     }
 
     List<String> notes(String scenario) {
-      for (Object s : arr(report.get("scenarios"))) {
-        if (obj(s).get("name").equals(scenario)) return arr(obj(s).get("notes")).stream().map(String::valueOf).toList();
+      for (JsonNode s : report.get("scenarios")) {
+        if (text(s, "name").equals(scenario)) return StreamSupport.stream(s.get("notes").spliterator(), false).map(JsonNode::asText).toList();
       }
       throw new AssertionError("no scenario " + scenario);
     }
 
     List<String> scenarios() {
-      return arr(report.get("scenarios")).stream().map(s -> String.valueOf(obj(s).get("name"))).toList();
+      return StreamSupport.stream(report.get("scenarios").spliterator(), false).map(s -> text(s, "name")).toList();
     }
 
-    Map<String, Object> baseline() {
-      return obj(report.get("baseline"));
+    JsonNode baseline() {
+      return report.get("baseline");
     }
 
-    double disagreements() {
-      return (Double) obj(report.get("summary")).get("disagreements");
+    long disagreements() {
+      return report.get("summary").get("disagreements").longValue();
     }
 
     String describeLeaks() {
       List<String> out = new ArrayList<>();
-      for (Object s : arr(report.get("scenarios"))) {
-        for (Object p : arr(obj(s).get("probes"))) {
-          Map<String, Object> m = obj(p);
-          if (m.get("result").equals("leaked") || Boolean.TRUE.equals(m.get("disagreement"))) {
-            out.add(obj(s).get("name") + ": " + m.get("proto") + " " + m.get("dst") + ":" + m.get("dport") + " out " + m.get("oif")
-                + " " + m.get("result") + " predicted " + m.get("predicted"));
+      for (JsonNode s : report.get("scenarios")) {
+        for (JsonNode m : s.get("probes")) {
+          if (text(m, "result").equals("leaked") || m.get("disagreement").booleanValue()) {
+            out.add(text(s, "name") + ": " + text(m, "proto") + " " + text(m, "dst") + ":" + m.get("dport") + " out " + text(m, "oif")
+                + " " + text(m, "result") + " predicted " + text(m, "predicted"));
           }
         }
       }
@@ -149,37 +149,42 @@ class ProbeLabTest {
       String json = out.toString(StandardCharsets.UTF_8);
       String e = err.toString(StandardCharsets.UTF_8);
       if (json.isBlank()) throw new AssertionError("probe " + k + " printed no report (exit " + code + "):\n" + e);
-      return new Run(code, obj(MiniJson.parse(json)), e);
+      return new Run(code, ReportSchema.parse(json), e);
     });
   }
 
-  private static Predicate<Map<String, Object>> to(String proto, String dst, int dport) {
-    return p -> p.get("proto").equals(proto) && p.get("dst").equals(dst) && ((Double) p.get("dport")).intValue() == dport;
+  /** A field as text ("null" when it is null), so that tests compare it with equals. */
+  static String text(JsonNode node, String field) {
+    return node.get(field).asText();
+  }
+
+  private static Predicate<JsonNode> to(String proto, String dst, int dport) {
+    return p -> text(p, "proto").equals(proto) && text(p, "dst").equals(dst) && p.get("dport").intValue() == dport;
   }
 
   @Test
   void articleLeaksAreMeasured() throws IOException {
     Run r = probe("testdata/seed/article.v4");
     assertEquals(1, r.exit(), r.stderr());
-    assertEquals(true, r.baseline().get("works"), "baseline: " + r.baseline());
-    assertEquals("203.0.113.10", r.baseline().get("webShows"));
+    assertTrue(r.baseline().get("works").booleanValue(), "baseline: " + r.baseline());
+    assertEquals("203.0.113.10", text(r.baseline(), "webShows"));
     // DNS to the article's VPN resolver goes out eth0 in clear once the tunnel is gone
-    assertTrue(r.leaked("tunnel-down", to("udp", "10.45.16.1", 53).and(p -> "eth0".equals(p.get("oif")))), r.describeLeaks());
+    assertTrue(r.leaked("tunnel-down", to("udp", "10.45.16.1", 53).and(p -> "eth0".equals(text(p, "oif")))), r.describeLeaks());
     // the VPN port is open to any host, not only the server
     assertTrue(r.leaked("tunnel-down", to("udp", LabPlan.OTHER4, 1194)), r.describeLeaks());
     // the LAN exemption lets traffic to 192.168.1.0/24 out in clear, a remote host there included (LocalNet)
-    assertTrue(r.leaked("tunnel-down", p -> ((String) p.get("dst")).startsWith("192.168.1.")), r.describeLeaks());
+    assertTrue(r.leaked("tunnel-down", p -> text(p, "dst").startsWith("192.168.1.")), r.describeLeaks());
     assertTrue(r.leaked("localnet", to("tcp", "192.168.1.200", 80)), r.describeLeaks());
     // no IPv6 rules: IPv6 leaves in clear
-    assertTrue(r.leaked("tunnel-down", p -> p.get("family").equals("ipv6") && ((String) p.get("dst")).startsWith("2001:db8:100::")),
+    assertTrue(r.leaked("tunnel-down", p -> text(p, "family").equals("ipv6") && text(p, "dst").startsWith("2001:db8:100::")),
         r.describeLeaks());
     // what the killswitch does block: plain IPv4 to the internet without a tunnel
     assertFalse(r.leaked("tunnel-down", to("tcp", LabPlan.WEB4, 80)), r.describeLeaks());
   }
 
   /** The DNS request the client prober makes to the article's VPN resolver (not the witness packet forced out eth0). */
-  private static final Predicate<Map<String, Object>> VPN_DNS_REQUEST =
-      to("udp", "10.45.16.1", 53).and(p -> p.get("label").equals("DNS/udp to the VPN DNS"));
+  private static final Predicate<JsonNode> VPN_DNS_REQUEST =
+      to("udp", "10.45.16.1", 53).and(p -> text(p, "label").equals("DNS/udp to the VPN DNS"));
 
   /**
    * The new scenarios on the article's rules, whose leaks do not depend on how the tunnel went:
@@ -210,9 +215,9 @@ class ProbeLabTest {
   @Test
   void theArticlesSysctlSwitchesIpv6OffInTheClient() {
     Run r = probe(ARTICLE_WITH_SYSCTL);
-    assertFalse(r.leaked("tunnel-down", p -> p.get("family").equals("ipv6")), r.describeLeaks());
-    assertTrue(r.probes("tunnel-down").stream().filter(p -> p.get("family").equals("ipv6"))
-        .allMatch(p -> p.get("result").equals("not-sent")), "IPv6 probes should not get out at all");
+    assertFalse(r.leaked("tunnel-down", p -> text(p, "family").equals("ipv6")), r.describeLeaks());
+    assertTrue(r.probes("tunnel-down").stream().filter(p -> text(p, "family").equals("ipv6"))
+        .allMatch(p -> text(p, "result").equals("not-sent")), "IPv6 probes should not get out at all");
     assertTrue(r.leaked("tunnel-down", to("udp", "10.45.16.1", 53)), r.describeLeaks());
   }
 
@@ -236,9 +241,9 @@ class ProbeLabTest {
   @Test
   void wgQuickFwmarkKillswitchHoldsWhenTheTunnelDies() {
     Run r = probe("--tunnel-kind", "wireguard", "testdata/lab/wgquick-fwmark.v4", "testdata/lab/wgquick-fwmark.v6");
-    assertEquals(0.0, r.leaks("tunnel-down"), r.describeLeaks());
-    assertEquals(true, r.baseline().get("works"), "baseline: " + r.baseline());
-    for (String s : List.of("crash", "reconnect", "tunnelvision", "ipv6-ra")) assertEquals(0.0, r.leaks(s), s + ":\n" + r.describeLeaks());
+    assertEquals(0L, r.leaks("tunnel-down"), r.describeLeaks());
+    assertTrue(r.baseline().get("works").booleanValue(), "baseline: " + r.baseline());
+    for (String s : List.of("crash", "reconnect", "tunnelvision", "ipv6-ra")) assertEquals(0L, r.leaks(s), s + ":\n" + r.describeLeaks());
     // wg-quick's suppress_prefixlength 0 does not suppress the pushed /2s: the REJECT rule is what keeps the traffic in
     assertTrue(r.notes("tunnelvision").stream().anyMatch(n -> n.startsWith("the killswitch holds")), String.valueOf(r.notes("tunnelvision")));
     // its INPUT accepts the advertisement, so the route is there and OUTPUT's REJECT is what holds
@@ -250,8 +255,8 @@ class ProbeLabTest {
     Run r = probe("--scenario", "baseline", "--endpoint", "203.0.113.20:1194/udp", "testdata/lab/hardened-openvpn.v4",
         "testdata/lab/hardened-openvpn.v6");
     assertEquals(1, r.exit());
-    assertEquals(false, r.baseline().get("works"));
-    assertTrue(String.valueOf(r.baseline().get("problem")).contains("blocks the VPN's own packets"), "problem: " + r.baseline().get("problem"));
+    assertFalse(r.baseline().get("works").booleanValue());
+    assertTrue(text(r.baseline(), "problem").contains("blocks the VPN's own packets"), "problem: " + r.baseline().get("problem"));
   }
 
   /**
@@ -262,35 +267,36 @@ class ProbeLabTest {
   @Test
   void openWrtForwardedLanTrafficIsMeasuredAndAgreesWithForwardLeak() {
     Run r = probe("--scenario", "tunnel-down", "testdata/killswitches/openwrt-pppoe.v4");
-    Predicate<Map<String, Object>> forwarded = p -> ((String) p.get("label")).startsWith("forwarded");
-    List<Map<String, Object>> lan = r.probes("tunnel-down").stream().filter(forwarded).toList();
+    Predicate<JsonNode> forwarded = p -> text(p, "label").startsWith("forwarded");
+    List<JsonNode> lan = r.probes("tunnel-down").stream().filter(forwarded).toList();
     assertTrue(lan.size() >= 5, "web, two DNS, ICMP and the KS107 witness: " + lan);
-    for (Map<String, Object> p : lan) {
-      assertEquals("leaked", p.get("result"), String.valueOf(p));
-      assertEquals("pppoe-wan", p.get("oif"), String.valueOf(p));
-      assertEquals("ACCEPT", p.get("predicted"), String.valueOf(p));
+    for (JsonNode p : lan) {
+      assertEquals("leaked", text(p, "result"), String.valueOf(p));
+      assertEquals("pppoe-wan", text(p, "oif"), String.valueOf(p));
+      assertEquals("ACCEPT", text(p, "predicted"), String.valueOf(p));
     }
-    assertTrue(lan.stream().anyMatch(p -> arr(p.get("findings")).contains("KS107")), String.valueOf(lan));
-    assertEquals(0.0, r.disagreements(), r.describeLeaks());
+    assertTrue(lan.stream().anyMatch(p -> StreamSupport.stream(p.get("findings").spliterator(), false)
+        .anyMatch(id -> id.asText().equals("KS107"))), String.valueOf(lan));
+    assertEquals(0L, r.disagreements(), r.describeLeaks());
   }
 
   /** Docker's DOCKER-USER DROP holds: the container's packets are measured going nowhere, as the engine predicts. */
   @Test
   void dockerUserDropKeepsTheContainersTrafficIn() {
     Run r = probe("--scenario", "tunnel-down", "testdata/killswitches/docker-user-drop.v4");
-    List<Map<String, Object>> lan = r.probes("tunnel-down").stream().filter(p -> ((String) p.get("label")).startsWith("forwarded")).toList();
+    List<JsonNode> lan = r.probes("tunnel-down").stream().filter(p -> text(p, "label").startsWith("forwarded")).toList();
     assertEquals(4, lan.size(), String.valueOf(lan));
-    for (Map<String, Object> p : lan) {
-      assertEquals("blocked", p.get("result"), String.valueOf(p));
-      assertEquals("DROP", p.get("predicted"), String.valueOf(p));
+    for (JsonNode p : lan) {
+      assertEquals("blocked", text(p, "result"), String.valueOf(p));
+      assertEquals("DROP", text(p, "predicted"), String.valueOf(p));
     }
   }
 
   static void assertNoLeakAndWorkingBaseline(Run r) {
-    assertEquals(true, r.baseline().get("works"), "baseline: " + r.baseline() + "\n" + r.stderr());
-    assertEquals(r.baseline().get("exit"), r.baseline().get("webShows"));
+    assertTrue(r.baseline().get("works").booleanValue(), "baseline: " + r.baseline() + "\n" + r.stderr());
+    assertEquals(text(r.baseline(), "exit"), text(r.baseline(), "webShows"));
     for (String s : r.scenarios()) {
-      assertEquals(0.0, r.leaks(s), s + ":\n" + r.describeLeaks());
+      assertEquals(0L, r.leaks(s), s + ":\n" + r.describeLeaks());
     }
     assertEquals(0, r.exit(), r.stderr());
   }
@@ -327,7 +333,7 @@ class ProbeLabTest {
     for (String[] c : cases) {
       results.add(pool.submit(() -> {
         Run r = probe(c);
-        if (!obj(r.report()).get("predictions").equals("engine")) return String.join(" ", c) + ": " + r.report().get("predictions");
+        if (!text(r.report(), "predictions").equals("engine")) return String.join(" ", c) + ": " + r.report().get("predictions");
         if (r.disagreements() > 0) return String.join(" ", c) + ":\n" + r.describeLeaks();
         return "";
       }));

@@ -1,9 +1,10 @@
 package org.ksaudit.lab;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.ksaudit.lab.MiniJson.obj;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -49,7 +50,7 @@ class VpnSetupLabTest {
       results.add(pool.submit(() -> {
         ProbeLabTest.Run r = baseline(c);
         String where = String.join(" ", c) + ": ";
-        if (!Boolean.TRUE.equals(r.baseline().get("works"))) return where + "baseline " + r.baseline() + "\n" + r.stderr();
+        if (!r.baseline().get("works").booleanValue()) return where + "baseline " + r.baseline() + "\n" + r.stderr();
         if (r.disagreements() != 0) return where + r.describeLeaks();
         if (r.exit() != 0) return where + "exit " + r.exit() + "\n" + r.stderr();
         return "";
@@ -63,12 +64,12 @@ class VpnSetupLabTest {
     }
     assertEquals(List.of(), problems);
     // the setup came from where the report says: the rules' line, or the config's
-    List<Object> fromRules = MiniJson.arr(obj(baseline(WORKING[2]).report().get("lab")).get("notes"));
+    List<String> fromRules = notes(baseline(WORKING[2]));
     assertTrue(fromRules.contains("VPN server 198.51.100.44:443/tcp (rules testdata/lab/openvpn-tcp443.v4:11)"), fromRules.toString());
     assertTrue(fromRules.contains("tunnel interface tun1 (rules testdata/lab/openvpn-tcp443.v4:10)"), fromRules.toString());
-    List<Object> fromConfig = MiniJson.arr(obj(baseline(WORKING[3]).report().get("lab")).get("notes"));
+    List<String> fromConfig = notes(baseline(WORKING[3]));
     assertTrue(fromConfig.contains("VPN server 198.51.100.44:443/tcp (config testdata/vpnconfig/tcp443.ovpn:10)"), fromConfig.toString());
-    List<Object> owner = MiniJson.arr(obj(baseline(WORKING[4]).report().get("lab")).get("notes"));
+    List<String> owner = notes(baseline(WORKING[4]));
     assertTrue(owner.contains("the VPN client runs as uid 1194 (rules testdata/lab/owner-uid.v4:11)"), owner.toString());
   }
 
@@ -76,10 +77,17 @@ class VpnSetupLabTest {
   void aKillswitchThatRefusesDnsNamesTheRuleThatBreaksTheVpn() {
     ProbeLabTest.Run r = baseline("testdata/lab/dns-blocked.v4", "testdata/lab/drop-all.v6");
     assertEquals(1, r.exit(), r.stderr());
-    assertEquals(false, r.baseline().get("works"));
-    String problem = String.valueOf(r.baseline().get("problem"));
+    assertFalse(r.baseline().get("works").booleanValue());
+    String problem = ProbeLabTest.text(r.baseline(), "problem");
     assertTrue(problem.contains("this ruleset blocks DNS to the VPN resolver " + LabPlan.TUNNEL_SERVER4 + " through the tunnel: "
         + "testdata/lab/dns-blocked.v4:10 filter/OUTPUT REJECT"), problem);
     assertTrue(problem.contains("the killswitch breaks the VPN"), problem);
+  }
+
+  /** The lab's notes of a run's report: where each part of the setup came from. */
+  private static List<String> notes(ProbeLabTest.Run r) {
+    List<String> out = new ArrayList<>();
+    for (JsonNode n : r.report().get("lab").get("notes")) out.add(n.textValue());
+    return out;
   }
 }

@@ -3,20 +3,21 @@ package org.ksaudit.live;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
+import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
 import org.ksaudit.lab.Exec;
-import org.ksaudit.lab.MiniJson;
 import org.ksaudit.lab.Netns;
 import org.ksaudit.lab.PacketOracle;
 import org.ksaudit.lab.Probe;
 import org.ksaudit.model.Family;
 import org.ksaudit.testsupport.Host;
+import org.ksaudit.testsupport.ReportSchema;
 
 /**
  * {@code check --live} inside a network namespace set up as a host: rules loaded with the real
@@ -48,22 +49,22 @@ class LiveHostKernelTest {
       assertTrue(nft.ok(), nft.stderr());
       write(root, "etc/resolv.conf", "nameserver 127.0.0.53\nnameserver 192.0.2.53\n");
       write(root, "etc/iptables/rules.v4", LEAKIER_V4);
-      List<Map<String, Object>> f = findings(ns, "--live", "--root", root.toString());
-      Map<String, Object> dns = only(f, "KS116");
-      Map<String, Object> w = MiniJson.obj(dns.get("witness"));
-      assertEquals(List.of("udp", "192.0.2.53", 53, "eth0"), List.of(w.get("proto"), w.get("dst"), ((Number) w.get("dport")).intValue(),
-          w.get("oif")), "resolv.conf names 192.0.2.53, the default route takes it out of eth0; 127.0.0.53 stays on the host");
+      List<JsonNode> f = findings(ns, "--live", "--root", root.toString());
+      JsonNode dns = only(f, "KS116");
+      JsonNode w = dns.get("witness");
+      assertEquals(List.of("udp", "192.0.2.53", "53", "eth0"), List.of(w.get("proto").asText(), w.get("dst").asText(),
+          w.get("dport").asText(), w.get("oif").asText()), "resolv.conf names 192.0.2.53, the default route takes it out of eth0; 127.0.0.53 stays on the host");
       List<String> dump = ns.exec("iptables-nft-save").stdout().lines().toList();
-      assertTrue(dump.get(((Number) dns.get("line")).intValue() - 1).contains("--dport 53 -j ACCEPT"), "the finding points at the DNS rule");
-      assertEquals("possible", dns.get("certainty"), "the native table's output hook may stop it");
-      assertTrue(((String) only(f, "KS114").get("message")).contains("table inet killswitch"), only(f, "KS114").toString());
-      assertTrue(((String) only(f, "KS117").get("message")).contains("2001:db8::10 on eth0"), "the IPv6 rules are empty");
-      assertTrue(((String) only(f, "KS118").get("message")).contains("no enabled unit"),
+      assertTrue(dump.get(dns.get("line").intValue() - 1).contains("--dport 53 -j ACCEPT"), "the finding points at the DNS rule");
+      assertEquals("possible", dns.get("certainty").asText(), "the native table's output hook may stop it");
+      assertTrue((only(f, "KS114").get("message").asText()).contains("table inet killswitch"), only(f, "KS114").toString());
+      assertTrue((only(f, "KS117").get("message").asText()).contains("2001:db8::10 on eth0"), "the IPv6 rules are empty");
+      assertTrue((only(f, "KS118").get("message").asText()).contains("no enabled unit"),
           "IPv4 rules are saved but nothing restores them; the IPv6 tables hold nothing to save");
-      Map<String, Object> drift = only(f, "KS119");
-      assertEquals("warning", drift.get("severity"), "the saved rules let out HTTPS, which the live ones stop");
-      Map<String, Object> dw = MiniJson.obj(drift.get("witness"));
-      assertEquals(List.of("tcp", 443), List.of(dw.get("proto"), ((Number) dw.get("dport")).intValue()), drift.toString());
+      JsonNode drift = only(f, "KS119");
+      assertEquals("warning", drift.get("severity").asText(), "the saved rules let out HTTPS, which the live ones stop");
+      JsonNode dw = drift.get("witness");
+      assertEquals(List.of("tcp", "443"), List.of(dw.get("proto").asText(), dw.get("dport").asText()), drift.toString());
       assertEquals(0, count(f, "KS115"), "only the nf_tables backend holds rules");
       // the kernel: the witness leaves eth0 with the rules loaded (the oracle's own namespaces, same rules)
       try (PacketOracle oracle = PacketOracle.create(List.of("eth0", "tun0"))) {
@@ -90,15 +91,15 @@ class LiveHostKernelTest {
       write(root, "etc/iptables/rules.v6", TIGHT_V6_REORDERED);
       write(root, "lib/systemd/system/netfilter-persistent.service", "[Service]\nExecStart=/usr/sbin/netfilter-persistent start\n");
       write(root, "etc/systemd/system/multi-user.target.wants/netfilter-persistent.service", "");
-      List<Map<String, Object>> f = findings(ns, "--live", "--root", root.toString());
+      List<JsonNode> f = findings(ns, "--live", "--root", root.toString());
       assertEquals(0, count(f, "KS116"), "10.8.0.1 is routed through tun0 (10.8.0.0/24)");
       assertEquals(0, count(f, "KS117"), "the IPv6 rules let nothing out of eth0");
       assertEquals(0, count(f, "KS118"), "both families are saved and an enabled unit restores them");
       assertEquals(0, count(f, "KS119"), "the saved IPv6 rules only reorder the live ones");
       assertEquals(1, count(f, "KS115"), "iptables-legacy holds IPv4 rules as well");
-      assertTrue(((String) only(f, "KS115").get("message")).contains("findings are those of iptables-nft-save"),
+      assertTrue((only(f, "KS115").get("message").asText()).contains("findings are those of iptables-nft-save"),
           "the nf_tables rules let less out: they are the ones audited");
-      assertEquals(0, f.stream().filter(x -> x.get("severity").equals("error")).count(), f.toString());
+      assertEquals(0, f.stream().filter(x -> x.get("severity").asText().equals("error")).count(), f.toString());
       // the collection script, run in the same namespace, gives --from the same findings as --live over the real root
       Exec.Result script = ns.exec(null, 60_000, "sh", Path.of("scripts/collect-host-state").toAbsolutePath().toString(), saved.toString());
       assertTrue(script.ok(), script.stderr());
@@ -142,27 +143,25 @@ class LiveHostKernelTest {
   }
 
   /** The findings of ksaudit run as a separate process, inside the namespace when one is given. */
-  private static List<Map<String, Object>> findings(Netns ns, String... args) {
+  private static List<JsonNode> findings(Netns ns, String... args) {
     List<String> cmd = new ArrayList<>(List.of("java", "-cp", System.getProperty("java.class.path"), "org.ksaudit.cli.Main", "check"));
     cmd.addAll(List.of(args));
     cmd.addAll(List.of("--format", "json"));
     Exec.Result r = ns == null ? Exec.run(cmd, null, 120_000) : ns.exec(null, 120_000, cmd.toArray(String[]::new));
     assertTrue(r.exitCode() == 0 || r.exitCode() == 1, "exit " + r.exitCode() + ": " + r.stderr() + r.stdout());
-    List<Map<String, Object>> out = new ArrayList<>();
-    for (Object o : MiniJson.arr(MiniJson.obj(MiniJson.parse(r.stdout())).get("findings"))) out.add(MiniJson.obj(o));
-    return out;
+    return StreamSupport.stream(ReportSchema.parse(r.stdout()).get("findings").spliterator(), false).toList();
   }
 
-  private static List<String> texts(List<Map<String, Object>> findings) {
-    return findings.stream().map(f -> f.get("id") + " " + f.get("certainty") + " " + f.get("message")).toList();
+  private static List<String> texts(List<JsonNode> findings) {
+    return findings.stream().map(f -> f.get("id").asText() + " " + f.get("certainty").asText() + " " + f.get("message").asText()).toList();
   }
 
-  private static long count(List<Map<String, Object>> findings, String id) {
-    return findings.stream().filter(f -> f.get("id").equals(id)).count();
+  private static long count(List<JsonNode> findings, String id) {
+    return findings.stream().filter(f -> f.get("id").asText().equals(id)).count();
   }
 
-  private static Map<String, Object> only(List<Map<String, Object>> findings, String id) {
-    List<Map<String, Object>> m = findings.stream().filter(f -> f.get("id").equals(id)).toList();
+  private static JsonNode only(List<JsonNode> findings, String id) {
+    List<JsonNode> m = findings.stream().filter(f -> f.get("id").asText().equals(id)).toList();
     assertEquals(1, m.size(), id + " in " + findings);
     return m.get(0);
   }
