@@ -51,8 +51,9 @@ final class LabMatrix {
   static void write(Element section, ProbeReport r) {
     LabPlan p = r.plan();
     PageText.add(section, "p", p.kind().label() + " lab, VPN server " + p.server() + ":" + p.port() + "/" + p.proto() + ", tunnel "
-        + p.tunnelInterface() + String.format(Locale.ROOT, "; %d leaks measured, %d disagreements with the engine, %.1f s",
-            r.leaks(), r.disagreements(), r.seconds()));
+        + p.tunnelInterface() + String.format(Locale.ROOT, "; %d %s measured, %d %s with the engine, %.1f s", r.leaks(),
+            r.leaks() == 1 ? "leak" : "leaks", r.disagreements(), r.disagreements() == 1 ? "disagreement" : "disagreements",
+            r.seconds()));
     String baseline = !r.baselineRun() ? "baseline not run"
         : r.baselineWorks() ? "baseline: the VPN works through the killswitch" + r.webShows().map(a -> " (the web page shows " + a + ")").orElse("")
         : "baseline BROKEN: " + r.baselineProblem().orElse("the tunnel did not carry DNS and the web");

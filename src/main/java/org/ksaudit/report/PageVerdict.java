@@ -39,7 +39,8 @@ enum PageVerdict {
     }
     String audit = TextReport.summary(check.findings());
     return lab.map(r -> audit + "; the lab measured " + r.leaks() + (r.leaks() == 1 ? " leak" : " leaks")
-        + (r.disagreements() > 0 ? " and " + r.disagreements() + " disagreements with the engine" : "")
+        + (r.disagreements() > 0 ? " and " + r.disagreements() + (r.disagreements() == 1 ? " disagreement" : " disagreements")
+            + " with the engine" : "")
         + (r.baselineRun() && !r.baselineWorks() ? "; the VPN does not work through the killswitch" : "")).orElse(audit);
   }
 }
