@@ -80,6 +80,29 @@ class HtmlReportTest {
     assertEquals(Files.readString(GOLDEN), actual, "golden file " + GOLDEN);
   }
 
+  @Test
+  void aLeaksPictureFollowsItsJumpsGotosAndReturns() throws Exception {
+    CheckReport check = Reports.check("testdata/killswitches/goto-return.v4", "testdata/killswitches/goto-return.v6");
+    Document doc = HtmlPageRules.check(new HtmlReport().write(check));
+    Element leak = doc.select("article.finding").stream().filter(a -> a.selectFirst("h4").text().contains("KS106")).findFirst()
+        .orElseThrow();
+    Element svg = leak.selectFirst("svg.trace");
+    // the fixture's rules: OUTPUT -j local-out, whose RETURN comes back; OUTPUT -g vpn-out; vpn-out -j vpn-server, which
+    // accepts nothing of NTP, then vpn-out's NTP rule at line 21 accepts it on every interface
+    assertEquals(List.of("enters filter/OUTPUT", "jumps to local-out", "returns to OUTPUT", "goes to vpn-out"),
+        svg.select("text.hop").stream().map(Element::text).toList());
+    assertEquals(List.of("filter/OUTPUT", "filter/local-out", "filter/OUTPUT", "filter/vpn-out"),
+        svg.select("text.chain-name").stream().map(Element::text).toList());
+    List<Integer> boxes = svg.select("rect.chain").stream().map(r -> Integer.parseInt(r.attr("x"))).toList();
+    assertTrue(boxes.get(1) > boxes.get(0) && boxes.get(2).equals(boxes.get(0)) && boxes.get(3).equals(boxes.get(0)),
+        "the chain jumped to is indented under its caller, the one gone to is not: " + boxes);
+    assertEquals(List.of("21: -A vpn-out -p udp -m udp --dport 123 -j ACCEPT", "ACCEPT: lets it out"),
+        svg.select("text.decisive-text").stream().map(Element::text).toList(), "the rule that lets it out, highlighted");
+    assertEquals(1, svg.select("rect.decisive").size());
+    assertEquals(5, svg.select("circle.stop").size(), "one stop per rule of the trace");
+    assertEquals("leaves through eth0, outside the tunnel", svg.selectFirst("text.exit-text").text());
+  }
+
   private static List<String> cells(Element matrix, int row) {
     return matrix.select("tbody tr").get(row).select("td").stream().skip(1).map(Element::className).toList();
   }
