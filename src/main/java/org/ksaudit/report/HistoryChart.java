@@ -1,5 +1,6 @@
 package org.ksaudit.report;
 
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Comparator;
@@ -24,7 +25,7 @@ final class HistoryChart {
   private HistoryChart() {}
 
   /** {@code 2026-12-05 10:00 UTC}: a run's time as the page writes it. */
-  static String when(java.time.Instant at) {
+  static String when(Instant at) {
     return WHEN.format(at);
   }
 

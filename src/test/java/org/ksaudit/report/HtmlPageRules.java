@@ -15,7 +15,7 @@ import org.jsoup.nodes.Element;
  * What every HTML page of ksaudit must be, checked on the page as a browser's parser reads it
  * (jsoup): one verdict line; no script, no event handler, nothing fetched (no element that loads
  * a resource, no URL but the SVG namespace in an attribute, no {@code url(} or {@code @import} in
- * a stylesheet); no raw control character; and a picture with a non-empty route for every finding
+ * a stylesheet); styles for print and dark mode; no raw control character; and a picture with a non-empty route for every finding
  * that has a witness.
  */
 final class HtmlPageRules {
@@ -40,6 +40,8 @@ final class HtmlPageRules {
     for (Element style : doc.select("style")) {
       assertFalse(style.data().contains("url(") || style.data().contains("@import"), "the stylesheet fetches nothing");
     }
+    String css = doc.select("style").html();
+    assertTrue(css.contains("@media print") && css.contains("@media (prefers-color-scheme: dark)"), "print and dark-mode styles");
     assertTrue(html.chars().noneMatch(c -> c < 0x20 && c != '\n' && c != '\t' || c == 0x7f || c == 0x202e),
         "no raw control or bidi character");
     for (Element finding : doc.select("article.finding")) {
