@@ -23,6 +23,8 @@ final class TracePicture {
   private static final int WIDTH = 760;
   private static final int MARGIN = 8;
   private static final int INDENT = 28;
+  /** Chains deeper in jumps than this are drawn at this depth, so that a box keeps room for its rules. */
+  private static final int MAX_INDENTS = 6;
   private static final int NODE = 30;
   private static final int HEAD = 22;
   private static final int ROW = 22;
@@ -76,7 +78,7 @@ final class TracePicture {
     int last = visits.size() - 1;
     for (int i = 0; i < visits.size(); i++) {
       Visit v = visits.get(i);
-      int x = v.depth() * INDENT;
+      int x = Math.min(v.depth(), MAX_INDENTS) * INDENT;
       int nextX = x + ROUTE_X;
       hop(shapes, Math.max(routeX, nextX) + 14, y - GAP / 2 + 6, i == 0 ? Arrival.START : v.arrival(), v);
       // the route turns as it leaves a box when the next box is indented differently
