@@ -107,14 +107,14 @@ public final class JunitReport implements ReportWriter {
     return suite;
   }
 
-  private static Element testcase(Document doc, String className, String name) {
+  static Element testcase(Document doc, String className, String name) {
     Element t = doc.createElement("testcase");
     t.setAttribute("classname", className);
     t.setAttribute("name", attr(name));
     return t;
   }
 
-  private static Element failure(Document doc, String message, String type, String body) {
+  static Element failure(Document doc, String message, String type, String body) {
     Element f = doc.createElement("failure");
     f.setAttribute("message", attr(message));
     f.setAttribute("type", type.toLowerCase(Locale.ROOT));
@@ -123,7 +123,7 @@ public final class JunitReport implements ReportWriter {
   }
 
   /** An attribute is one line: a newline in a name or message is shown escaped. */
-  private static String attr(String text) {
+  static String attr(String text) {
     return TerminalText.line(text);
   }
 }
