@@ -5,10 +5,7 @@ import java.util.Set;
 import org.ksaudit.analysis.LeakScenario;
 import org.ksaudit.check.Difference;
 import org.ksaudit.check.RulesetDiff;
-import org.ksaudit.diagnostic.TerminalText;
 import org.ksaudit.model.Family;
-import org.w3c.dom.Document;
-import org.w3c.dom.Element;
 
 /**
  * {@code ksaudit diff} as JUnit XML: one {@code testsuite} per family compared, in it one test
@@ -20,54 +17,23 @@ public final class DiffJunitReport {
   private DiffJunitReport() {}
 
   public static String write(Set<Family> families, RulesetDiff.Result r, Sources sources) {
-    Document doc = XmlDocument.create();
-    Element suites = doc.createElement("testsuites");
-    suites.setAttribute("name", "ksaudit diff");
-    doc.appendChild(suites);
-    int tests = 0;
-    int failures = 0;
+    JunitDocument doc = new JunitDocument("ksaudit diff");
     for (Family f : families) {
-      Element suite = doc.createElement("testsuite");
-      suite.setAttribute("name", "ksaudit diff " + f.label());
-      String className = "ksaudit.diff." + f.label();
-      int suiteTests = 0;
-      int suiteFailures = 0;
+      JunitDocument.Suite suite = doc.suite("ksaudit diff " + f.label(), "ksaudit.diff." + f.label());
       for (LeakScenario s : LeakScenario.values()) {
         List<Difference> mine = r.differences().stream().filter(d -> d.family() == f && d.scenario() == s).toList();
-        List<Difference> letOut = mine.stream().filter(Difference::letOut).toList();
-        if (letOut.isEmpty()) {
-          suite.appendChild(JunitReport.testcase(doc, className, s.label() + ": NEW lets out nothing OLD stopped"));
-          suiteTests++;
-        }
+        if (mine.stream().noneMatch(Difference::letOut)) suite.pass(s.label() + ": NEW lets out nothing OLD stopped");
         for (Difference d : mine) {
           String where = d.location().map(l -> l.pos().toString()).orElse(d.file());
-          Element t = JunitReport.testcase(doc, className, s.label() + ": " + (d.letOut() ? "newly let out at " : "newly stopped, OLD at ")
-              + where);
           String body = DiffReport.text(d, sources);
           if (d.letOut()) {
-            t.appendChild(JunitReport.failure(doc, DiffReport.message(d), "newly-let-out", body));
-            suiteFailures++;
+            suite.fail(s.label() + ": newly let out at " + where, new JunitDocument.Failure(DiffReport.message(d), "newly-let-out", body));
           } else {
-            Element out = doc.createElement("system-out");
-            out.setTextContent(TerminalText.text(body));
-            t.appendChild(out);
+            suite.pass(s.label() + ": newly stopped, OLD at " + where, body);
           }
-          suite.appendChild(t);
-          suiteTests++;
         }
       }
-      suite.setAttribute("tests", Integer.toString(suiteTests));
-      suite.setAttribute("failures", Integer.toString(suiteFailures));
-      suite.setAttribute("errors", "0");
-      suite.setAttribute("skipped", "0");
-      suites.appendChild(suite);
-      tests += suiteTests;
-      failures += suiteFailures;
     }
-    suites.setAttribute("tests", Integer.toString(tests));
-    suites.setAttribute("failures", Integer.toString(failures));
-    suites.setAttribute("errors", "0");
-    suites.setAttribute("skipped", "0");
-    return XmlDocument.write(doc);
+    return doc.write();
   }
 }
