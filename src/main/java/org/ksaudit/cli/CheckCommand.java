@@ -1,8 +1,5 @@
 package org.ksaudit.cli;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -185,14 +182,7 @@ public final class CheckCommand implements Callable<Integer> {
           checks, failOn.least());
     }
     Optional<Path> base = Optional.ofNullable(sarifBase);
-    for (OutputTarget t : outputs) {
-      String text = t.format().writer(new OutputStyle(false, base, false)).write(report);
-      try {
-        Files.writeString(t.file(), text, StandardCharsets.UTF_8);
-      } catch (IOException | RuntimeException e) {
-        throw Failure.output("cannot write the " + t.format().label() + " report to " + t.file() + ": " + e.getMessage());
-      }
-    }
+    for (OutputTarget t : outputs) t.write(t.format().writer(new OutputStyle(false, base, false)).write(report));
     boolean colored = format == Format.TEXT && color.colors(io.console());
     (colored ? io.styled() : io.out()).print(format.writer(new OutputStyle(colored, base, gate.listIgnored)).write(report));
     if (report.refused()) return ExitCodes.INPUT;

@@ -1,7 +1,13 @@
 package org.ksaudit.cli;
 
+import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.concurrent.Callable;
 import org.ksaudit.check.AuditOptions;
 import org.ksaudit.check.Endpoint;
@@ -12,9 +18,12 @@ import org.ksaudit.diagnostic.Severity;
 import org.ksaudit.input.GitRevisionFile;
 import org.ksaudit.input.InputFile;
 import org.ksaudit.input.RulesetLoader;
+import org.ksaudit.model.Family;
 import org.ksaudit.model.Ruleset;
 import org.ksaudit.parse.Backend;
+import org.ksaudit.report.DiffJunitReport;
 import org.ksaudit.report.DiffReport;
+import org.ksaudit.report.DiffSarifReport;
 import org.ksaudit.report.Format;
 import org.ksaudit.report.JsonReport;
 import org.ksaudit.report.Sources;
@@ -55,8 +64,17 @@ public final class DiffCommand implements Callable<Integer> {
       description = "The VPN server, e.g. 198.51.100.1:1194/udp (repeatable)")
   List<Endpoint> endpoints = new ArrayList<>();
 
-  @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text", description = "text (default) or json")
+  @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
+      description = "text (default), json, sarif (results at NEW's lines) or junit (a test case per family and scenario)")
   Format format;
+
+  @Option(names = "--output", paramLabel = "FORMAT=FILE", converter = Converters.Output.class,
+      description = "Also write the comparison in FORMAT to FILE (repeatable)")
+  List<OutputTarget> outputs = new ArrayList<>();
+
+  @Option(names = "--sarif-base", paramLabel = "DIR",
+      description = "SARIF file locations are relative to DIR (the repository root; default: as the files are named)")
+  Path sarifBase;
 
   public DiffCommand(Streams io) {
     this.io = io;
@@ -64,7 +82,6 @@ public final class DiffCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Failure, InputFile.InputException {
-    if (format != Format.TEXT && format != Format.JSON) throw Failure.usage("diff writes text or json, not " + format.label());
     List<List<String>> sides = sides();
     List<String> oldNames = sides.get(0);
     List<String> newNames = sides.get(1);
@@ -81,11 +98,13 @@ public final class DiffCommand implements Callable<Integer> {
       names.add(l.input().name());
     }
     boolean json = format == Format.JSON;
-    if (!json) for (Diagnostic d : diagnostics) io.out().print(DiagnosticPrinter.render(d));
+    // SARIF and JUnit documents stay parseable: what the loader says goes to standard error
+    PrintWriter said = format == Format.TEXT ? io.out() : io.err();
+    if (!json) for (Diagnostic d : diagnostics) said.print(DiagnosticPrinter.render(d));
     long errors = diagnostics.stream().filter(d -> d.severity() == Severity.ERROR).count();
     if (errors > 0) {
       if (json) io.out().println(JsonReport.render(Version.get(), names, diagnostics, List.of()));
-      else io.out().println(errors + (errors == 1 ? " error" : " errors") + ": iptables-restore would refuse the rules, nothing compared");
+      else said.println(errors + (errors == 1 ? " error" : " errors") + ": iptables-restore would refuse the rules, nothing compared");
       return ExitCodes.INPUT;
     }
     AuditOptions options = AuditOptions.defaults().withTunnels(tunnels).withEndpoints(endpoints);
@@ -98,8 +117,17 @@ public final class DiffCommand implements Callable<Integer> {
     }
     List<String> oldShown = before.stream().map(l -> l.input().name()).toList();
     List<String> newShown = after.stream().map(l -> l.input().name()).toList();
-    if (json) io.out().println(DiffReport.json(Version.get(), oldShown, newShown, result));
-    else io.out().print(DiffReport.text(oldShown, newShown, result, sources));
+    Map<Family, String> newFiles = new TreeMap<>();
+    for (RulesetLoader.Loaded l : after) newFiles.put(l.family(), l.input().name());
+    RulesetDiff.Result compared = result;
+    Function<Format, String> render = f -> switch (f) {
+      case TEXT -> DiffReport.text(oldShown, newShown, compared, sources);
+      case JSON -> DiffReport.json(Version.get(), oldShown, newShown, compared) + "\n";
+      case SARIF -> new DiffSarifReport(Optional.ofNullable(sarifBase)).write(Version.get(), newFiles, compared, sources);
+      case JUNIT -> DiffJunitReport.write(newFiles.keySet(), compared, sources);
+    };
+    for (OutputTarget t : outputs) t.write(render.apply(t.format()));
+    io.out().print(render.apply(format));
     return result.letsOutMore() ? ExitCodes.FINDINGS : ExitCodes.CLEAN;
   }
 

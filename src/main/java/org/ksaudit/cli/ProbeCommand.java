@@ -193,13 +193,7 @@ public final class ProbeCommand implements Callable<Integer> {
           forwardWitnesses.stream().map(LeakProber.WitnessRef::witness).toList(), plan);
       ProbeReport report = LeakProber.run(plan, forwarding, v4.map(l -> l.input().text()), v6.map(l -> l.input().text()), sysctl, witnesses,
           forwardWitnesses, selected, new EnginePredictor(v4.map(l -> l.input()), v6.map(l -> l.input())), line -> io.err().println(line));
-      for (OutputTarget t : outputs) {
-        try {
-          Files.writeString(t.file(), render(t.format(), report), StandardCharsets.UTF_8);
-        } catch (IOException | RuntimeException e) {
-          throw Failure.output("cannot write the " + t.format().label() + " report to " + t.file() + ": " + e.getMessage());
-        }
-      }
+      for (OutputTarget t : outputs) t.write(render(t.format(), report));
       io.out().print(render(format, report));
       // a disagreement is a bug in ksaudit: it outranks whatever else was measured
       if (report.disagreements() > 0) return ExitCodes.INTERNAL;

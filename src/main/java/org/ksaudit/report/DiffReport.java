@@ -58,7 +58,7 @@ public final class DiffReport {
     return sb.toString();
   }
 
-  private static String message(Difference d) {
+  static String message(Difference d) {
     String lets = d.letOut() ? "NEW" : "OLD";
     String other = d.letOut() ? "OLD" : "NEW";
     String through = d.location().isPresent() ? "through this " + (d.location().get().sourceLine().isEmpty() ? "policy" : "rule")

@@ -6,8 +6,6 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -44,13 +42,12 @@ public final class SarifReport implements ReportWriter {
   static final int MAX_RESULTS_PER_RUN = 25_000;
   /** GitHub refuses descriptions longer than this. */
   static final int MAX_DESCRIPTION = 1024;
-  private static final String SRCROOT = "%SRCROOT%";
   private static final String FINGERPRINT = "ksauditFinding/v1";
 
   /** GitHub code scanning refuses a log larger than this once gzipped. */
   static final long MAX_GZIPPED_BYTES = 10_000_000;
 
-  private final Optional<Path> base;
+  private final SarifArtifacts artifacts;
   private final int maxResults;
   private final long maxGzipped;
 
@@ -60,7 +57,7 @@ public final class SarifReport implements ReportWriter {
 
   /** With other limits than GitHub's: tests reach them without writing 25,000 results or 10 MB. */
   SarifReport(Optional<Path> base, int maxResults, long maxGzipped) {
-    this.base = base.map(b -> b.toAbsolutePath().normalize());
+    this.artifacts = new SarifArtifacts(base);
     this.maxResults = maxResults;
     this.maxGzipped = maxGzipped;
   }
@@ -116,14 +113,13 @@ public final class SarifReport implements ReportWriter {
     boolean refused = r.refused();
     long sameFamily = r.inputs().stream().filter(i -> i.family() == in.family()).count();
     // GitHub keeps one analysis per category: a family's run, or a file's when several files share a family
-    String category = "ksaudit/check/" + in.family().label() + (sameFamily > 1 ? "/" + uri(in.name()) : "");
+    String category = "ksaudit/check/" + in.family().label() + (sameFamily > 1 ? "/" + SarifArtifacts.uri(in.name()) : "");
     return new Run(new Tool(new Driver("ksaudit", r.version(), rules)),
-        new AutomationDetails(category + "/"), base.map(b -> Map.of(SRCROOT, new ArtifactLocation(b.toUri().toString(), null)))
-            .orElse(null),
+        new AutomationDetails(category + "/"), artifacts.originalUriBaseIds(),
         List.of(new Invocation(!refused, notes)), "unicodeCodePoints", results);
   }
 
-  private static ReportingDescriptor rule(CheckInfo c) {
+  static ReportingDescriptor rule(CheckInfo c) {
     String level = level(c.severity());
     return new ReportingDescriptor(c.id(), c.category().jsonName(), new Message(limit(c.summary())),
         new Message(limit(c.meaning().strip().replaceAll("\\s+", " "))),
@@ -171,7 +167,7 @@ public final class SarifReport implements ReportWriter {
 
   private ThreadFlowLocation step(TraceStep s) {
     // a step is a whole rule (or a chain's policy line): its region is the line
-    return new ThreadFlowLocation(new SarifLocation(new PhysicalLocation(artifact(s.file()), new Region(s.line(), null, null, null)),
+    return new ThreadFlowLocation(new SarifLocation(new PhysicalLocation(artifacts.artifact(s.file()), new Region(s.line(), null, null, null)),
         new Message(s.table() + "/" + s.chain() + " " + (s.policy() ? "policy " : "") + s.target())));
   }
 
@@ -186,7 +182,7 @@ public final class SarifReport implements ReportWriter {
 
   /** A region of one line; SARIF's end column is exclusive. */
   private SarifLocation location(String file, int line, int column, int length, Message message) {
-    ArtifactLocation artifact = artifact(file);
+    ArtifactLocation artifact = artifacts.artifact(file);
     return new SarifLocation(new PhysicalLocation(artifact, new Region(line, column, line, column + length)), message);
   }
 
@@ -195,28 +191,7 @@ public final class SarifReport implements ReportWriter {
         List.of(location(d.pos().file(), d.pos().line(), d.pos().column(), d.length(), null)));
   }
 
-  /** Relative to {@code --sarif-base} when given; else a relative name as given, an absolute one as a file URI. */
-  private ArtifactLocation artifact(String file) {
-    Path p = Path.of(file);
-    if (base.isPresent()) {
-      Path abs = p.toAbsolutePath().normalize();
-      if (abs.startsWith(base.get())) return new ArtifactLocation(uri(base.get().relativize(abs).toString()), SRCROOT);
-      return new ArtifactLocation(abs.toUri().toString(), null);
-    }
-    if (p.isAbsolute()) return new ArtifactLocation(p.normalize().toUri().toString(), null);
-    return new ArtifactLocation(uri(p.normalize().toString()), null);
-  }
-
-  /** A relative path as a URI reference: forward slashes, and every character a URI may not hold percent-encoded. */
-  static String uri(String relative) {
-    try {
-      return new URI(null, null, relative.replace('\\', '/'), null).toASCIIString();
-    } catch (URISyntaxException e) {
-      throw new IllegalArgumentException("cannot write " + relative + " as a URI: " + e.getMessage(), e);
-    }
-  }
-
-  private static String level(Severity s) {
+  static String level(Severity s) {
     return switch (s) {
       case ERROR -> "error";
       case WARNING -> "warning";
@@ -224,7 +199,7 @@ public final class SarifReport implements ReportWriter {
     };
   }
 
-  private static String sha256(String text) {
+  static String sha256(String text) {
     try {
       return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
@@ -284,13 +259,17 @@ public final class SarifReport implements ReportWriter {
   @JsonInclude(Include.NON_NULL)
   record Result(String ruleId, int ruleIndex, String level, Message message, List<SarifLocation> locations,
       List<SarifLocation> relatedLocations, Map<String, String> partialFingerprints, List<CodeFlow> codeFlows,
-      List<SarifSuppression> suppressions, ResultProperties properties) {}
+      List<SarifSuppression> suppressions, Properties properties) {}
+
+  /** A result's {@code properties}: a finding's, or a difference's in {@code ksaudit diff}. */
+  sealed interface Properties permits ResultProperties, DiffSarifReport.DiffProperties {}
 
   /** {@code justification}: who suppressed it, until when, and why. */
   record SarifSuppression(String kind, String justification) {}
 
   @JsonInclude(Include.NON_NULL)
-  record ResultProperties(String category, String kind, String certainty, JsonReport.WitnessJson witness, String witnessText) {}
+  record ResultProperties(String category, String kind, String certainty, JsonReport.WitnessJson witness, String witnessText)
+      implements Properties {}
 
   @JsonInclude(Include.NON_NULL)
   record SarifLocation(PhysicalLocation physicalLocation, Message message) {}
