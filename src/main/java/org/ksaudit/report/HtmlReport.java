@@ -70,7 +70,7 @@ public final class HtmlReport implements ReportWriter {
       PageText.append(files, " (" + in.family().label() + ")");
     }
     PageVerdict verdict = PageVerdict.of(check, lab);
-    PageText.add(header, "p", "verdict " + verdict.cssClass, PageVerdict.line(check, lab)).attr("id", "verdict");
+    PageText.add(header, "p", "verdict", PageVerdict.line(check, lab)).addClass(verdict.cssClass).attr("id", "verdict");
 
     Element summary = section(body, "summary", "Summary");
     SummaryTable.write(summary, check, lab);

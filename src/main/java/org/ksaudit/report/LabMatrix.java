@@ -57,7 +57,7 @@ final class LabMatrix {
     String baseline = !r.baselineRun() ? "baseline not run"
         : r.baselineWorks() ? "baseline: the VPN works through the killswitch" + r.webShows().map(a -> " (the web page shows " + a + ")").orElse("")
         : "baseline BROKEN: " + r.baselineProblem().orElse("the tunnel did not carry DNS and the web");
-    PageText.add(section, "p", r.baselineRun() && !r.baselineWorks() ? "verdict verdict-warnings" : "muted", baseline);
+    PageText.add(section, "p", r.baselineRun() && !r.baselineWorks() ? "baseline-broken" : "muted", baseline);
     r.predictionsNote().ifPresent(n -> PageText.add(section, "p", "muted", "no predictions from the engine: " + n));
     if (!p.notes().isEmpty()) {
       Element ul = section.appendElement("ul").addClass("muted");
