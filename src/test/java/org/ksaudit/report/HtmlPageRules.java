@@ -15,7 +15,7 @@ import org.jsoup.nodes.Element;
  * What every HTML page of ksaudit must be, checked on the page as a browser's parser reads it
  * (jsoup): one verdict line; no script, no event handler, nothing fetched (no element that loads
  * a resource, no URL but the SVG namespace in an attribute, no {@code url(} or {@code @import} in
- * a stylesheet); styles for print and dark mode; no raw control character; and a picture with a non-empty route for every finding
+ * a stylesheet) and a Content-Security-Policy that allows no fetch; styles for print and dark mode; no raw control character; and a picture with a non-empty route for every finding
  * that has a witness.
  */
 final class HtmlPageRules {
@@ -33,10 +33,17 @@ final class HtmlPageRules {
       for (Attribute a : e.attributes()) {
         assertFalse(a.getKey().toLowerCase(java.util.Locale.ROOT).startsWith("on"), "event handler " + a + " on <" + e.tagName() + ">");
         if (a.getKey().equals("xmlns") && a.getValue().equals(SVG_NAMESPACE)) continue;
+        // the policy's script hashes (base64, which may hold "//") are checked below as the policy
+        if (a.getKey().equals("content") && e.attr("http-equiv").equals("Content-Security-Policy")) continue;
         assertFalse(URL.matcher(a.getValue()).find() && List.of("href", "src", "xlink:href", "action", "srcset", "style",
             "content").contains(a.getKey()), "a URL in " + a + " on <" + e.tagName() + ">");
       }
     }
+    Element policy = doc.selectFirst("meta[http-equiv=Content-Security-Policy]");
+    // the browser test's copies add the hashes of their own scripts, nothing else
+    assertTrue(policy != null && policy.attr("content").matches(
+        "default-src 'none'; style-src 'unsafe-inline'(; script-src( 'sha256-[A-Za-z0-9+/=]{44}')+)?"),
+        "a policy that lets the page fetch nothing: " + (policy == null ? "none" : policy.attr("content")));
     for (Element style : doc.select("style")) {
       assertFalse(style.data().contains("url(") || style.data().contains("@import"), "the stylesheet fetches nothing");
     }
