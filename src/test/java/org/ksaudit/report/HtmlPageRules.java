@@ -15,8 +15,9 @@ import org.jsoup.nodes.Element;
  * What every HTML page of ksaudit must be, checked on the page as a browser's parser reads it
  * (jsoup): one verdict line; no script, no event handler, nothing fetched (no element that loads
  * a resource, no URL but the SVG namespace in an attribute, no {@code url(} or {@code @import} in
- * a stylesheet) and a Content-Security-Policy that allows no fetch; styles for print and dark mode; no raw control character; and a picture with a non-empty route for every finding
- * that has a witness.
+ * a stylesheet) and a Content-Security-Policy that allows no fetch; styles for print and dark
+ * mode; no raw control character; and a picture with a non-empty route for every finding that
+ * has a witness.
  */
 final class HtmlPageRules {
   private static final Pattern URL = Pattern.compile("(?i)(https?:|ftp:|file:|data:|javascript:|//)");
