@@ -108,7 +108,8 @@ public final class CheckCommand implements Callable<Integer> {
   FailOn failOn;
 
   @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
-      description = "What standard output gets: text (default), json, sarif (SARIF 2.1.0 for code scanning) or junit (JUnit XML)")
+      description = "What standard output gets: text (default), json, sarif (SARIF 2.1.0 for code scanning), junit (JUnit XML) "
+          + "or html (one self-contained page)")
   Format format;
 
   @Option(names = "--output", paramLabel = "FORMAT=FILE", converter = Converters.Output.class,

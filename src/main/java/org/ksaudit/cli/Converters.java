@@ -113,7 +113,7 @@ final class Converters {
         if (eq < 0 || eq == text.length() - 1) throw new IllegalArgumentException("'" + text + "' must be FORMAT=FILE, e.g. sarif=ksaudit.sarif");
         String name = text.substring(0, eq).strip();
         Format f = Arrays.stream(Format.values()).filter(x -> x.label().equalsIgnoreCase(name)).findFirst()
-            .orElseThrow(() -> new IllegalArgumentException("unknown format '" + name + "' in '" + text + "' (text, json, sarif, junit)"));
+            .orElseThrow(() -> new IllegalArgumentException("unknown format '" + name + "' in '" + text + "' (text, json, sarif, junit, html)"));
         return new OutputTarget(f, java.nio.file.Path.of(text.substring(eq + 1)));
       });
     }

@@ -82,6 +82,9 @@ public final class DiffCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Failure, InputFile.InputException {
+    if (format == Format.HTML || outputs.stream().anyMatch(t -> t.format() == Format.HTML)) {
+      throw Failure.usage("diff writes text, json, sarif or junit, not html");
+    }
     List<List<String>> sides = sides();
     List<String> oldNames = sides.get(0);
     List<String> newNames = sides.get(1);
@@ -121,7 +124,8 @@ public final class DiffCommand implements Callable<Integer> {
     for (RulesetLoader.Loaded l : after) newFiles.put(l.family(), l.input().name());
     RulesetDiff.Result compared = result;
     Function<Format, String> render = f -> switch (f) {
-      case TEXT -> DiffReport.text(oldShown, newShown, compared, sources);
+      // HTML is refused before anything is read
+      case TEXT, HTML -> DiffReport.text(oldShown, newShown, compared, sources);
       case JSON -> DiffReport.json(Version.get(), oldShown, newShown, compared) + "\n";
       case SARIF -> new DiffSarifReport(Optional.ofNullable(sarifBase)).write(Version.get(), newFiles, compared, sources);
       case JUNIT -> DiffJunitReport.write(newFiles.keySet(), compared, sources);

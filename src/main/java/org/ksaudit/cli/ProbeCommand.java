@@ -137,7 +137,9 @@ public final class ProbeCommand implements Callable<Integer> {
   public Integer call() throws Failure, InputFile.InputException {
     if (mode.cleanup) return cleanup();
     if (files.isEmpty()) throw Failure.usage("give --lab one or two ruleset files");
-    for (Format f : formats()) if (f == Format.SARIF) throw Failure.usage("probe writes text, json or junit, not sarif");
+    for (Format f : formats()) {
+      if (f == Format.SARIF || f == Format.HTML) throw Failure.usage("probe writes text, json or junit, not " + f.label());
+    }
     Set<Scenario> selected = scenarios.isEmpty() ? EnumSet.allOf(Scenario.class) : EnumSet.copyOf(scenarios);
     List<RulesetLoader.Loaded> loaded = RulesetLoader.load(files, List.of(), List.of(), io.in());
     Sysctl sysctl = Sysctl.empty();
@@ -214,8 +216,8 @@ public final class ProbeCommand implements Callable<Integer> {
     return switch (f) {
       case JSON -> ProbeReportPrinter.json(report, Version.get());
       case JUNIT -> ProbeJunitReport.write(report);
-      // SARIF is refused before the lab is built
-      case TEXT, SARIF -> ProbeReportPrinter.text(report);
+      // SARIF and HTML are refused before the lab is built
+      case TEXT, SARIF, HTML -> ProbeReportPrinter.text(report);
     };
   }
 

@@ -7,7 +7,8 @@ public enum Format {
   TEXT,
   JSON,
   SARIF,
-  JUNIT;
+  JUNIT,
+  HTML;
 
   /** The writer of a check report in this format. */
   public ReportWriter writer(OutputStyle style) {
@@ -16,13 +17,14 @@ public enum Format {
       case JSON -> new JsonReport();
       case SARIF -> new SarifReport(style.sarifBase());
       case JUNIT -> new JunitReport();
+      case HTML -> new HtmlReport();
     };
   }
 
   /** A format as {@code .ksauditrc}'s {@code format} key names it, case-insensitive. */
   public static Format parse(String text) {
     for (Format f : values()) if (f.label().equalsIgnoreCase(text.strip())) return f;
-    throw new IllegalArgumentException("'" + text + "' must be text, json, sarif or junit");
+    throw new IllegalArgumentException("'" + text + "' must be text, json, sarif, junit or html");
   }
 
   /** As written on the command line: {@code sarif}. */

@@ -56,7 +56,7 @@ class BadValuesTest {
     "--src|198.51.100|'198.51.100' is not a numeric IPv4 or IPv6 address",
     "--dst|example.com|'example.com' is not a numeric IPv4 or IPv6 address",
     "--proto|sctp|protocol 'sctp' must be tcp, udp or icmp",
-    "--format|xml|expected one of [TEXT, JSON, SARIF, JUNIT] (case-insensitive) but was 'xml'",
+    "--format|xml|expected one of [TEXT, JSON, SARIF, JUNIT, HTML] (case-insensitive) but was 'xml'",
   })
   void traceRefusesAFlagWithItsReason(String option, String value, String reason) {
     CliRun r = trace(option, value.equals("''") ? "" : value);
@@ -112,7 +112,7 @@ class BadValuesTest {
     "--tunnel|tun 0|'tun 0' is not an interface name or prefix",
     "--tunnel|abcdefghijklmno+|'abcdefghijklmno+' is not an interface name or prefix",
     "--fail-on|fatal|unknown severity 'fatal'",
-    "--format|xml|expected one of [TEXT, JSON, SARIF, JUNIT] (case-insensitive) but was 'xml'",
+    "--format|xml|expected one of [TEXT, JSON, SARIF, JUNIT, HTML] (case-insensitive) but was 'xml'",
     "--endpoint|198.51.100.1:70000/udp|port must be 1-65535",
     "--endpoint|198.51.100.1:1194|needs a protocol",
     "--allow-lan|10.0.0.0/33|invalid mask",
@@ -136,7 +136,8 @@ class BadValuesTest {
   @CsvSource(delimiter = '|', value = {
     "--tunnel-kind|ipsec|expected one of [OPENVPN, WIREGUARD] (case-insensitive) but was 'ipsec'",
     "--scenario|meltdown|but was 'meltdown'",
-    "--format|yaml|expected one of [TEXT, JSON, SARIF, JUNIT] (case-insensitive) but was 'yaml'",
+    "--format|yaml|expected one of [TEXT, JSON, SARIF, JUNIT, HTML] (case-insensitive) but was 'yaml'",
+    "--format|html|probe writes text, json or junit, not html",
     "--tunnel|''|'' is not an interface name",
     "--endpoint|nowhere|needs a protocol",
   })

@@ -124,4 +124,16 @@ class DiffFormatsTest {
     CliRun sarif = CliRun.of("diff", DIR + "base.v4", DIR + "reordered.v4", "--format", "sarif");
     assertEquals(0, SarifSchema.parse(sarif.out()).get("runs").get(0).get("results").size());
   }
+
+  @Test
+  void htmlIsRefusedBeforeAnythingIsRead() {
+    for (List<String> asked : List.of(List.of("--format", "html"), List.of("--output", "html=never-written.html"))) {
+      List<String> args = new ArrayList<>(List.of("diff", DIR + "base.v4", DIR + "lan-exemption.v4"));
+      args.addAll(asked);
+      CliRun r = CliRun.of(args.toArray(String[]::new));
+      assertEquals(2, r.code(), r.both());
+      assertTrue(r.err().contains("diff writes text, json, sarif or junit, not html"), r.err());
+    }
+    assertTrue(!Files.exists(Path.of("never-written.html")));
+  }
 }

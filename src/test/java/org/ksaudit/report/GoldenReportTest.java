@@ -23,16 +23,17 @@ import org.ksaudit.testsupport.SarifSchema;
 
 /**
  * {@code ksaudit check} output in every format, compared with golden files in
- * src/test/resources/golden/report (NAME.txt, NAME.json, NAME.sarif, NAME.junit.xml; NAME.args holds
+ * src/test/resources/golden/report (NAME.txt, NAME.json, NAME.sarif, NAME.junit.xml, NAME.html; NAME.args holds
  * the arguments). Before the comparison each is checked for what it claims to be: JSON against
- * schema/ksaudit.schema.json, SARIF against the official SARIF 2.1.0 schema, JUnit XML parsed back.
+ * schema/ksaudit.schema.json, SARIF against the official SARIF 2.1.0 schema, JUnit XML parsed back, HTML
+ * held to what a self-contained page is (HtmlPageRules).
  * A missing golden file fails. Run with -Dgolden.update=true to rewrite them after an intended
  * change, then review the diff.
  */
 class GoldenReportTest {
   private static final Path DIR = Path.of("src/test/resources/golden/report");
   private static final Map<Format, String> GOLDEN = Map.of(Format.TEXT, ".txt", Format.JSON, ".json", Format.SARIF, ".sarif",
-      Format.JUNIT, ".junit.xml");
+      Format.JUNIT, ".junit.xml", Format.HTML, ".html");
 
   @TestFactory
   Stream<DynamicTest> outputMatchesGoldenFiles() throws IOException {
@@ -75,6 +76,7 @@ class GoldenReportTest {
     if (golden.endsWith(".json")) ReportSchema.parse(report);
     if (golden.endsWith(".sarif")) SarifSchema.parse(report);
     if (golden.endsWith(".junit.xml")) JunitXml.parse(report);
+    if (golden.endsWith(".html")) HtmlPageRules.check(report);
     String actual = "exit " + code + "\n" + report;
     Path file = DIR.resolve(golden);
     if (Boolean.getBoolean("golden.update")) Files.writeString(file, actual);
