@@ -581,6 +581,22 @@ public final class Bdd {
     return out;
   }
 
+  /** The variables some node of {@code a} tests, by index. */
+  public boolean[] support(int a) {
+    boolean[] out = new boolean[vars];
+    memo.clear();
+    supportRec(a, out);
+    return out;
+  }
+
+  private void supportRec(int a, boolean[] out) {
+    if (a <= TRUE || memo.get(a) >= 0) return;
+    memo.put(a, 1);
+    out[nodes[4 * a]] = true;
+    supportRec(nodes[4 * a + 1], out);
+    supportRec(nodes[4 * a + 2], out);
+  }
+
   /** Number of distinct nodes reachable from {@code a}, terminals excluded. */
   public int size(int a) {
     memo.clear();
