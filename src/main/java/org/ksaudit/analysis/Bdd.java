@@ -585,18 +585,18 @@ public final class Bdd {
     return out;
   }
 
-  /** The variables some node of {@code a} tests, by index. */
-  public boolean[] support(int a) {
-    boolean[] out = new boolean[vars];
+  /** The variables some node of {@code a} tests. */
+  public java.util.BitSet support(int a) {
+    java.util.BitSet out = new java.util.BitSet();
     memo.clear();
     supportRec(a, out);
     return out;
   }
 
-  private void supportRec(int a, boolean[] out) {
+  private void supportRec(int a, java.util.BitSet out) {
     if (a <= TRUE || memo.get(a) >= 0) return;
     memo.put(a, 1);
-    out[nodes[4 * a]] = true;
+    out.set(nodes[4 * a]);
     supportRec(nodes[4 * a + 1], out);
     supportRec(nodes[4 * a + 2], out);
   }

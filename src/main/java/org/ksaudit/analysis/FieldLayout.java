@@ -90,17 +90,17 @@ final class FieldLayout {
   }
 
   /**
-   * This layout's variables in the order {@code other} (of the same first variable and
-   * address size) has the same bits: element i is the variable here of the bit that is
-   * variable {@code first + i} there.
+   * Where {@code other} (of the same first variable and address size) has the bits of this
+   * layout: element {@code v - first} is the variable there of the bit that is variable
+   * {@code v} here.
    */
-  int[] inOrderOf(FieldLayout other, int first) {
+  int[] placesIn(FieldLayout other, int first) {
     int[] out = new int[end - first];
     vars.forEach((f, vs) -> {
       int[] there = other.vars.get(f);
-      for (int i = 0; i < vs.length; i++) out[there[i] - first] = vs[i];
+      for (int i = 0; i < vs.length; i++) out[vs[i] - first] = there[i];
     });
-    for (int i = 0; i < PacketSpace.UNKNOWN_POOL; i++) out[other.pool + i - first] = pool + i;
+    for (int i = 0; i < PacketSpace.UNKNOWN_POOL; i++) out[pool + i - first] = other.pool + i;
     return out;
   }
 }

@@ -69,10 +69,10 @@ public final class PacketSpace {
   private final int headerFirst;
   private final int headerVars;
   /**
-   * The variables from the first below the few-valued ones, in the order a space led by the
-   * destination has the same bits; null when this space is led by the destination.
+   * For each variable from the first below the few-valued ones, the variable a space led by
+   * the destination has for the same bit; null when this space is led by the destination.
    */
-  private final int[] usualOrder;
+  private final int[] usualPlace;
   private final int valid;
   private final Map<Integer, UnknownKey> unknowns = new LinkedHashMap<>();
   private final List<java.util.function.Supplier<java.util.Collection<Integer>>> roots = new ArrayList<>();
@@ -140,7 +140,7 @@ public final class PacketSpace {
     fragment = field(layout, PacketField.FRAGMENT, "frag");
     uid = field(layout, PacketField.UID, "uid");
     gid = field(layout, PacketField.GID, "gid");
-    usualOrder = leading == PacketField.DST ? null : layout.inOrderOf(FieldLayout.of(PacketField.DST, below, addr), below);
+    usualPlace = leading == PacketField.DST ? null : layout.placesIn(FieldLayout.of(PacketField.DST, below, addr), below);
     headerVars = bdd.varCount();
     int v = Bdd.TRUE;
     v = bdd.and(v, oif.range(0, interfaces.size() - 1));
@@ -406,26 +406,31 @@ public final class PacketSpace {
    * allows. Which field leads this space then changes no witness.
    */
   boolean[] first(int set) {
-    if (usualOrder == null) return bdd.anySat(set);
+    if (usualPlace == null) return bdd.anySat(set);
     if (set == Bdd.FALSE) throw new IllegalArgumentException("empty set has no member");
-    int below = headerVars - usualOrder.length;
-    int[] order = new int[bdd.varCount()];
-    for (int v = 0; v < order.length; v++) order[v] = v < below || v >= headerVars ? v : usualOrder[v - below];
-    // a variable the set does not test is 0, as anySat leaves it; each one it tests is fixed in turn
-    boolean[] tested = bdd.support(set);
-    boolean[] out = new boolean[order.length];
-    int s = set;
-    for (int v : order) {
-      if (!tested[v]) continue;
-      int zero = bdd.and(s, bdd.nithVar(v));
-      if (zero != Bdd.FALSE) {
-        s = zero;
-      } else {
-        s = bdd.and(s, bdd.ithVar(v));
-        out[v] = true;
-      }
+    // That order has the few-valued fields, then the fields that come before the leading one
+    // there ("earlier"), then the leading one, then the rest; this space moved the leading
+    // field up, before the earlier ones. The earlier fields take the smallest values some
+    // member has whatever its leading field, then the leading field and the rest the smallest
+    // the set has with those.
+    int below = headerVars - usualPlace.length;
+    int[] leadVars = leadBlock();
+    int usualLeadFirst = java.util.Arrays.stream(leadVars).map(v -> usualPlace[v - below]).min().orElseThrow();
+    boolean[] earlier = bdd.anySat(bdd.exists(set, Bdd.VarSet.of(leadVars)));
+    int[] pinned = bdd.support(set).stream()
+        .filter(v -> v < below || v < headerVars && usualPlace[v - below] < usualLeadFirst).toArray();
+    int cube = Bdd.TRUE;
+    for (int i = pinned.length - 1; i >= 0; i--) {
+      int v = pinned[i];
+      cube = earlier[v] ? bdd.mk(v, Bdd.FALSE, cube) : bdd.mk(v, cube, Bdd.FALSE);
     }
-    return out;
+    return bdd.anySat(bdd.and(set, cube));
+  }
+
+  /** The variables of the leading field, with its original's (the destination port's). */
+  private int[] leadBlock() {
+    List<BitField> block = leading == PacketField.DPORT ? List.of(dport, origDport) : List.of(field(leading));
+    return block.stream().flatMapToInt(f -> java.util.stream.IntStream.range(0, f.bits()).map(f::var)).sorted().toArray();
   }
 
   /**

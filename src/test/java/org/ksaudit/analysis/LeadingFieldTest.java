@@ -87,7 +87,7 @@ class LeadingFieldTest {
         assertEquals(usual.read(usual.bdd().anySat(crossed(usual, lead))), led.read(led.first(crossed(led, lead))), lead + " leads");
       }
       long seed = rnd.nextLong();
-      for (int i = 0; i < 20; i++) {
+      for (int i = 0; i < 10; i++) {
         boolean[] a = usual.bdd().anySat(correlated(usual, new Random(seed + i)));
         boolean[] b = led.first(correlated(led, new Random(seed + i)));
         assertEquals(usual.read(a), led.read(b), lead + " leads, set " + i);
