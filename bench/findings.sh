@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Cost per rule, not per finding: times `ksaudit check` on the seed article's IPv4 rules
 # (testdata/seed/article.v4) and on the same rules with 250 and 2,000 rules of the form
-# `-A OUTPUT -s ADDR -j ACCEPT` added (each its own finding: a leak from one source address),
-# in one run, and prints each time as a ratio to the seed's, with ksaudit's peak RSS (GNU time).
+# `-A OUTPUT -s ADDR -j ACCEPT` added (each a leak from one source address; rules of one shape,
+# so one finding with a location per rule), in one run, and prints each time as a ratio to the seed's, with ksaudit's peak RSS (GNU time).
 # Targets (issue 10): 250 rules at most 2.5x the seed's time, 2,000 at most 5x, peak RSS under
 # 300 MiB for both. Each size runs ROUNDS times (default 3), the seed between them, and the
 # medians are compared, so a busy machine skews both sides alike. Needs java, mvn, GNU time.

@@ -15,7 +15,7 @@ public record Example(Packet first, Packet last, List<TraceStep> trace) {
 
   /** Any member of a non-empty set, the undecided matches as that member's assignment says. */
   static Example of(RuleDecoding decoding, PacketSpace s, int set, RulesetAnalysis.Start start, Path path) {
-    boolean[] asg = s.bdd().anySat(set);
+    boolean[] asg = s.first(set);
     Packet last = s.read(asg);
     Packet first = entering(s.readOriginal(asg), start, path);
     Map<UnknownKey, Boolean> outcomes = s.readUnknowns(asg);

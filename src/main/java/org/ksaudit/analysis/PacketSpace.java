@@ -19,8 +19,11 @@ import org.ksaudit.model.value.Cidr;
  * cannot interpret ({@link #unknown}).
  *
  * <p>Variable order: the few-valued fields the scenarios hold nearly constant and rules test
- * at every stage (interfaces, scenario, state, socket, the tested mark bits), then
- * destination, ports, protocol, source, a pool of unknowns, and the rest.
+ * at every stage (interfaces, scenario, state, socket, the tested mark bits), then the field
+ * one chain of the rules tells the most values apart by (see {@link LeadingField}), then of
+ * destination, ports, protocol and source the others, a pool of unknowns, and the rest (see
+ * {@link FieldLayout}). Which field leads changes no answer: a member is picked as the
+ * smallest in the order a space led by the destination has (see {@link #first}).
  */
 public final class PacketSpace {
   public static final int STATES = ConnState.values().length;
@@ -28,6 +31,7 @@ public final class PacketSpace {
 
   private final Family family;
   private final long markBits;
+  private final PacketField leading;
   private final Bdd bdd;
   private final InterfaceUniverse interfaces;
   public final BitField oif;
@@ -64,6 +68,11 @@ public final class PacketSpace {
   private int unknownsUsed;
   private final int headerFirst;
   private final int headerVars;
+  /**
+   * For each variable from the first below the few-valued ones, the variable a space led by
+   * the destination has for the same bit; null when this space is led by the destination.
+   */
+  private final int[] usualPlace;
   private final int valid;
   private final Map<Integer, UnknownKey> unknowns = new LinkedHashMap<>();
   private final List<java.util.function.Supplier<java.util.Collection<Integer>>> roots = new ArrayList<>();
@@ -73,14 +82,22 @@ public final class PacketSpace {
     this(family, interfaces, 0xffffffffL);
   }
 
+  /** A space led by the destination (see {@link LeadingField}). */
+  public PacketSpace(Family family, InterfaceUniverse interfaces, long markBits) {
+    this(family, interfaces, markBits, PacketField.DST);
+  }
+
   /**
    * @param markBits the mark bits the rules can tell apart (see {@link RuleDecoding#markBits}):
    *     the packet and connection marks get variables for these bits only, the others are
    *     left out (any value, read as 0). Kube-proxy tests two bits, so its sets carry two
    *     mark variables instead of 32, and every piece of them is that much shorter.
+   * @param leading the field that comes first after the few-valued ones (one of
+   *     {@link LeadingField#CANDIDATES}); the others keep their order
    */
-  public PacketSpace(Family family, InterfaceUniverse interfaces, long markBits) {
+  PacketSpace(Family family, InterfaceUniverse interfaces, long markBits, PacketField leading) {
     this.family = family;
+    this.leading = leading;
     this.markBits = markBits & 0xffffffffL;
     this.bdd = new Bdd();
     this.interfaces = interfaces;
@@ -90,9 +107,11 @@ public final class PacketSpace {
     // (interfaces, scenario, state, socket, the tested mark bits): a test of one of them after
     // nat splits the few nodes above the union of the DNAT pieces instead of rebuilding the whole
     // union, as it did when they came last (kube-proxy's mark and state tests in filter and nat
-    // POSTROUTING). They are kept short: marks have only the bits rules test. Then what rules
-    // test most and rewrites change (destination, ports, protocol), whose pieces share what
-    // comes below; then a pool of variables for unknowns; then the rest.
+    // POSTROUTING). They are kept short: marks have only the bits rules test. Then the field one
+    // chain tells the most values apart by, so that the exclusions a walk of that chain piles up
+    // sit above what the other fields say (see LeadingField); then what rules test most and
+    // rewrites change (destination, ports, protocol), whose pieces share what comes below;
+    // then a pool of variables for unknowns; then the rest.
     headerFirst = bdd.varCount();
     oif = field("oif", ifBits);
     iif = field("iif", ifBits);
@@ -102,24 +121,26 @@ public final class PacketSpace {
     BitField[] m = interleavedBits("mark", "ctmark", this.markBits);
     mark = m[0];
     ctmark = m[1];
-    BitField[] d = interleaved("dst", "odst", addr);
-    dst = d[0];
-    origDst = d[1];
-    dstType = field("dsttype", bitsFor(ADDR_TYPES));
-    BitField[] p = interleaved("dport", "odport", 16);
-    dport = p[0];
-    origDport = p[1];
-    proto = field("proto", 8);
-    src = field("src", addr);
-    sport = field("sport", 16);
-    unknownPool = bdd.addVars(UNKNOWN_POOL);
-    srcType = field("srctype", bitsFor(ADDR_TYPES));
-    icmpType = field("icmptype", 8);
-    icmpCode = field("icmpcode", 8);
-    tcpFlags = field("tcpflags", 8);
-    fragment = field("frag", 1);
-    uid = field("uid", 32);
-    gid = field("gid", 32);
+    int below = bdd.varCount();
+    FieldLayout layout = FieldLayout.of(leading, below, addr);
+    bdd.addVars(layout.end() - below);
+    dst = field(layout, PacketField.DST, "dst");
+    origDst = field(layout, PacketField.ORIG_DST, "odst");
+    dstType = field(layout, PacketField.DST_TYPE, "dsttype");
+    dport = field(layout, PacketField.DPORT, "dport");
+    origDport = field(layout, PacketField.ORIG_DPORT, "odport");
+    proto = field(layout, PacketField.PROTO, "proto");
+    src = field(layout, PacketField.SRC, "src");
+    sport = field(layout, PacketField.SPORT, "sport");
+    unknownPool = layout.pool();
+    srcType = field(layout, PacketField.SRC_TYPE, "srctype");
+    icmpType = field(layout, PacketField.ICMP_TYPE, "icmptype");
+    icmpCode = field(layout, PacketField.ICMP_CODE, "icmpcode");
+    tcpFlags = field(layout, PacketField.TCP_FLAGS, "tcpflags");
+    fragment = field(layout, PacketField.FRAGMENT, "frag");
+    uid = field(layout, PacketField.UID, "uid");
+    gid = field(layout, PacketField.GID, "gid");
+    usualPlace = leading == PacketField.DST ? null : layout.placesIn(FieldLayout.of(PacketField.DST, below, addr), below);
     headerVars = bdd.varCount();
     int v = Bdd.TRUE;
     v = bdd.and(v, oif.range(0, interfaces.size() - 1));
@@ -130,7 +151,7 @@ public final class PacketSpace {
     valid = v;
   }
 
-  private static int bitsFor(int values) {
+  static int bitsFor(int values) {
     int b = 1;
     while ((1 << b) < values) b++;
     return b;
@@ -143,15 +164,8 @@ public final class PacketSpace {
     return new BitField(bdd, name, vs);
   }
 
-  private BitField[] interleaved(String a, String b, int bits) {
-    int first = bdd.addVars(2 * bits);
-    int[] va = new int[bits];
-    int[] vb = new int[bits];
-    for (int i = 0; i < bits; i++) {
-      va[i] = first + 2 * i;
-      vb[i] = first + 2 * i + 1;
-    }
-    return new BitField[] {new BitField(bdd, a, va), new BitField(bdd, b, vb)};
+  private BitField field(FieldLayout layout, PacketField f, String name) {
+    return new BitField(bdd, name, layout.vars(f));
   }
 
   /**
@@ -172,6 +186,11 @@ public final class PacketSpace {
 
   public Family family() {
     return family;
+  }
+
+  /** The field that comes first after the few-valued ones. */
+  PacketField leading() {
+    return leading;
   }
 
   /** The mark bits this space has variables for. */
@@ -379,6 +398,39 @@ public final class PacketSpace {
       out.putIfAbsent(e.getValue(), v);
     }
     return out;
+  }
+
+  /**
+   * The member of a non-empty set that {@link Bdd#anySat} picks in a space led by the
+   * destination: the smallest in that space's variable order, each variable 0 where the set
+   * allows. Which field leads this space then changes no witness.
+   */
+  boolean[] first(int set) {
+    if (usualPlace == null) return bdd.anySat(set);
+    if (set == Bdd.FALSE) throw new IllegalArgumentException("empty set has no member");
+    // That order has the few-valued fields, then the fields that come before the leading one
+    // there ("earlier"), then the leading one, then the rest; this space moved the leading
+    // field up, before the earlier ones. The earlier fields take the smallest values some
+    // member has whatever its leading field, then the leading field and the rest the smallest
+    // the set has with those.
+    int below = headerVars - usualPlace.length;
+    int[] leadVars = leadBlock();
+    int usualLeadFirst = java.util.Arrays.stream(leadVars).map(v -> usualPlace[v - below]).min().orElseThrow();
+    boolean[] earlier = bdd.anySat(bdd.exists(set, Bdd.VarSet.of(leadVars)));
+    int[] pinned = bdd.support(set).stream()
+        .filter(v -> v < below || v < headerVars && usualPlace[v - below] < usualLeadFirst).toArray();
+    int cube = Bdd.TRUE;
+    for (int i = pinned.length - 1; i >= 0; i--) {
+      int v = pinned[i];
+      cube = earlier[v] ? bdd.mk(v, Bdd.FALSE, cube) : bdd.mk(v, cube, Bdd.FALSE);
+    }
+    return bdd.anySat(bdd.and(set, cube));
+  }
+
+  /** The variables of the leading field, with its original's (the destination port's). */
+  private int[] leadBlock() {
+    List<BitField> block = leading == PacketField.DPORT ? List.of(dport, origDport) : List.of(field(leading));
+    return block.stream().flatMapToInt(f -> java.util.stream.IntStream.range(0, f.bits()).map(f::var)).sorted().toArray();
   }
 
   /**

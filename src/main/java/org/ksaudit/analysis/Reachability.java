@@ -58,7 +58,7 @@ public final class Reachability {
     // A store of its own, dropped when this returns: the result holds no sets, and on a large
     // ruleset the millions of nodes of this exploration would otherwise stay allocated beside
     // the leak analyses' stores until the audit ends.
-    PacketSpace s = new PacketSpace(a.space().family(), a.space().interfaces(), a.space().markBits());
+    PacketSpace s = new PacketSpace(a.space().family(), a.space().interfaces(), a.space().markBits(), a.space().leading());
     Bdd b = s.bdd();
     SetEngine engine = new SetEngine(s, a.decoding());
     Map<Chain, Integer> entered = new IdentityHashMap<>();

@@ -91,7 +91,8 @@ public final class RulesetAnalysis {
   private RulesetAnalysis(Ruleset ruleset, Collection<InterfaceName> tunnels, Collection<InterfaceName> notTunnels,
       RuleDecoding decoding, Collection<String> names) {
     this(ruleset, tunnels, notTunnels, decoding, new PacketSpace(ruleset.family(),
-        InterfaceUniverse.of(patterns(List.of(Mentions.of(ruleset)), tunnels, notTunnels), names), decoding.markBits()));
+        InterfaceUniverse.of(patterns(List.of(Mentions.of(ruleset)), tunnels, notTunnels), names), decoding.markBits(),
+        LeadingField.of(List.of(decoding))));
   }
 
   /**

@@ -52,7 +52,7 @@ public final class RulesetComparison {
     RuleDecoding newRules = new RuleDecoding(after);
     List<InterfaceName> patterns = RulesetAnalysis.patterns(List.of(Mentions.of(before), Mentions.of(after)), tunnels, notTunnels);
     this.space = new PacketSpace(before.family(), InterfaceUniverse.of(patterns, defaults.interfaces()),
-        oldRules.markBits() | newRules.markBits());
+        oldRules.markBits() | newRules.markBits(), LeadingField.of(List.of(oldRules, newRules)));
     this.b = space.bdd();
     this.earlier = new RulesetAnalysis(before, tunnels, notTunnels, oldRules, space);
     this.later = new RulesetAnalysis(after, tunnels, notTunnels, newRules, space);
@@ -198,7 +198,7 @@ public final class RulesetComparison {
       if (changed == Bdd.FALSE) continue;
       int definite = space.definitely(changed);
       int base = definite != Bdd.FALSE ? definite : changed;
-      boolean[] asg = b.anySat(space.prefer(base, preferences(s.path())));
+      boolean[] asg = space.first(space.prefer(base, preferences(s.path())));
       Packet witness = space.read(asg);
       UnknownOracle oracle = UnknownOracle.of(space.readUnknowns(asg));
       ConcreteInterpreter.Result there = new ConcreteInterpreter(fromRules.ruleset(), oracle).run(s.path(), witness);
