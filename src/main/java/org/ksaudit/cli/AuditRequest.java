@@ -97,10 +97,12 @@ final class AuditRequest {
 
   /**
    * One audit: the report as {@code check} writes it, and what a report's lab needs besides: the
-   * rules as loaded, the options of the audit and its findings before any suppression (a
-   * suppressed leak still leaks in the lab).
+   * rules as loaded, the options of the audit, its findings before any suppression (a suppressed
+   * leak still leaks in the lab), the settings of the {@code --sysctl} files alone (a host's own
+   * name its interfaces, which a lab does not have) and the VPN's config.
    */
-  record Audited(CheckReport report, List<RulesetLoader.Loaded> loaded, AuditOptions options, List<Finding> unsuppressed) {
+  record Audited(CheckReport report, List<RulesetLoader.Loaded> loaded, AuditOptions options, List<Finding> unsuppressed,
+      Sysctl givenSysctl, Optional<VpnConfig> vpnConfig) {
     Audited {
       loaded = List.copyOf(loaded);
       unsuppressed = List.copyOf(unsuppressed);
@@ -132,7 +134,10 @@ final class AuditRequest {
       throws Failure, InputFile.InputException {
     config.ifPresent(c -> adopt(c, given));
     Optional<Baseline> baseline = gate.baseline(io);
-    AuditOptions options = options(host, io);
+    Sysctl fromFiles = Sysctl.empty();
+    for (String f : sysctlFiles) fromFiles = fromFiles.merge(Sysctl.parse(InputFile.read(f, io.in()).text()));
+    Optional<VpnConfig> vpn = vpnConfig == null ? Optional.empty() : Optional.of(VpnConfigFile.read(vpnConfig, io.in()));
+    AuditOptions options = options(host, fromFiles, vpn, io);
     Optional<LiveRules.Chosen> chosen = host.map(h -> LiveRules.choose(h, options));
     List<RulesetLoader.Loaded> loaded = chosen.isPresent() ? chosen.get().loaded() : rules.load(io.in());
     for (String note : host.map(HostState::notes).orElse(List.of())) io.err().println("note: " + note);
@@ -153,7 +158,7 @@ final class AuditRequest {
     }
     if (diagnostics.stream().anyMatch(d -> d.severity() == Severity.ERROR)) {
       return new Audited(new CheckReport(Version.get(), inputs, diagnostics, List.of(), List.of(), Optional.empty(), sources,
-          CheckInfos.all(), failOn.least()), loaded, options, List.of());
+          CheckInfos.all(), failOn.least()), loaded, options, List.of(), fromFiles, vpn);
     }
     AuditResult audit = BackendAudit.audit(loaded, options);
     List<Finding> found = chosen.isPresent() ? HostChecks.run(host.get(), chosen.get(), audit, options) : audit.findings();
@@ -161,7 +166,7 @@ final class AuditRequest {
     List<Diagnostic> notes = audit.notes().stream().map(n -> withSourceLine(n, sources)).toList();
     CheckReport report = new CheckReport(Version.get(), inputs, diagnostics, notes, findings, Optional.of(audit.tunnels()), sources,
         CheckInfos.all(), failOn.least());
-    return new Audited(report, loaded, options, found);
+    return new Audited(report, loaded, options, found, fromFiles, vpn);
   }
 
   /** The config's settings for every option the command line does not give. */
@@ -178,17 +183,16 @@ final class AuditRequest {
     return new Diagnostic(d.severity(), d.pos(), d.length(), d.message(), d.hint(), sources.line(d.pos().file(), d.pos().line()));
   }
 
-  private AuditOptions options(Optional<HostState> host, Streams io) throws Failure, InputFile.InputException {
+  private AuditOptions options(Optional<HostState> host, Sysctl given, Optional<VpnConfig> vpn, Streams io) {
     // the host's own settings first: a --sysctl file given as well overrides them
-    Sysctl sysctl = host.map(HostState::sysctl).orElse(Sysctl.empty());
-    for (String f : sysctlFiles) sysctl = sysctl.merge(Sysctl.parse(InputFile.read(f, io.in()).text()));
+    Sysctl sysctl = host.map(HostState::sysctl).orElse(Sysctl.empty()).merge(given);
     Set<Family> absent = EnumSet.noneOf(Family.class);
     if (absentFamily.noIpv4) absent.add(Family.IPV4);
     if (absentFamily.noIpv6) absent.add(Family.IPV6);
     List<String> tunnelNames = new ArrayList<>(tunnels);
     List<Endpoint> servers = new ArrayList<>(endpoints);
-    if (vpnConfig != null) {
-      VpnConfig c = VpnConfigFile.read(vpnConfig, io.in());
+    if (vpn.isPresent()) {
+      VpnConfig c = vpn.get();
       // the config's device joins the named tunnels; the defaults stay only when neither names one, as with --tunnel
       c.tunnel().map(Part::value).filter(t -> !tunnelNames.contains(t)).ifPresent(tunnelNames::add);
       for (Part<Server> r : c.remotes()) {
