@@ -197,6 +197,24 @@ class ReportCommandTest {
   }
 
   @Test
+  void theReadmesScheduledJobRunsAReportAndUploadsTheNewestRun() throws IOException {
+    String readme = Files.readString(Path.of("README.md"));
+    int from = readme.indexOf("### `ksaudit report`");
+    String section = readme.substring(from, readme.indexOf("\n### ", from + 1));
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("```yaml\n(.*?)```", java.util.regex.Pattern.DOTALL).matcher(section);
+    assertTrue(m.find(), "a GitHub Actions job in the report section");
+    java.util.Map<?, ?> job = new org.yaml.snakeyaml.Yaml().load(m.group(1));
+    // YAML reads the key "on" as true
+    java.util.Map<?, ?> on = (java.util.Map<?, ?>) (job.containsKey("on") ? job.get("on") : job.get(Boolean.TRUE));
+    assertTrue(on.containsKey("schedule"), "a scheduled job: " + on);
+    List<?> steps = (List<?>) ((java.util.Map<?, ?>) ((java.util.Map<?, ?>) job.get("jobs")).get("report")).get("steps");
+    String runs = steps.toString();
+    assertTrue(runs.contains("ksaudit.jar\" report --out ksaudit-history"), runs);
+    assertTrue(runs.contains("actions/upload-artifact"), runs);
+    assertTrue(section.contains("17 6 * * * root /opt/ksaudit/ksaudit report --out"), "a cron line");
+  }
+
+  @Test
   void printSystemdPrintsHardenedUnitsThatSystemdAccepts() throws Exception {
     Path out = tmp.resolve("history");
     CliRun run = CliRun.of("report", "--print-systemd", "--out", out.toString(), "--live");
