@@ -165,16 +165,21 @@ public final class ReportCommand implements Callable<Integer> {
     }
     RunRecord now = RunRecord.current(run, verdict, checkJson, labJson, rules);
     Optional<RunChanges> changes = Optional.empty();
+    // a run whose rules were refused audited nothing: findings and rules are compared with the newest that loaded
+    Optional<RunRecord> lastAudited = past.stream().filter(r -> r.verdict().status() != VerdictStatus.REFUSED)
+        .reduce((a, b) -> b);
     boolean worse;
     if (previous.isPresent()) {
       progress.accept("report: comparing with the run of " + previous.get().at());
       List<ChangeItem> ruleChanges = List.of();
-      try {
-        ruleChanges = RuleChanges.between(previous.get(), audited.loaded(), audited.options());
-      } catch (HistoryException e) {
-        io.err().println("ksaudit report: warning: rules not compared with the previous run: " + e.getMessage());
+      if (lastAudited.isPresent()) {
+        try {
+          ruleChanges = RuleChanges.between(lastAudited.get(), audited.loaded(), audited.options());
+        } catch (HistoryException e) {
+          io.err().println("ksaudit report: warning: rules not compared with the run of " + lastAudited.get().at() + ": " + e.getMessage());
+        }
       }
-      RunComparison.Result compared = RunComparison.between(previous.get(), now, ruleChanges, check.failOn());
+      RunComparison.Result compared = RunComparison.between(previous.get(), lastAudited, now, ruleChanges, check.failOn());
       changes = Optional.of(compared.changes());
       worse = compared.worse();
     } else {
@@ -197,7 +202,8 @@ public final class ReportCommand implements Callable<Integer> {
     List<RunFolder> kept = new ArrayList<>(past.stream().map(RunRecord::folder).toList());
     kept.add(written);
     List<RunFolder> removed = folder.prune(kept, keep);
-    String summary = ChangeSummary.text(verdict, written, changes, before, check, measured);
+    Optional<Instant> comparedWith = lastAudited.filter(a -> !a.folder().equals(previous.get().folder())).map(RunRecord::at);
+    String summary = ChangeSummary.text(verdict, written, changes, before, comparedWith, check, measured);
     io.out().print(summary);
     if (!removed.isEmpty())
       io.out().println("history: " + removed.size() + " oldest " + (removed.size() == 1 ? "run" : "runs") + " removed (--keep " + keep + ")");

@@ -18,8 +18,9 @@ import org.ksaudit.report.RunChanges;
 public final class ChangeSummary {
   private ChangeSummary() {}
 
+  /** {@code audited}: when the findings were compared with a run older than the previous one (whose rules were refused), its time. */
   public static String text(Verdict verdict, RunFolder run, Optional<RunChanges> changes, Optional<Verdict> previous,
-      CheckReport check, Optional<ProbeReport> lab) {
+      Optional<java.time.Instant> audited, CheckReport check, Optional<ProbeReport> lab) {
     StringBuilder b = new StringBuilder();
     line(b, "ksaudit report: " + verdict.text());
     line(b, "run: " + run.path() + " (" + RunFiles.HTML + ", " + RunFiles.JSON + ", " + RunFiles.SARIF + ")");
@@ -30,6 +31,9 @@ public final class ChangeSummary {
       List<ChangeItem> items = c.items();
       line(b, (items.isEmpty() ? "nothing changed" : items.size() + (items.size() == 1 ? " change" : " changes")) + " since the run of "
           + c.previousRun() + (c.verdictChanged() ? "; the verdict was: " + previous.map(Verdict::text).orElse("?") : ""));
+      audited.ifPresent(a -> line(b, "findings and rules compared with the run of " + a + ", the newest whose rules loaded"));
+      if (audited.isEmpty() && previous.map(v -> v.status() == VerdictStatus.REFUSED).orElse(false))
+        line(b, "no earlier run's rules loaded: every finding is new");
       for (ChangeItem i : items) line(b, "  " + i.text());
     }
     line(b, counts(check) + lab.map(ChangeSummary::lab).orElse(""));

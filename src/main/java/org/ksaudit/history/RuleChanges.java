@@ -1,8 +1,6 @@
 package org.ksaudit.history;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,7 +23,7 @@ import org.ksaudit.report.Sources;
  * The rules changed since the previous run, as {@code ksaudit diff} sees them: one change per
  * class of packets the rules now let out that they stopped, or now stop that they let out, at the
  * rule that lets them out. A change of text that changes nothing (a reordering, a rewrite) is no
- * change. The previous run's rules are the copies in its folder.
+ * change. The earlier run's rules are the copies in its folder.
  */
 public final class RuleChanges {
   private RuleChanges() {}
@@ -36,9 +34,10 @@ public final class RuleChanges {
     for (RecordedRules r : previous.rules()) {
       Path copy = previous.folder().path().resolve(r.file());
       try {
-        before.add(RulesetLoader.parse(new InputFile(copy.toString(), Files.readString(copy, StandardCharsets.UTF_8)), r.family()));
-      } catch (IOException e) {
-        throw new HistoryException("cannot read " + copy + ", the rules of that run: " + e.getClass().getSimpleName());
+        // read as any ruleset is: within the input limits, text only
+        before.add(RulesetLoader.parse(InputFile.read(copy.toString(), InputStream.nullInputStream()), r.family()));
+      } catch (InputFile.InputException e) {
+        throw new HistoryException("cannot read the rules of that run: " + e.getMessage());
       }
     }
     if (refused(before) || refused(now)) return List.of();

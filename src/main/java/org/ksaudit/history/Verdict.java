@@ -8,7 +8,6 @@ import java.util.TreeSet;
 import org.ksaudit.check.Finding;
 import org.ksaudit.diagnostic.Severity;
 import org.ksaudit.lab.ProbeReport;
-import org.ksaudit.lab.ScenarioResult;
 import org.ksaudit.report.CheckReport;
 
 /**

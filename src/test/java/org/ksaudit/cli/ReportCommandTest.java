@@ -197,6 +197,40 @@ class ReportCommandTest {
   }
 
   @Test
+  void refusedRulesAreRecordedAndTheNextRunComparesWithTheLastThatLoaded() throws IOException {
+    Path out = tmp.resolve("history");
+    Path p = rules(false);
+    String good = Files.readString(p);
+    report(out);
+    Files.writeString(p, good.replace("-A OUTPUT -o lo -j ACCEPT", "-A OUTPUT -o lo -j ACCEPTT"));
+    CliRun refused = report(out, "--on-change", "echo changed");
+    assertEquals(2, refused.code(), refused.both());
+    JsonNode doc = latest(out);
+    assertEquals("refused", doc.path("verdict").path("status").asText());
+    assertEquals(0, doc.path("changes").path("items").size(), "nothing audited, nothing fixed: " + doc.path("changes"));
+    assertTrue(refused.err().contains("changed"), "the verdict changed: --on-change ran");
+    Files.writeString(p, good);
+    CliRun back = report(out);
+    assertEquals(0, back.code(), "the same findings as the last run that loaded: nothing got worse\n" + back.both());
+    assertEquals(0, latest(out).path("changes").path("items").size(), latest(out).path("changes").toString());
+    assertTrue(back.out().contains("compared with the run of"), back.out());
+  }
+
+  @Test
+  void aSavedHostStateIsReportedAndItsRulesKept() throws IOException {
+    Path state = Files.createDirectories(tmp.resolve("state"));
+    Files.writeString(state.resolve("iptables-nft-save.txt"), Files.readString(ARTICLE));
+    Files.writeString(state.resolve("sysctl.txt"), "net.ipv6.conf.all.disable_ipv6 = 1\nnet.ipv6.conf.default.disable_ipv6 = 1\n");
+    Path out = tmp.resolve("history");
+    CliRun run = CliRun.of("report", "--out", out.toString(), "--from", state.toString());
+    assertEquals(1, run.code(), run.both());
+    JsonNode doc = latest(out);
+    assertEquals(Files.readString(ARTICLE), Files.readString(out.resolve("latest").resolve("rules.v4")));
+    assertEquals("rules.v4", doc.path("rules").get(0).path("file").asText());
+    assertTrue(doc.path("check").toString().contains("KS118"), "the host checks of --from are part of the report");
+  }
+
+  @Test
   void theReadmesScheduledJobRunsAReportAndUploadsTheNewestRun() throws IOException {
     String readme = Files.readString(Path.of("README.md"));
     int from = readme.indexOf("### `ksaudit report`");
