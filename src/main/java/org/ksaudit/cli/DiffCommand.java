@@ -12,8 +12,7 @@ import org.ksaudit.diagnostic.Severity;
 import org.ksaudit.input.GitRevisionFile;
 import org.ksaudit.input.InputFile;
 import org.ksaudit.input.RulesetLoader;
-import org.ksaudit.model.Ruleset;
-import org.ksaudit.parse.Backend;
+import org.ksaudit.parse.ParseResult;
 import org.ksaudit.report.DiffReport;
 import org.ksaudit.report.Format;
 import org.ksaudit.report.JsonReport;
@@ -89,13 +88,7 @@ public final class DiffCommand implements Callable<Integer> {
       return ExitCodes.INPUT;
     }
     AuditOptions options = AuditOptions.defaults().withTunnels(tunnels).withEndpoints(endpoints);
-    RulesetDiff.Result nft = RulesetDiff.compare(rulesets(before, Backend.NFT), rulesets(after, Backend.NFT), options);
-    RulesetDiff.Result result = nft;
-    if (concat(before, after).stream().anyMatch(l -> l.result().legacyRuleset().isPresent())) {
-      RulesetDiff.Result legacy = RulesetDiff.compare(rulesets(before, Backend.LEGACY), rulesets(after, Backend.LEGACY), options);
-      result = new RulesetDiff.Result(RulesetDiff.merged(nft.differences(), legacy.differences(), Backend.LEGACY.tool()),
-          nft.tunnels());
-    }
+    RulesetDiff.Result result = RulesetDiff.compareLoaded(results(before), results(after), options);
     List<String> oldShown = before.stream().map(l -> l.input().name()).toList();
     List<String> newShown = after.stream().map(l -> l.input().name()).toList();
     if (json) io.out().println(DiffReport.json(Version.get(), oldShown, newShown, result));
@@ -129,8 +122,8 @@ public final class DiffCommand implements Callable<Integer> {
     return out;
   }
 
-  private static List<Ruleset> rulesets(List<RulesetLoader.Loaded> loaded, Backend b) {
-    return loaded.stream().map(l -> l.result().loadedBy(b)).toList();
+  private static List<ParseResult> results(List<RulesetLoader.Loaded> loaded) {
+    return loaded.stream().map(RulesetLoader.Loaded::result).toList();
   }
 
   private static <T> List<T> concat(List<T> a, List<T> b) {

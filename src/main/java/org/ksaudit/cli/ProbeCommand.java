@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.EnumSet;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -26,12 +25,12 @@ import org.ksaudit.lab.ProbeReportPrinter;
 import org.ksaudit.report.Format;
 import org.ksaudit.lab.RulesRefusedException;
 import org.ksaudit.lab.Scenario;
-import org.ksaudit.lab.TunnelKind;
 import org.ksaudit.model.Ruleset;
 import org.ksaudit.model.value.Cidr;
 import org.ksaudit.setup.VpnConfig;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -80,17 +79,11 @@ public final class ProbeCommand implements Callable<Integer> {
       description = "A LAN range meant to stay reachable in clear (repeatable)")
   List<Cidr> allowLan = new ArrayList<>();
 
-  @Option(names = "--vpn-dns", paramLabel = "ADDR", converter = Converters.LabDns.class,
-      description = "The resolver inside the VPN (default: from the rules)")
-  String vpnDns;
+  @Mixin LabOptions labOptions;
 
   @Option(names = "--tunnel", paramLabel = "IFACE", converter = Converters.Interface.class,
       description = "The tunnel interface's name (default: from the rules)")
   String tunnel;
-
-  @Option(names = "--tunnel-kind", paramLabel = "KIND",
-      description = "openvpn or wireguard (default: from --vpn-config or the rules, else openvpn)")
-  TunnelKind kind;
 
   @Option(names = "--vpn-config", paramLabel = "FILE",
       description = "The VPN client's config (OpenVPN .ovpn/.conf or wg-quick .conf): kind, server, tunnel name, DNS")
@@ -104,10 +97,6 @@ public final class ProbeCommand implements Callable<Integer> {
       description = "Also write the report in FORMAT (text, json or junit) to FILE (repeatable)")
   List<OutputTarget> outputs = new ArrayList<>();
 
-  @Option(names = "--scenario", paramLabel = "NAME",
-      description = "Run only this scenario (repeatable): baseline, tunnel-down, crash, reconnect, server-unreachable,"
-          + " localnet, tunnelvision, ipv6-ra")
-  List<Scenario> scenarios = new ArrayList<>();
 
   public ProbeCommand(Streams io) {
     this.io = io;
@@ -118,7 +107,7 @@ public final class ProbeCommand implements Callable<Integer> {
     if (mode.cleanup) return cleanup();
     if (files.isEmpty()) throw Failure.usage("give --lab one or two ruleset files");
     for (Format f : formats()) if (f == Format.SARIF) throw Failure.usage("probe writes text, json or junit, not sarif");
-    Set<Scenario> selected = scenarios.isEmpty() ? EnumSet.allOf(Scenario.class) : EnumSet.copyOf(scenarios);
+    Set<Scenario> selected = labOptions.selected();
     List<RulesetLoader.Loaded> loaded = RulesetLoader.load(files, List.of(), List.of(), io.in());
     Sysctl sysctl = Sysctl.empty();
     for (String f : sysctlFiles) sysctl = sysctl.merge(Sysctl.parse(InputFile.read(f, io.in()).text()));
@@ -135,8 +124,8 @@ public final class ProbeCommand implements Callable<Integer> {
     if (errors > 0) throw Failure.input("the rules have errors; iptables-restore would refuse them");
     Optional<VpnConfig> config = vpnConfig == null ? Optional.empty() : Optional.of(VpnConfigFile.read(vpnConfig, io.in()));
     List<Ruleset> rulesets = loaded.stream().map(l -> l.result().ruleset()).toList();
-    LabPlanner.Declared declared = new LabPlanner.Declared(Optional.ofNullable(kind), endpoints.stream().findFirst(), allowLan,
-        Optional.ofNullable(vpnDns), Optional.ofNullable(tunnel), config);
+    LabPlanner.Declared declared = new LabPlanner.Declared(Optional.ofNullable(labOptions.kind), endpoints.stream().findFirst(), allowLan,
+        Optional.ofNullable(labOptions.vpnDns), Optional.ofNullable(tunnel), config);
     LabProbe.requireTools(rulesets, declared, selected);
     AuditOptions options = new AuditOptions(tunnel == null ? List.of() : List.of(tunnel), endpoints, allowLan, sysctl);
     try {

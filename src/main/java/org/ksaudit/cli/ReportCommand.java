@@ -4,7 +4,6 @@ import java.io.File;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +34,6 @@ import org.ksaudit.lab.ProbeReport;
 import org.ksaudit.lab.ProbeReportPrinter;
 import org.ksaudit.lab.RulesRefusedException;
 import org.ksaudit.lab.Scenario;
-import org.ksaudit.lab.TunnelKind;
 import org.ksaudit.live.HostState;
 import org.ksaudit.model.Ruleset;
 import org.ksaudit.report.ChangeItem;
@@ -91,17 +89,7 @@ public final class ReportCommand implements Callable<Integer> {
   @Option(names = "--lab", description = "Also measure the rules in the namespace lab, as probe --lab does (needs root)")
   boolean lab;
 
-  @Option(names = "--vpn-dns", paramLabel = "ADDR", converter = Converters.LabDns.class,
-      description = "With --lab: the resolver inside the VPN (default: from the rules)")
-  String vpnDns;
-
-  @Option(names = "--tunnel-kind", paramLabel = "KIND",
-      description = "With --lab: openvpn or wireguard (default: from --vpn-config or the rules, else openvpn)")
-  TunnelKind kind;
-
-  @Option(names = "--scenario", paramLabel = "NAME",
-      description = "With --lab: run only this scenario (repeatable; default: all)")
-  List<Scenario> scenarios = new ArrayList<>();
+  @Mixin LabOptions labOptions;
 
   @Option(names = "--on-change", paramLabel = "CMD",
       description = "Run CMD with sh -c when the verdict changed (and on the first run), the summary on its standard input")
@@ -117,7 +105,7 @@ public final class ReportCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Failure, InputFile.InputException {
     ParseResult given = spec.commandLine().getParseResult();
-    if (!lab) for (String o : List.of("--vpn-dns", "--tunnel-kind", "--scenario"))
+    if (!lab) for (String o : LabOptions.NAMES)
       if (given.hasMatchedOption(o)) throw Failure.usage(o + " is for --lab");
     if (printSystemd) return printSystemd(given);
     Optional<HostState> host = audit.host();
@@ -214,12 +202,12 @@ public final class ReportCommand implements Callable<Integer> {
   }
 
   private ProbeReport lab(AuditRequest.Audited audited, Consumer<String> progress) throws Failure {
-    Set<Scenario> selected = scenarios.isEmpty() ? EnumSet.allOf(Scenario.class) : EnumSet.copyOf(scenarios);
+    Set<Scenario> selected = labOptions.selected();
     List<Ruleset> rulesets = audited.loaded().stream().map(l -> l.result().ruleset()).toList();
     // the lab runs one tunnel by its name: a pattern (tun+) leaves the name to the rules
     Optional<String> tunnel = audited.options().tunnels().stream().filter(t -> !t.endsWith("+") && !t.endsWith("*")).findFirst();
-    LabPlanner.Declared declared = new LabPlanner.Declared(Optional.ofNullable(kind), audit.endpoints.stream().findFirst(),
-        audit.allowLan, Optional.ofNullable(vpnDns), tunnel, audited.vpnConfig());
+    LabPlanner.Declared declared = new LabPlanner.Declared(Optional.ofNullable(labOptions.kind),
+        audit.endpoints.stream().findFirst(), audit.allowLan, Optional.ofNullable(labOptions.vpnDns), tunnel, audited.vpnConfig());
     LabProbe.requireTools(rulesets, declared, selected);
     try {
       return LabProbe.run(audited.loaded(), audited.unsuppressed(), audited.givenSysctl(), declared, selected, progress);

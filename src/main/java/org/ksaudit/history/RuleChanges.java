@@ -13,8 +13,7 @@ import org.ksaudit.check.RulesetDiff;
 import org.ksaudit.diagnostic.Severity;
 import org.ksaudit.input.InputFile;
 import org.ksaudit.input.RulesetLoader;
-import org.ksaudit.model.Ruleset;
-import org.ksaudit.parse.Backend;
+import org.ksaudit.parse.ParseResult;
 import org.ksaudit.report.ChangeItem;
 import org.ksaudit.report.ChangeKind;
 import org.ksaudit.report.Sources;
@@ -41,14 +40,10 @@ public final class RuleChanges {
       }
     }
     if (refused(before) || refused(now)) return List.of();
-    RulesetDiff.Result nft = RulesetDiff.compare(rulesets(before, Backend.NFT), rulesets(now, Backend.NFT), options);
-    List<Difference> differences = nft.differences();
-    if (concat(before, now).stream().anyMatch(l -> l.result().legacyRuleset().isPresent())) {
-      RulesetDiff.Result legacy = RulesetDiff.compare(rulesets(before, Backend.LEGACY), rulesets(now, Backend.LEGACY), options);
-      differences = RulesetDiff.merged(nft.differences(), legacy.differences(), Backend.LEGACY.tool());
-    }
+    List<Difference> differences = RulesetDiff.compareLoaded(results(before), results(now), options).differences();
     Sources sources = new Sources();
-    for (RulesetLoader.Loaded l : concat(before, now)) sources.add(l.input().name(), l.input().text());
+    for (RulesetLoader.Loaded l : before) sources.add(l.input().name(), l.input().text());
+    for (RulesetLoader.Loaded l : now) sources.add(l.input().name(), l.input().text());
     List<ChangeItem> out = new ArrayList<>();
     for (Difference d : differences) out.add(item(d, sources));
     return out;
@@ -74,13 +69,7 @@ public final class RuleChanges {
     return loaded.stream().anyMatch(l -> l.result().diagnostics().stream().anyMatch(d -> d.severity() == Severity.ERROR));
   }
 
-  private static List<Ruleset> rulesets(List<RulesetLoader.Loaded> loaded, Backend b) {
-    return loaded.stream().map(l -> l.result().loadedBy(b)).toList();
-  }
-
-  private static <T> List<T> concat(List<T> a, List<T> b) {
-    List<T> out = new ArrayList<>(a);
-    out.addAll(b);
-    return out;
+  private static List<ParseResult> results(List<RulesetLoader.Loaded> loaded) {
+    return loaded.stream().map(RulesetLoader.Loaded::result).toList();
   }
 }
