@@ -30,10 +30,12 @@ import org.ksaudit.input.InputFile;
 import org.ksaudit.input.RulesetLoader;
 import org.ksaudit.lab.LabException;
 import org.ksaudit.lab.LabPlanner;
+import org.ksaudit.lab.ProbeOutcome;
 import org.ksaudit.lab.ProbeReport;
 import org.ksaudit.lab.ProbeReportPrinter;
 import org.ksaudit.lab.RulesRefusedException;
 import org.ksaudit.lab.Scenario;
+import org.ksaudit.lab.ScenarioResult;
 import org.ksaudit.live.HostState;
 import org.ksaudit.model.Ruleset;
 import org.ksaudit.report.ChangeItem;
@@ -210,7 +212,16 @@ public final class ReportCommand implements Callable<Integer> {
         audit.endpoints.stream().findFirst(), audit.allowLan, Optional.ofNullable(labOptions.vpnDns), tunnel, audited.vpnConfig());
     LabProbe.requireTools(rulesets, declared, selected);
     try {
-      return LabProbe.run(audited.loaded(), audited.unsuppressed(), audited.givenSysctl(), declared, selected, progress);
+      ProbeReport measured = LabProbe.run(audited.loaded(), audited.unsuppressed(), audited.givenSysctl(), declared, selected, progress);
+      // the lab's own lines name each scenario as it starts; what each sent is known once it has run
+      List<ScenarioResult> ran = measured.scenarios();
+      for (int i = 0; i < ran.size(); i++) {
+        ScenarioResult r = ran.get(i);
+        long sent = r.outcomes().stream().filter(ProbeOutcome::sent).count();
+        progress.accept("report: lab [" + (i + 1) + "/" + ran.size() + "] " + r.scenario().label() + ": " + sent + " of "
+            + r.outcomes().size() + " probes sent, " + r.leaks() + (r.leaks() == 1 ? " leak" : " leaks"));
+      }
+      return measured;
     } catch (RulesRefusedException e) {
       throw Failure.input(e.getMessage());
     } catch (LabException e) {
