@@ -11,6 +11,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
+import org.ksaudit.diagnostic.Diagnostic;
+import org.ksaudit.diagnostic.DiagnosticPrinter;
+import org.ksaudit.diagnostic.Severity;
 import org.ksaudit.diagnostic.TerminalText;
 import org.ksaudit.history.ChangeSummary;
 import org.ksaudit.history.HistoryException;
@@ -195,6 +198,8 @@ public final class ReportCommand implements Callable<Integer> {
     Optional<Instant> comparedWith = lastAudited.filter(a -> !a.folder().equals(previous.get().folder())).map(RunRecord::at);
     String summary = ChangeSummary.text(verdict, written, changes, before, comparedWith, check, measured);
     io.out().print(summary);
+    // what refuses the rules, as check prints it: the summary only counts it
+    for (Diagnostic d : check.diagnostics()) if (d.severity() == Severity.ERROR) io.out().print(DiagnosticPrinter.render(d));
     if (!removed.isEmpty())
       io.out().println("history: " + removed.size() + " oldest " + (removed.size() == 1 ? "run" : "runs") + " removed (--keep " + keep + ")");
     if (!check.refused()) audit.gate.writeBaseline(checkJson.strip(), check.findings(), io);

@@ -205,6 +205,7 @@ class ReportCommandTest {
     Files.writeString(p, good.replace("-A OUTPUT -o lo -j ACCEPT", "-A OUTPUT -o lo -j ACCEPTT"));
     CliRun refused = report(out, "--on-change", "echo changed");
     assertEquals(2, refused.code(), refused.both());
+    assertTrue(refused.out().contains("ACCEPTT"), "the error that refuses the rules is shown: " + refused.out());
     JsonNode doc = latest(out);
     assertEquals("refused", doc.path("verdict").path("status").asText());
     assertEquals(0, doc.path("changes").path("items").size(), "nothing audited, nothing fixed: " + doc.path("changes"));
