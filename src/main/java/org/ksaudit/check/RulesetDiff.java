@@ -10,6 +10,8 @@ import org.ksaudit.analysis.RulesetComparison;
 import org.ksaudit.analysis.WitnessDefaults;
 import org.ksaudit.model.Family;
 import org.ksaudit.model.Ruleset;
+import org.ksaudit.parse.Backend;
+import org.ksaudit.parse.ParseResult;
 
 /**
  * {@code ksaudit diff}: what a new version of a killswitch lets out that the old one stopped,
@@ -66,6 +68,23 @@ public final class RulesetDiff {
     return new Difference(f, c.scenario(), c.letOut(), c.definite() ? Certainty.DEFINITE : Certainty.POSSIBLE,
         lettingOut.file(), Locations.of(c.by(), List.of()), Witnesses.asWitness(c.witness(), c.finalPacket(), c.scenario().path()),
         c.letOutTrace(), c.stoppedTrace(), "");
+  }
+
+  /**
+   * The differences of the files as both backends load them: as iptables-nft-restore does, and
+   * when iptables-legacy-restore reads them otherwise (a table given twice), the differences only
+   * its reading has, named so.
+   */
+  public static Result compareLoaded(List<ParseResult> before, List<ParseResult> after, AuditOptions options) {
+    Result nft = compare(loadedBy(before, Backend.NFT), loadedBy(after, Backend.NFT), options);
+    if (before.stream().allMatch(r -> r.legacyRuleset().isEmpty()) && after.stream().allMatch(r -> r.legacyRuleset().isEmpty()))
+      return nft;
+    Result legacy = compare(loadedBy(before, Backend.LEGACY), loadedBy(after, Backend.LEGACY), options);
+    return new Result(merged(nft.differences(), legacy.differences(), Backend.LEGACY.tool()), nft.tunnels());
+  }
+
+  private static List<Ruleset> loadedBy(List<ParseResult> results, Backend b) {
+    return results.stream().map(r -> r.loadedBy(b)).toList();
   }
 
   /**

@@ -126,6 +126,23 @@ final class Converters {
     }
   }
 
+  /** How many runs report keeps: at least the one it makes. */
+  static final class Keep implements ITypeConverter<Integer> {
+    @Override
+    public Integer convert(String v) {
+      return Converters.convert(v, x -> {
+        int n;
+        try {
+          n = Integer.parseInt(x);
+        } catch (NumberFormatException e) {
+          throw new IllegalArgumentException("'" + x + "' is not a number of runs");
+        }
+        if (n < 1) throw new IllegalArgumentException("keep at least 1 run (the one being made), not " + n);
+        return n;
+      });
+    }
+  }
+
   static final class VpnEndpoint implements ITypeConverter<Endpoint> {
     @Override
     public Endpoint convert(String v) {

@@ -19,8 +19,7 @@ import org.ksaudit.input.GitRevisionFile;
 import org.ksaudit.input.InputFile;
 import org.ksaudit.input.RulesetLoader;
 import org.ksaudit.model.Family;
-import org.ksaudit.model.Ruleset;
-import org.ksaudit.parse.Backend;
+import org.ksaudit.parse.ParseResult;
 import org.ksaudit.report.DiffJunitReport;
 import org.ksaudit.report.DiffReport;
 import org.ksaudit.report.DiffSarifReport;
@@ -111,13 +110,7 @@ public final class DiffCommand implements Callable<Integer> {
       return ExitCodes.INPUT;
     }
     AuditOptions options = AuditOptions.defaults().withTunnels(tunnels).withEndpoints(endpoints);
-    RulesetDiff.Result nft = RulesetDiff.compare(rulesets(before, Backend.NFT), rulesets(after, Backend.NFT), options);
-    RulesetDiff.Result result = nft;
-    if (concat(before, after).stream().anyMatch(l -> l.result().legacyRuleset().isPresent())) {
-      RulesetDiff.Result legacy = RulesetDiff.compare(rulesets(before, Backend.LEGACY), rulesets(after, Backend.LEGACY), options);
-      result = new RulesetDiff.Result(RulesetDiff.merged(nft.differences(), legacy.differences(), Backend.LEGACY.tool()),
-          nft.tunnels());
-    }
+    RulesetDiff.Result result = RulesetDiff.compareLoaded(results(before), results(after), options);
     List<String> oldShown = before.stream().map(l -> l.input().name()).toList();
     List<String> newShown = after.stream().map(l -> l.input().name()).toList();
     Map<Family, String> newFiles = new TreeMap<>();
@@ -161,8 +154,8 @@ public final class DiffCommand implements Callable<Integer> {
     return out;
   }
 
-  private static List<Ruleset> rulesets(List<RulesetLoader.Loaded> loaded, Backend b) {
-    return loaded.stream().map(l -> l.result().loadedBy(b)).toList();
+  private static List<ParseResult> results(List<RulesetLoader.Loaded> loaded) {
+    return loaded.stream().map(RulesetLoader.Loaded::result).toList();
   }
 
   private static <T> List<T> concat(List<T> a, List<T> b) {

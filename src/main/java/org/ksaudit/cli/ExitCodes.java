@@ -21,5 +21,6 @@ public final class ExitCodes {
       + "  2  usage error or bad input (unreadable, binary or oversized file, bad value, syntax error)%n"
       + "  3  internal error, or (probe) static analysis and measurement disagree: a bug to report;%n"
       + "     or the output could not be written (disk full, closed pipe)%n"
-      + "  4  probe only: the lab could not be built (not root, missing tools)%n";
+      + "  4  probe (and report --lab) only: the lab could not be built (not root, missing tools)%n"
+      + "report: 1 when something got worse since the previous run, 0 when nothing did%n";
 }

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     versionProvider = Version.class,
     description = "VPN killswitch auditor for Linux: finds the packets an iptables killswitch lets out when the tunnel is gone.",
     subcommands = {CheckCommand.class, DiffCommand.class, TraceCommand.class, ExplainCommand.class, RulesCommand.class,
-        ProbeCommand.class},
+        ProbeCommand.class, ReportCommand.class},
     footer = ExitCodes.HELP)
 public final class KsauditCommand implements java.util.concurrent.Callable<Integer> {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;

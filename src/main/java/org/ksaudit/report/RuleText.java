@@ -8,10 +8,10 @@ import org.ksaudit.check.RuleWords;
  * A rule's text in the form a baseline compares: its {@link RuleWords words} joined by one blank,
  * without packet counters ({@code [0:0]}) or comments, which change without changing the rule.
  */
-final class RuleText {
+public final class RuleText {
   private RuleText() {}
 
-  static String normalised(String line) {
+  public static String normalised(String line) {
     List<String> words = RuleWords.split(line);
     List<String> kept = new ArrayList<>();
     for (int i = 0; i < words.size(); i++) {
