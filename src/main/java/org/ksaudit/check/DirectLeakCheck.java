@@ -78,7 +78,7 @@ public final class DirectLeakCheck extends LeakCheck {
     List<Finding> out = new ArrayList<>(super.run(ctx));
     if (ctx.ruleset(Family.IPV4).isEmpty() && !ctx.options().absent(Family.IPV4)) {
       out.add(new Finding(INFO.id(), INFO.category(), FindingKind.NEW_CONNECTION, Severity.ERROR, Certainty.DEFINITE, "", Optional.empty(),
-          "no IPv4 ruleset given (and no --no-ipv4): every IPv4 packet leaves unfiltered",
+          ctx.options().origin().missing(Family.IPV4) + " (and no --no-ipv4): every IPv4 packet leaves unfiltered",
           Optional.of(MISSING_RULESET_WITNESS), List.of()));
     }
     return out;

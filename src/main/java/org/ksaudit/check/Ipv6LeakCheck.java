@@ -17,7 +17,8 @@ public final class Ipv6LeakCheck extends LeakCheck {
       "IPv6 traffic can leave outside the tunnel",
       """
       IPv6 packets can leave through an interface other than the tunnel: the ip6tables rules
-      let them out, or no IPv6 ruleset was given and nothing shows that IPv6 is disabled
+      let them out, or no IPv6 ruleset was given (on a live host: neither ip6tables-nft-save
+      nor ip6tables-legacy-save printed rules) and nothing shows that IPv6 is disabled
       (sysctl net.ipv6.conf.all.disable_ipv6 and net.ipv6.conf.default.disable_ipv6, or
       --no-ipv6 for a host without IPv6).""",
       """
@@ -56,10 +57,11 @@ public final class Ipv6LeakCheck extends LeakCheck {
       Sysctl.Ipv6 state = ctx.options().sysctl().ipv6();
       if (state == Sysctl.Ipv6.DISABLED) return out;
       Severity sev = state == Sysctl.Ipv6.PARTLY_DISABLED ? Severity.WARNING : Severity.ERROR;
+      String missing = ctx.options().origin().missing(Family.IPV6);
       String msg = state == Sysctl.Ipv6.PARTLY_DISABLED
-          ? "no IPv6 ruleset given and IPv6 is only partly disabled (net.ipv6.conf.all and .default must both set "
+          ? missing + " and IPv6 is only partly disabled (net.ipv6.conf.all and .default must both set "
               + "disable_ipv6 = 1): IPv6 leaves unfiltered on interfaces that keep it"
-          : "no IPv6 ruleset given and no sysctl setting disables IPv6: every IPv6 packet leaves unfiltered";
+          : missing + " and no sysctl setting disables IPv6: every IPv6 packet leaves unfiltered";
       out.add(new Finding(INFO.id(), INFO.category(), FindingKind.NEW_CONNECTION, sev, Certainty.DEFINITE, "", Optional.empty(), msg,
           Optional.of(MISSING_RULESET_WITNESS), List.of()));
     }

@@ -15,6 +15,7 @@ import org.ksaudit.check.AuditResult;
 import org.ksaudit.check.CheckInfo;
 import org.ksaudit.check.Endpoint;
 import org.ksaudit.check.Finding;
+import org.ksaudit.check.RulesOrigin;
 import org.ksaudit.check.Sysctl;
 import org.ksaudit.diagnostic.Diagnostic;
 import org.ksaudit.diagnostic.Severity;
@@ -251,6 +252,6 @@ public final class CheckCommand implements Callable<Integer> {
             + " is a host name; ksaudit resolves no names: pass --endpoint with its address");
       }
     }
-    return new AuditOptions(tunnelNames, servers, allowLan, sysctl, absent);
+    return new AuditOptions(tunnelNames, servers, allowLan, sysctl, absent, host.isPresent() ? RulesOrigin.HOST : RulesOrigin.FILES);
   }
 }

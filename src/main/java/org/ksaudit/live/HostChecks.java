@@ -20,6 +20,7 @@ import org.ksaudit.check.Finding;
 import org.ksaudit.check.LinkLeaks;
 import org.ksaudit.check.FindingKind;
 import org.ksaudit.check.Location;
+import org.ksaudit.check.RulesOrigin;
 import org.ksaudit.check.RulesetDiff;
 import org.ksaudit.check.Witness;
 import org.ksaudit.diagnostic.Diagnostic;
@@ -159,8 +160,7 @@ public final class HostChecks {
     Certainty routed = d.certain() ? Certainty.DEFINITE : Certainty.POSSIBLE;
     if (rules.isEmpty()) {
       return Optional.of(new Finding(HostCheckInfos.DEFAULT_ROUTE.id(), Category.DEFAULT_ROUTE, FindingKind.NEW_CONNECTION,
-          Severity.ERROR, routed, "", Optional.empty(), head + "no " + f.label() + " rules were read from the host: nothing stops"
-              + " them", Optional.of(new Witness(f, "tcp", IpText.format(f, dst), 443, dev)), List.of()));
+          Severity.ERROR, routed, "", Optional.empty(), head + RulesOrigin.HOST.missing(f) + ": nothing stops them", Optional.of(new Witness(f, "tcp", IpText.format(f, dst), 443, dev)), List.of()));
     }
     RulesetLoader.Loaded l = rules.get();
     Optional<LinkLeaks.Answer> a = LinkLeaks.newConnections(l.result().ruleset(), audit.tunnels(), dev, dst, uid);

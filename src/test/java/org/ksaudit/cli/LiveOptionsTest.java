@@ -1,6 +1,7 @@
 package org.ksaudit.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -38,6 +39,15 @@ class LiveOptionsTest {
     assertEquals(file.code(), saved.code());
     assertTrue(saved.out().contains("KS118"), "live rules saved nowhere: " + saved.out());
     assertTrue(!saved.out().contains("KS103"), "the saved sysctls disable IPv6 as --sysctl does: " + saved.out());
+  }
+
+  @Test
+  void aFamilyWithoutRulesOnTheHostIsOneNoSaveToolPrinted() throws Exception {
+    Files.writeString(dir.resolve("iptables-nft-save.txt"), Files.readString(Path.of("testdata/seed/article.v4")));
+    CliRun saved = CliRun.of("check", "--from", dir.toString());
+    assertTrue(saved.out().contains("ipv6-leak: no ip6tables rules were read from the host (neither ip6tables-nft-save nor"
+        + " ip6tables-legacy-save printed any) and no sysctl setting disables IPv6"), saved.out());
+    assertFalse(saved.out().contains("no IPv6 ruleset given"), "no ruleset was given: none was asked for");
   }
 
   private static void assertRefused(CliRun r, String why) {
