@@ -3,13 +3,12 @@ package org.ksaudit.check;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.ksaudit.analysis.Decider;
 import org.ksaudit.analysis.PacketSet;
 import org.ksaudit.diagnostic.Severity;
 import org.ksaudit.model.Family;
 
 /** KS103: IPv6 can leave the host outside the tunnel. */
-public final class Ipv6LeakCheck extends LeakCheck {
+public final class Ipv6LeakCheck extends RestOfFamilyCheck {
   static final CheckInfo INFO = new CheckInfo(
       "KS103",
       Category.IPV6_LEAK,
@@ -45,6 +44,10 @@ public final class Ipv6LeakCheck extends LeakCheck {
   /** Where a replayed witness goes when there are no IPv6 rules: DNS to a documentation address out of eth0. */
   static final Witness MISSING_RULESET_WITNESS = new Witness(Family.IPV6, "udp", "2001:db8::53", 53, "eth0");
 
+  Ipv6LeakCheck() {
+    super(Family.IPV6);
+  }
+
   @Override
   public CheckInfo info() {
     return INFO;
@@ -69,23 +72,6 @@ public final class Ipv6LeakCheck extends LeakCheck {
   }
 
   @Override
-  TrafficKind kind() {
-    return TrafficKind.OTHER;
-  }
-
-  /** In an IPv6 ruleset, all that the more specific checks left. */
-  @Override
-  PacketSet piece(LeakScene scene, Decider d, PacketSet left) {
-    return scene.family() == Family.IPV6 ? left : scene.scope().none();
-  }
-
-  /** What no more specific check claims, in an IPv6 ruleset. */
-  @Override
-  boolean claims(LeakShape shape) {
-    return shape.family() == Family.IPV6;
-  }
-
-  @Override
   List<PacketSet> preferences(LeakPart p) {
     return DirectLeakCheck.leakPreferences(p);
   }
@@ -93,10 +79,5 @@ public final class Ipv6LeakCheck extends LeakCheck {
   @Override
   String what(LeakPart p, Witnesses.Picked w) {
     return "IPv6 " + LeakCheck.packets(p.analysis(), p.scope(), p.set());
-  }
-
-  @Override
-  List<String> pointAt() {
-    return List.of();
   }
 }

@@ -13,7 +13,6 @@ import java.util.concurrent.Callable;
 import org.ksaudit.check.AuditOptions;
 import org.ksaudit.check.AuditResult;
 import org.ksaudit.check.CheckInfo;
-import org.ksaudit.check.Endpoint;
 import org.ksaudit.check.Finding;
 import org.ksaudit.check.RulesOrigin;
 import org.ksaudit.check.Sysctl;
@@ -30,16 +29,11 @@ import org.ksaudit.live.LiveRules;
 import org.ksaudit.live.LiveSource;
 import org.ksaudit.live.SavedSource;
 import org.ksaudit.model.Family;
-import org.ksaudit.model.value.Cidr;
 import org.ksaudit.report.Baseline;
 import org.ksaudit.report.CheckReport;
 import org.ksaudit.report.Format;
 import org.ksaudit.report.OutputStyle;
 import org.ksaudit.report.Sources;
-import org.ksaudit.report.TextReport;
-import org.ksaudit.setup.Part;
-import org.ksaudit.setup.Server;
-import org.ksaudit.setup.VpnConfig;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -73,26 +67,7 @@ public final class CheckCommand implements Callable<Integer> {
 
   @Mixin GateOptions gate;
 
-  @Option(names = "--tunnel", paramLabel = "IFACE", converter = Converters.Tunnel.class,
-      description = "A tunnel interface (repeatable; tun+ or tun* for a prefix). Default: tun*, tap*, wg*, ppp* and "
-          + "the names the rules treat as the tunnel")
-  List<String> tunnels = new ArrayList<>();
-
-  @Option(names = "--endpoint", paramLabel = "ADDR:PORT/PROTO", converter = Converters.VpnEndpoint.class,
-      description = "The VPN server, e.g. 198.51.100.1:1194/udp or [2001:db8::1]:51820/udp (repeatable)")
-  List<Endpoint> endpoints = new ArrayList<>();
-
-  @Option(names = "--allow-lan", paramLabel = "CIDR", converter = Converters.LanRange.class,
-      description = "A LAN range meant to stay reachable in clear (repeatable)")
-  List<Cidr> allowLan = new ArrayList<>();
-
-  @Option(names = "--vpn-config", paramLabel = "FILE",
-      description = "The VPN client's config (OpenVPN .ovpn/.conf or wg-quick .conf): its servers are --endpoint, its device --tunnel")
-  String vpnConfig;
-
-  @Option(names = "--sysctl", paramLabel = "FILE",
-      description = "A sysctl file (repeatable, later ones win): credits disable_ipv6, weighs ip_forward")
-  List<String> sysctlFiles = new ArrayList<>();
+  @Mixin VpnSetupOptions vpn;
 
   /** At most one family may be declared absent: without both there is nothing to audit. */
   @ArgGroup(exclusive = true)
@@ -203,10 +178,10 @@ public final class CheckCommand implements Callable<Integer> {
   /** The config's settings for every option the command line does not give. */
   private void adopt(ConfigFile c) {
     ParseResult given = spec.commandLine().getParseResult();
-    if (!given.hasMatchedOption("--tunnel") && !c.tunnels().isEmpty()) tunnels = new ArrayList<>(c.tunnels());
-    if (!given.hasMatchedOption("--endpoint") && !c.endpoints().isEmpty()) endpoints = new ArrayList<>(c.endpoints());
-    if (!given.hasMatchedOption("--allow-lan") && !c.allowLan().isEmpty()) allowLan = new ArrayList<>(c.allowLan());
-    if (!given.hasMatchedOption("--sysctl") && !c.sysctl().isEmpty()) sysctlFiles = new ArrayList<>(c.sysctl());
+    if (!given.hasMatchedOption("--tunnel") && !c.tunnels().isEmpty()) vpn.tunnels = new ArrayList<>(c.tunnels());
+    if (!given.hasMatchedOption("--endpoint") && !c.endpoints().isEmpty()) vpn.endpoints = new ArrayList<>(c.endpoints());
+    if (!given.hasMatchedOption("--allow-lan") && !c.allowLan().isEmpty()) vpn.allowLan = new ArrayList<>(c.allowLan());
+    if (!given.hasMatchedOption("--sysctl") && !c.sysctl().isEmpty()) vpn.sysctlFiles = new ArrayList<>(c.sysctl());
     if (!given.hasMatchedOption("--fail-on")) c.failOn().ifPresent(f -> failOn = f);
     if (!given.hasMatchedOption("--format")) c.format().ifPresent(f -> format = f);
   }
@@ -234,24 +209,11 @@ public final class CheckCommand implements Callable<Integer> {
   }
 
   private AuditOptions options(Optional<HostState> host) throws Failure, InputFile.InputException {
-    // the host's own settings first: a --sysctl file given as well overrides them
-    Sysctl sysctl = host.map(HostState::sysctl).orElse(Sysctl.empty());
-    for (String f : sysctlFiles) sysctl = sysctl.merge(Sysctl.parse(InputFile.read(f, io.in()).text()));
     Set<Family> absent = EnumSet.noneOf(Family.class);
     if (absentFamily.noIpv4) absent.add(Family.IPV4);
     if (absentFamily.noIpv6) absent.add(Family.IPV6);
-    List<String> tunnelNames = new ArrayList<>(tunnels);
-    List<Endpoint> servers = new ArrayList<>(endpoints);
-    if (vpnConfig != null) {
-      VpnConfig c = VpnConfigFile.read(vpnConfig, io.in());
-      // the config's device joins the named tunnels; the defaults stay only when neither names one, as with --tunnel
-      c.tunnel().map(Part::value).filter(t -> !tunnelNames.contains(t)).ifPresent(tunnelNames::add);
-      for (Part<Server> r : c.remotes()) {
-        if (r.value().numeric()) servers.add(Endpoint.parse(r.value().toString()));
-        else io.err().println("ksaudit: " + r.origin().where() + ": remote " + r.value().host()
-            + " is a host name; ksaudit resolves no names: pass --endpoint with its address");
-      }
-    }
-    return new AuditOptions(tunnelNames, servers, allowLan, sysctl, absent, host.isPresent() ? RulesOrigin.HOST : RulesOrigin.FILES);
+    // the host's own settings first: a --sysctl file given as well overrides them
+    return vpn.auditOptions(host.map(HostState::sysctl).orElse(Sysctl.empty()), io).withAbsentFamilies(absent)
+        .withOrigin(host.isPresent() ? RulesOrigin.HOST : RulesOrigin.FILES);
   }
 }

@@ -16,7 +16,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.ksaudit.check.AuditOptions;
-import org.ksaudit.check.Endpoint;
 import org.ksaudit.check.Finding;
 import org.ksaudit.check.KillswitchAudit;
 import org.ksaudit.check.Sysctl;
@@ -47,11 +46,11 @@ import org.ksaudit.lab.ScratchDir;
 import org.ksaudit.lab.TunnelKind;
 import org.ksaudit.model.Family;
 import org.ksaudit.model.Ruleset;
-import org.ksaudit.model.value.Cidr;
 import org.ksaudit.setup.SetupInference;
 import org.ksaudit.setup.VpnConfig;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -89,32 +88,15 @@ public final class ProbeCommand implements Callable<Integer> {
     boolean cleanup;
   }
 
-  @Option(names = "--sysctl", paramLabel = "FILE", description = "Apply this sysctl file's network settings in the client (repeatable)")
-  List<String> sysctlFiles = new ArrayList<>();
-
-  @Option(names = "--endpoint", paramLabel = "ADDR:PORT/PROTO", converter = Converters.VpnEndpoint.class,
-      description = "The VPN server (repeatable; the lab runs the first)")
-  List<Endpoint> endpoints = new ArrayList<>();
-
-  @Option(names = "--allow-lan", paramLabel = "CIDR", converter = Converters.LanRange.class,
-      description = "A LAN range meant to stay reachable in clear (repeatable)")
-  List<Cidr> allowLan = new ArrayList<>();
+  @Mixin VpnSetupOptions vpn;
 
   @Option(names = "--vpn-dns", paramLabel = "ADDR", converter = Converters.LabDns.class,
       description = "The resolver inside the VPN (default: from the rules)")
   String vpnDns;
 
-  @Option(names = "--tunnel", paramLabel = "IFACE", converter = Converters.Interface.class,
-      description = "The tunnel interface's name (default: from the rules)")
-  String tunnel;
-
   @Option(names = "--tunnel-kind", paramLabel = "KIND",
       description = "openvpn or wireguard (default: from --vpn-config or the rules, else openvpn)")
   TunnelKind kind;
-
-  @Option(names = "--vpn-config", paramLabel = "FILE",
-      description = "The VPN client's config (OpenVPN .ovpn/.conf or wg-quick .conf): kind, server, tunnel name, DNS")
-  String vpnConfig;
 
   @Option(names = "--format", paramLabel = "FMT", defaultValue = "text",
       description = "text (default), json, or junit (one test case per scenario and probe)")
@@ -140,8 +122,8 @@ public final class ProbeCommand implements Callable<Integer> {
     for (Format f : formats()) if (f == Format.SARIF) throw Failure.usage("probe writes text, json or junit, not sarif");
     Set<Scenario> selected = scenarios.isEmpty() ? EnumSet.allOf(Scenario.class) : EnumSet.copyOf(scenarios);
     List<RulesetLoader.Loaded> loaded = RulesetLoader.load(files, List.of(), List.of(), io.in());
-    Sysctl sysctl = Sysctl.empty();
-    for (String f : sysctlFiles) sysctl = sysctl.merge(Sysctl.parse(InputFile.read(f, io.in()).text()));
+    Sysctl sysctl = vpn.sysctl(Sysctl.empty(), io);
+    Optional<String> tunnel = vpn.labTunnel();
     int errors = 0;
     for (RulesetLoader.Loaded l : loaded) {
       for (Diagnostic d : l.result().diagnostics()) {
@@ -153,10 +135,10 @@ public final class ProbeCommand implements Callable<Integer> {
       }
     }
     if (errors > 0) throw Failure.input("the rules have errors; iptables-restore would refuse them");
-    Optional<VpnConfig> config = vpnConfig == null ? Optional.empty() : Optional.of(VpnConfigFile.read(vpnConfig, io.in()));
+    Optional<VpnConfig> config = vpn.config(io);
     List<Ruleset> rulesets = loaded.stream().map(l -> l.result().ruleset()).toList();
-    LabPlanner.Declared declared = new LabPlanner.Declared(Optional.ofNullable(kind), endpoints.stream().findFirst(), allowLan,
-        Optional.ofNullable(vpnDns), Optional.ofNullable(tunnel), config);
+    LabPlanner.Declared declared = new LabPlanner.Declared(Optional.ofNullable(kind), vpn.endpoints.stream().findFirst(), vpn.allowLan,
+        Optional.ofNullable(vpnDns), tunnel, config);
     try {
       // before the static audit, which takes seconds: a host without the lab's programs is told at once
       LabTools.require(Lab.requiredTools(LabPlanner.kind(SetupInference.infer(rulesets), declared).value(), selected));
@@ -166,7 +148,7 @@ public final class ProbeCommand implements Callable<Integer> {
     Optional<RulesetLoader.Loaded> v4 = loaded.stream().filter(l -> l.family() == Family.IPV4).findFirst();
     Optional<RulesetLoader.Loaded> v6 = loaded.stream().filter(l -> l.family() == Family.IPV6).findFirst();
 
-    AuditOptions options = new AuditOptions(tunnel == null ? List.of() : List.of(tunnel), endpoints, allowLan, sysctl);
+    AuditOptions options = new AuditOptions(tunnel.stream().toList(), vpn.endpoints, vpn.allowLan, sysctl);
     List<LeakProber.WitnessRef> witnesses = new ArrayList<>();
     List<LeakProber.WitnessRef> forwardWitnesses = new ArrayList<>();
     for (Finding f : KillswitchAudit.audit(rulesets, options)) {
