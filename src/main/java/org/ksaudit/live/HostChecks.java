@@ -17,8 +17,8 @@ import org.ksaudit.check.Certainty;
 import org.ksaudit.check.CheckInfo;
 import org.ksaudit.check.Difference;
 import org.ksaudit.check.Finding;
-import org.ksaudit.check.LinkLeaks;
 import org.ksaudit.check.FindingKind;
+import org.ksaudit.check.LinkLeaks;
 import org.ksaudit.check.Location;
 import org.ksaudit.check.RulesOrigin;
 import org.ksaudit.check.RulesetDiff;
@@ -155,12 +155,13 @@ public final class HostChecks {
     String route = "the route " + d.route().orElseThrow().describe() + d.rule().filter(r -> host.policyRules().stream()
         .anyMatch(x -> x.family() == f)).map(r -> " (policy rule " + r.describe() + ")").orElse("");
     String owner = uid == ROOT ? "" : " of uid " + uid;
-    String head = "once the tunnel is gone, " + route + " sends " + f.label() + " packets" + owner + " to any destination out of "
-        + dev + ", not the tunnel, and ";
+    String head = "once the tunnel is gone, " + route + " sends " + (f == Family.IPV4 ? "IPv4" : "IPv6") + " packets" + owner
+        + " to any destination out of " + dev + ", not the tunnel, and ";
     Certainty routed = d.certain() ? Certainty.DEFINITE : Certainty.POSSIBLE;
     if (rules.isEmpty()) {
       return Optional.of(new Finding(HostCheckInfos.DEFAULT_ROUTE.id(), Category.DEFAULT_ROUTE, FindingKind.NEW_CONNECTION,
-          Severity.ERROR, routed, "", Optional.empty(), head + RulesOrigin.HOST.missing(f) + ": nothing stops them", Optional.of(new Witness(f, "tcp", IpText.format(f, dst), 443, dev)), List.of()));
+          Severity.ERROR, routed, "", Optional.empty(), head + RulesOrigin.HOST.missing(f) + ": nothing stops them",
+          Optional.of(new Witness(f, "tcp", IpText.format(f, dst), 443, dev)), List.of()));
     }
     RulesetLoader.Loaded l = rules.get();
     Optional<LinkLeaks.Answer> a = LinkLeaks.newConnections(l.result().ruleset(), audit.tunnels(), dev, dst, uid);
