@@ -22,13 +22,14 @@ public enum Category {
   LINK_LOCAL("link-local", 4.0),
   INTERFACE_WILDCARD("interface-wildcard", 5.0),
   // the live host checks: a state the audit of the dumps cannot see through ranks as a structural flaw,
-  // a host path that sends DNS or IPv6 around the tunnel as the leak it allows
+  // a host path that sends DNS, IPv6 or everything around the tunnel as the leak it allows
   NFT_NOT_AUDITED("nft-not-audited", 6.0),
   BOTH_BACKENDS("both-backends", 6.0),
   DNS_PATH("dns-path", 8.2),
   IPV6_EXPOSED("ipv6-exposed", 8.0),
   NOT_PERSISTENT("not-persistent", 5.0),
   DRIFT("drift", 5.0),
+  DEFAULT_ROUTE("default-route", 8.8),
 
   // a suppression that hides nothing or has no reason: a flaw of the configuration, not of the rules
   SUPPRESSION("suppression", 2.0);

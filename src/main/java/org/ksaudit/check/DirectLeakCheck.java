@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.ksaudit.analysis.ConnState;
-import org.ksaudit.analysis.Decider;
 import org.ksaudit.analysis.Packet;
 import org.ksaudit.analysis.PacketField;
 import org.ksaudit.analysis.PacketSet;
@@ -17,7 +16,7 @@ import org.ksaudit.model.Family;
  * KS106: any other traffic that leaves outside the tunnel: new connections (error), and
  * packets of connections that were open when the tunnel went down (warning).
  */
-public final class DirectLeakCheck extends LeakCheck {
+public final class DirectLeakCheck extends RestOfFamilyCheck {
   static final CheckInfo INFO = new CheckInfo(
       "KS106",
       Category.DIRECT_LEAK,
@@ -67,6 +66,10 @@ public final class DirectLeakCheck extends LeakCheck {
   /** Where a replayed witness goes when there are no IPv4 rules: HTTPS to a documentation address out of eth0. */
   static final Witness MISSING_RULESET_WITNESS = new Witness(Family.IPV4, "tcp", "203.0.113.10", 443, "eth0");
 
+  DirectLeakCheck() {
+    super(Family.IPV4);
+  }
+
   @Override
   public CheckInfo info() {
     return INFO;
@@ -78,7 +81,7 @@ public final class DirectLeakCheck extends LeakCheck {
     List<Finding> out = new ArrayList<>(super.run(ctx));
     if (ctx.ruleset(Family.IPV4).isEmpty() && !ctx.options().absent(Family.IPV4)) {
       out.add(new Finding(INFO.id(), INFO.category(), FindingKind.NEW_CONNECTION, Severity.ERROR, Certainty.DEFINITE, "", Optional.empty(),
-          "no IPv4 ruleset given (and no --no-ipv4): every IPv4 packet leaves unfiltered",
+          ctx.options().origin().missing(Family.IPV4) + " (and no --no-ipv4): every IPv4 packet leaves unfiltered",
           Optional.of(MISSING_RULESET_WITNESS), List.of()));
     }
     return out;
@@ -87,23 +90,6 @@ public final class DirectLeakCheck extends LeakCheck {
   @Override
   Severity severity(LeakPart p) {
     return open(p) ? Severity.WARNING : Severity.ERROR;
-  }
-
-  @Override
-  TrafficKind kind() {
-    return TrafficKind.OTHER;
-  }
-
-  /** In an IPv4 ruleset, all that the more specific checks left. */
-  @Override
-  PacketSet piece(LeakScene scene, Decider d, PacketSet left) {
-    return scene.family() == Family.IPV4 ? left : scene.scope().none();
-  }
-
-  /** What no more specific check claims, in an IPv4 ruleset. */
-  @Override
-  boolean claims(LeakShape shape) {
-    return shape.family() == Family.IPV4;
   }
 
   /**
@@ -168,14 +154,9 @@ public final class DirectLeakCheck extends LeakCheck {
   }
 
   @Override
-  List<String> pointAt() {
-    return List.of();
-  }
-
-  @Override
   List<String> pointAt(LeakPart p) {
     if (p.start() == RulesetAnalysis.Start.TEE_COPIES) return List.of("--ctstate", "--state", "-o", "--out-interface");
-    return open(p) ? List.of("--ctstate", "--state") : pointAt();
+    return open(p) ? List.of("--ctstate", "--state") : List.of();
   }
 
   /** Packets that are no new connection: of an open connection, or a TEE copy. */

@@ -3,13 +3,12 @@ package org.ksaudit.check;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.ksaudit.analysis.Decider;
 import org.ksaudit.analysis.PacketSet;
 import org.ksaudit.diagnostic.Severity;
 import org.ksaudit.model.Family;
 
 /** KS103: IPv6 can leave the host outside the tunnel. */
-public final class Ipv6LeakCheck extends LeakCheck {
+public final class Ipv6LeakCheck extends RestOfFamilyCheck {
   static final CheckInfo INFO = new CheckInfo(
       "KS103",
       Category.IPV6_LEAK,
@@ -17,7 +16,8 @@ public final class Ipv6LeakCheck extends LeakCheck {
       "IPv6 traffic can leave outside the tunnel",
       """
       IPv6 packets can leave through an interface other than the tunnel: the ip6tables rules
-      let them out, or no IPv6 ruleset was given and nothing shows that IPv6 is disabled
+      let them out, or no IPv6 ruleset was given (on a live host: neither ip6tables-nft-save
+      nor ip6tables-legacy-save printed rules) and nothing shows that IPv6 is disabled
       (sysctl net.ipv6.conf.all.disable_ipv6 and net.ipv6.conf.default.disable_ipv6, or
       --no-ipv6 for a host without IPv6).""",
       """
@@ -44,6 +44,10 @@ public final class Ipv6LeakCheck extends LeakCheck {
   /** Where a replayed witness goes when there are no IPv6 rules: DNS to a documentation address out of eth0. */
   static final Witness MISSING_RULESET_WITNESS = new Witness(Family.IPV6, "udp", "2001:db8::53", 53, "eth0");
 
+  Ipv6LeakCheck() {
+    super(Family.IPV6);
+  }
+
   @Override
   public CheckInfo info() {
     return INFO;
@@ -56,31 +60,15 @@ public final class Ipv6LeakCheck extends LeakCheck {
       Sysctl.Ipv6 state = ctx.options().sysctl().ipv6();
       if (state == Sysctl.Ipv6.DISABLED) return out;
       Severity sev = state == Sysctl.Ipv6.PARTLY_DISABLED ? Severity.WARNING : Severity.ERROR;
+      String missing = ctx.options().origin().missing(Family.IPV6);
       String msg = state == Sysctl.Ipv6.PARTLY_DISABLED
-          ? "no IPv6 ruleset given and IPv6 is only partly disabled (net.ipv6.conf.all and .default must both set "
+          ? missing + " and IPv6 is only partly disabled (net.ipv6.conf.all and .default must both set "
               + "disable_ipv6 = 1): IPv6 leaves unfiltered on interfaces that keep it"
-          : "no IPv6 ruleset given and no sysctl setting disables IPv6: every IPv6 packet leaves unfiltered";
+          : missing + " and no sysctl setting disables IPv6: every IPv6 packet leaves unfiltered";
       out.add(new Finding(INFO.id(), INFO.category(), FindingKind.NEW_CONNECTION, sev, Certainty.DEFINITE, "", Optional.empty(), msg,
           Optional.of(MISSING_RULESET_WITNESS), List.of()));
     }
     return out;
-  }
-
-  @Override
-  TrafficKind kind() {
-    return TrafficKind.OTHER;
-  }
-
-  /** In an IPv6 ruleset, all that the more specific checks left. */
-  @Override
-  PacketSet piece(LeakScene scene, Decider d, PacketSet left) {
-    return scene.family() == Family.IPV6 ? left : scene.scope().none();
-  }
-
-  /** What no more specific check claims, in an IPv6 ruleset. */
-  @Override
-  boolean claims(LeakShape shape) {
-    return shape.family() == Family.IPV6;
   }
 
   @Override
@@ -91,10 +79,5 @@ public final class Ipv6LeakCheck extends LeakCheck {
   @Override
   String what(LeakPart p, Witnesses.Picked w) {
     return "IPv6 " + LeakCheck.packets(p.analysis(), p.scope(), p.set());
-  }
-
-  @Override
-  List<String> pointAt() {
-    return List.of();
   }
 }

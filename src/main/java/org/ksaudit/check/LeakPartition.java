@@ -13,7 +13,6 @@ import org.ksaudit.analysis.PacketSet;
 import org.ksaudit.analysis.Path;
 import org.ksaudit.analysis.RulesetAnalysis;
 import org.ksaudit.analysis.SetScope;
-import org.ksaudit.model.Rule;
 
 /**
  * What each rule lets out, as weaknesses: what the user declared (the VPN server, --allow-lan)

@@ -8,7 +8,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.ksaudit.check.AuditOptions;
 import org.ksaudit.check.AuditResult;
-import org.ksaudit.check.Endpoint;
+import org.ksaudit.check.RulesOrigin;
 import org.ksaudit.check.Finding;
 import org.ksaudit.check.Sysctl;
 import org.ksaudit.diagnostic.Diagnostic;
@@ -24,12 +24,9 @@ import org.ksaudit.live.LiveRules;
 import org.ksaudit.live.LiveSource;
 import org.ksaudit.live.SavedSource;
 import org.ksaudit.model.Family;
-import org.ksaudit.model.value.Cidr;
 import org.ksaudit.report.Baseline;
 import org.ksaudit.report.CheckReport;
 import org.ksaudit.report.Sources;
-import org.ksaudit.setup.Part;
-import org.ksaudit.setup.Server;
 import org.ksaudit.setup.VpnConfig;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Mixin;
@@ -46,26 +43,7 @@ final class AuditRequest {
 
   @Mixin GateOptions gate;
 
-  @Option(names = "--tunnel", paramLabel = "IFACE", converter = Converters.Tunnel.class,
-      description = "A tunnel interface (repeatable; tun+ or tun* for a prefix). Default: tun*, tap*, wg*, ppp* and "
-          + "the names the rules treat as the tunnel")
-  List<String> tunnels = new ArrayList<>();
-
-  @Option(names = "--endpoint", paramLabel = "ADDR:PORT/PROTO", converter = Converters.VpnEndpoint.class,
-      description = "The VPN server, e.g. 198.51.100.1:1194/udp or [2001:db8::1]:51820/udp (repeatable)")
-  List<Endpoint> endpoints = new ArrayList<>();
-
-  @Option(names = "--allow-lan", paramLabel = "CIDR", converter = Converters.LanRange.class,
-      description = "A LAN range meant to stay reachable in clear (repeatable)")
-  List<Cidr> allowLan = new ArrayList<>();
-
-  @Option(names = "--vpn-config", paramLabel = "FILE",
-      description = "The VPN client's config (OpenVPN .ovpn/.conf or wg-quick .conf): its servers are --endpoint, its device --tunnel")
-  String vpnConfig;
-
-  @Option(names = "--sysctl", paramLabel = "FILE",
-      description = "A sysctl file (repeatable, later ones win): credits disable_ipv6, weighs ip_forward")
-  List<String> sysctlFiles = new ArrayList<>();
+  @Mixin VpnSetupOptions vpn;
 
   /** At most one family may be declared absent: without both there is nothing to audit. */
   @ArgGroup(exclusive = true)
@@ -134,10 +112,9 @@ final class AuditRequest {
       throws Failure, InputFile.InputException {
     config.ifPresent(c -> adopt(c, given));
     Optional<Baseline> baseline = gate.baseline(io);
-    Sysctl fromFiles = Sysctl.empty();
-    for (String f : sysctlFiles) fromFiles = fromFiles.merge(Sysctl.parse(InputFile.read(f, io.in()).text()));
-    Optional<VpnConfig> vpn = vpnConfig == null ? Optional.empty() : Optional.of(VpnConfigFile.read(vpnConfig, io.in()));
-    AuditOptions options = options(host, fromFiles, vpn, io);
+    Sysctl fromFiles = vpn.sysctl(Sysctl.empty(), io);
+    Optional<VpnConfig> vpnConfig = vpn.config(io);
+    AuditOptions options = options(host, fromFiles, vpnConfig, io);
     Optional<LiveRules.Chosen> chosen = host.map(h -> LiveRules.choose(h, options));
     List<RulesetLoader.Loaded> loaded = chosen.isPresent() ? chosen.get().loaded() : rules.load(io.in());
     for (String note : host.map(HostState::notes).orElse(List.of())) io.err().println("note: " + note);
@@ -158,7 +135,7 @@ final class AuditRequest {
     }
     if (diagnostics.stream().anyMatch(d -> d.severity() == Severity.ERROR)) {
       return new Audited(new CheckReport(Version.get(), inputs, diagnostics, List.of(), List.of(), Optional.empty(), sources,
-          CheckInfos.all(), failOn.least()), loaded, options, List.of(), fromFiles, vpn);
+          CheckInfos.all(), failOn.least()), loaded, options, List.of(), fromFiles, vpnConfig);
     }
     AuditResult audit = BackendAudit.audit(loaded, options);
     List<Finding> found = chosen.isPresent() ? HostChecks.run(host.get(), chosen.get(), audit, options) : audit.findings();
@@ -166,15 +143,15 @@ final class AuditRequest {
     List<Diagnostic> notes = audit.notes().stream().map(n -> withSourceLine(n, sources)).toList();
     CheckReport report = new CheckReport(Version.get(), inputs, diagnostics, notes, findings, Optional.of(audit.tunnels()), sources,
         CheckInfos.all(), failOn.least());
-    return new Audited(report, loaded, options, found, fromFiles, vpn);
+    return new Audited(report, loaded, options, found, fromFiles, vpnConfig);
   }
 
   /** The config's settings for every option the command line does not give. */
   private void adopt(ConfigFile c, ParseResult given) {
-    if (!given.hasMatchedOption("--tunnel") && !c.tunnels().isEmpty()) tunnels = new ArrayList<>(c.tunnels());
-    if (!given.hasMatchedOption("--endpoint") && !c.endpoints().isEmpty()) endpoints = new ArrayList<>(c.endpoints());
-    if (!given.hasMatchedOption("--allow-lan") && !c.allowLan().isEmpty()) allowLan = new ArrayList<>(c.allowLan());
-    if (!given.hasMatchedOption("--sysctl") && !c.sysctl().isEmpty()) sysctlFiles = new ArrayList<>(c.sysctl());
+    if (!given.hasMatchedOption("--tunnel") && !c.tunnels().isEmpty()) vpn.tunnels = new ArrayList<>(c.tunnels());
+    if (!given.hasMatchedOption("--endpoint") && !c.endpoints().isEmpty()) vpn.endpoints = new ArrayList<>(c.endpoints());
+    if (!given.hasMatchedOption("--allow-lan") && !c.allowLan().isEmpty()) vpn.allowLan = new ArrayList<>(c.allowLan());
+    if (!given.hasMatchedOption("--sysctl") && !c.sysctl().isEmpty()) vpn.sysctlFiles = new ArrayList<>(c.sysctl());
     if (!given.hasMatchedOption("--fail-on")) c.failOn().ifPresent(f -> failOn = f);
   }
 
@@ -183,24 +160,13 @@ final class AuditRequest {
     return new Diagnostic(d.severity(), d.pos(), d.length(), d.message(), d.hint(), sources.line(d.pos().file(), d.pos().line()));
   }
 
-  private AuditOptions options(Optional<HostState> host, Sysctl given, Optional<VpnConfig> vpn, Streams io) {
+  private AuditOptions options(Optional<HostState> host, Sysctl given, Optional<VpnConfig> config, Streams io) {
     // the host's own settings first: a --sysctl file given as well overrides them
     Sysctl sysctl = host.map(HostState::sysctl).orElse(Sysctl.empty()).merge(given);
     Set<Family> absent = EnumSet.noneOf(Family.class);
     if (absentFamily.noIpv4) absent.add(Family.IPV4);
     if (absentFamily.noIpv6) absent.add(Family.IPV6);
-    List<String> tunnelNames = new ArrayList<>(tunnels);
-    List<Endpoint> servers = new ArrayList<>(endpoints);
-    if (vpn.isPresent()) {
-      VpnConfig c = vpn.get();
-      // the config's device joins the named tunnels; the defaults stay only when neither names one, as with --tunnel
-      c.tunnel().map(Part::value).filter(t -> !tunnelNames.contains(t)).ifPresent(tunnelNames::add);
-      for (Part<Server> r : c.remotes()) {
-        if (r.value().numeric()) servers.add(Endpoint.parse(r.value().toString()));
-        else io.err().println("ksaudit: " + r.origin().where() + ": remote " + r.value().host()
-            + " is a host name; ksaudit resolves no names: pass --endpoint with its address");
-      }
-    }
-    return new AuditOptions(tunnelNames, servers, allowLan, sysctl, absent);
+    return vpn.auditOptions(sysctl, config, io).withAbsentFamilies(absent)
+        .withOrigin(host.isPresent() ? RulesOrigin.HOST : RulesOrigin.FILES);
   }
 }

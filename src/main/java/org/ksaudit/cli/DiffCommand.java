@@ -10,8 +10,8 @@ import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.concurrent.Callable;
 import org.ksaudit.check.AuditOptions;
-import org.ksaudit.check.Endpoint;
 import org.ksaudit.check.RulesetDiff;
+import org.ksaudit.check.Sysctl;
 import org.ksaudit.diagnostic.Diagnostic;
 import org.ksaudit.diagnostic.DiagnosticPrinter;
 import org.ksaudit.diagnostic.Severity;
@@ -27,6 +27,7 @@ import org.ksaudit.report.Format;
 import org.ksaudit.report.JsonReport;
 import org.ksaudit.report.Sources;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -55,13 +56,7 @@ public final class DiffCommand implements Callable<Integer> {
   @Parameters(arity = "2..4", paramLabel = "RULES", description = "OLD then NEW: files, '-' or git:REV:PATH")
   List<String> files = new ArrayList<>();
 
-  @Option(names = "--tunnel", paramLabel = "IFACE", converter = Converters.Tunnel.class,
-      description = "A tunnel interface (repeatable; tun+ or tun* for a prefix). Default: what check takes for NEW")
-  List<String> tunnels = new ArrayList<>();
-
-  @Option(names = "--endpoint", paramLabel = "ADDR:PORT/PROTO", converter = Converters.VpnEndpoint.class,
-      description = "The VPN server, e.g. 198.51.100.1:1194/udp (repeatable)")
-  List<Endpoint> endpoints = new ArrayList<>();
+  @Mixin VpnSetupOptions vpn;
 
   @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
       description = "text (default), json, sarif (results at NEW's lines) or junit (a test case per family and scenario)")
@@ -109,7 +104,7 @@ public final class DiffCommand implements Callable<Integer> {
       else said.println(errors + (errors == 1 ? " error" : " errors") + ": iptables-restore would refuse the rules, nothing compared");
       return ExitCodes.INPUT;
     }
-    AuditOptions options = AuditOptions.defaults().withTunnels(tunnels).withEndpoints(endpoints);
+    AuditOptions options = vpn.auditOptions(Sysctl.empty(), io);
     RulesetDiff.Result result = RulesetDiff.compareLoaded(results(before), results(after), options);
     List<String> oldShown = before.stream().map(l -> l.input().name()).toList();
     List<String> newShown = after.stream().map(l -> l.input().name()).toList();

@@ -87,6 +87,10 @@ final class FleetCheck {
       if (o.usageHelp() || o.versionHelp()) continue;
       if (o.longestName().equals("--ipv4") || o.longestName().equals("--ipv6"))
         throw Failure.usage(o.longestName() + " names one host's file; with a directory or a pattern the names say the family");
+      // every host would write the same file: the fleet's JSON report is the baseline of each of its hosts
+      if (o.longestName().equals("--write-baseline"))
+        throw Failure.usage("--write-baseline writes one host's baseline; a fleet's is its JSON report: --format json > FILE.json,"
+            + " then --baseline FILE.json");
       if (o.arity().max() == 0) {
         out.add(o.longestName());
         continue;

@@ -6,7 +6,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.ksaudit.check.AuditOptions;
-import org.ksaudit.check.Endpoint;
 import org.ksaudit.check.KillswitchAudit;
 import org.ksaudit.check.Sysctl;
 import org.ksaudit.diagnostic.Diagnostic;
@@ -23,7 +22,6 @@ import org.ksaudit.report.Format;
 import org.ksaudit.lab.RulesRefusedException;
 import org.ksaudit.lab.Scenario;
 import org.ksaudit.model.Ruleset;
-import org.ksaudit.model.value.Cidr;
 import org.ksaudit.setup.VpnConfig;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -65,26 +63,10 @@ public final class ProbeCommand implements Callable<Integer> {
     boolean cleanup;
   }
 
-  @Option(names = "--sysctl", paramLabel = "FILE", description = "Apply this sysctl file's network settings in the client (repeatable)")
-  List<String> sysctlFiles = new ArrayList<>();
-
-  @Option(names = "--endpoint", paramLabel = "ADDR:PORT/PROTO", converter = Converters.VpnEndpoint.class,
-      description = "The VPN server (repeatable; the lab runs the first)")
-  List<Endpoint> endpoints = new ArrayList<>();
-
-  @Option(names = "--allow-lan", paramLabel = "CIDR", converter = Converters.LanRange.class,
-      description = "A LAN range meant to stay reachable in clear (repeatable)")
-  List<Cidr> allowLan = new ArrayList<>();
+  @Mixin VpnSetupOptions vpn;
 
   @Mixin LabOptions labOptions;
 
-  @Option(names = "--tunnel", paramLabel = "IFACE", converter = Converters.Interface.class,
-      description = "The tunnel interface's name (default: from the rules)")
-  String tunnel;
-
-  @Option(names = "--vpn-config", paramLabel = "FILE",
-      description = "The VPN client's config (OpenVPN .ovpn/.conf or wg-quick .conf): kind, server, tunnel name, DNS")
-  String vpnConfig;
 
   @Option(names = "--format", paramLabel = "FMT", defaultValue = "text",
       description = "text (default), json, or junit (one test case per scenario and probe)")
@@ -108,8 +90,8 @@ public final class ProbeCommand implements Callable<Integer> {
     }
     Set<Scenario> selected = labOptions.selected();
     List<RulesetLoader.Loaded> loaded = RulesetLoader.load(files, List.of(), List.of(), io.in());
-    Sysctl sysctl = Sysctl.empty();
-    for (String f : sysctlFiles) sysctl = sysctl.merge(Sysctl.parse(InputFile.read(f, io.in()).text()));
+    Sysctl sysctl = vpn.sysctl(Sysctl.empty(), io);
+    Optional<String> tunnel = vpn.labTunnel();
     int errors = 0;
     for (RulesetLoader.Loaded l : loaded) {
       for (Diagnostic d : l.result().diagnostics()) {
@@ -121,12 +103,12 @@ public final class ProbeCommand implements Callable<Integer> {
       }
     }
     if (errors > 0) throw Failure.input("the rules have errors; iptables-restore would refuse them");
-    Optional<VpnConfig> config = vpnConfig == null ? Optional.empty() : Optional.of(VpnConfigFile.read(vpnConfig, io.in()));
+    Optional<VpnConfig> config = vpn.config(io);
     List<Ruleset> rulesets = loaded.stream().map(l -> l.result().ruleset()).toList();
-    LabPlanner.Declared declared = new LabPlanner.Declared(Optional.ofNullable(labOptions.kind), endpoints.stream().findFirst(), allowLan,
-        Optional.ofNullable(labOptions.vpnDns), Optional.ofNullable(tunnel), config);
+    LabPlanner.Declared declared = new LabPlanner.Declared(Optional.ofNullable(labOptions.kind), vpn.endpoints.stream().findFirst(),
+        vpn.allowLan, Optional.ofNullable(labOptions.vpnDns), tunnel, config);
     LabProbe.requireTools(rulesets, declared, selected);
-    AuditOptions options = new AuditOptions(tunnel == null ? List.of() : List.of(tunnel), endpoints, allowLan, sysctl);
+    AuditOptions options = new AuditOptions(tunnel.stream().toList(), vpn.endpoints, vpn.allowLan, sysctl);
     try {
       ProbeReport report = LabProbe.run(loaded, KillswitchAudit.audit(rulesets, options), sysctl, declared, selected,
           line -> io.err().println(line));

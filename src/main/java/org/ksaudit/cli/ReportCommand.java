@@ -214,7 +214,7 @@ public final class ReportCommand implements Callable<Integer> {
     // the lab runs one tunnel by its name: a pattern (tun+) leaves the name to the rules
     Optional<String> tunnel = audited.options().tunnels().stream().filter(t -> !t.endsWith("+") && !t.endsWith("*")).findFirst();
     LabPlanner.Declared declared = new LabPlanner.Declared(Optional.ofNullable(labOptions.kind),
-        audit.endpoints.stream().findFirst(), audit.allowLan, Optional.ofNullable(labOptions.vpnDns), tunnel, audited.vpnConfig());
+        audit.vpn.endpoints.stream().findFirst(), audit.vpn.allowLan, Optional.ofNullable(labOptions.vpnDns), tunnel, audited.vpnConfig());
     LabProbe.requireTools(rulesets, declared, selected);
     try {
       ProbeReport measured = LabProbe.run(audited.loaded(), audited.unsuppressed(), audited.givenSysctl(), declared, selected, progress);

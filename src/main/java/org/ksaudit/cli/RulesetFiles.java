@@ -24,6 +24,12 @@ public final class RulesetFiles {
     return files.isEmpty() && ipv4.isEmpty() && ipv6.isEmpty();
   }
 
+  /** At most one ruleset per family can be asked about together: more is a usage error before any file is read. */
+  void requireAtMostAPair() throws Failure {
+    int n = files.size() + ipv4.size() + ipv6.size();
+    if (n > 2) throw Failure.usage("give one or two rulesets (an iptables-save and an ip6tables-save dump), not " + n);
+  }
+
   List<RulesetLoader.Loaded> load(InputStream stdin) throws InputFile.InputException {
     return RulesetLoader.load(files, ipv4, ipv6, stdin);
   }

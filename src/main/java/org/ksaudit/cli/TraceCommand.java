@@ -123,6 +123,7 @@ public final class TraceCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Failure, InputFile.InputException {
     if (rules.none()) throw Failure.usage("no ruleset given: a packet is traced through rules");
+    rules.requireAtMostAPair();
     if (format != Format.TEXT && format != Format.JSON) throw Failure.usage("trace writes text or json, not " + format.label());
     if ((probes == null) == (dst == null)) throw Failure.usage("give either --probes FILE or one packet (--proto, --dst, --out)");
     if (probes == null && (proto == null || out == null)) throw Failure.usage("a single packet needs --proto, --dst and --out");

@@ -51,9 +51,11 @@ final class HostCheckInfos {
       "a configured resolver is asked outside the tunnel",
       """
       A DNS server this host is configured to use (/etc/resolv.conf, or a link's servers in
-      systemd-resolved) is reached through an interface other than the tunnel once the tunnel
-      is gone, by its route in the main table or by the link it belongs to, and the rules let
-      DNS to it out there. Every name the host looks up then goes in clear to that server.""",
+      systemd-resolved, as resolvectl shows them) is reached through an interface other than the
+      tunnel once the tunnel is gone, by the link systemd-resolved asks it on, else by its route
+      (policy rules and every table, as for KS120), and the rules let DNS to it out there. Every
+      name the host looks up then goes in clear to that server. When resolv.conf names
+      systemd-resolved's stub (127.0.0.53), the servers behind it are the ones checked.""",
       """
       The file audit shows which DNS the rules allow; the live audit shows that the host
       really sends its queries there: the leak happens on every lookup, not only for an
@@ -115,5 +117,28 @@ final class HostCheckInfos {
       iptables-save > /etc/iptables/rules.v4    (or netfilter-persistent save)""",
       List.of("iptables-save(8)", "netfilter-persistent(8)"));
 
-  static final List<CheckInfo> ALL = List.of(NFT_NOT_AUDITED, BOTH_BACKENDS, DNS_PATH, IPV6_EXPOSED, NOT_PERSISTENT, DRIFT);
+  static final CheckInfo DEFAULT_ROUTE = new CheckInfo("KS120", Category.DEFAULT_ROUTE, Severity.ERROR,
+      "a default route outside the tunnel, and the rules let packets take it",
+      """
+      Once the tunnel is gone, the host's routes send packets to any destination out of a
+      link that is not the tunnel: the main table's default route, or the route a policy rule
+      selects (ip rule: fwmark, uidrange, suppress_prefixlength; wg-quick's own table 51820
+      loses its route through wg0 with the device and its packets fall through to the main
+      table). The rules let new connections out there: the witness is such a packet, to a
+      destination no more specific route takes, traced through the rules. Each owner a
+      uidrange rule names is looked up as well as root's processes.""",
+      """
+      A VPN client that adds /1 routes, or its own table, leaves the physical default route in
+      place. When the tunnel breaks, everything the rules do not stop takes that route, in
+      clear: the file audit says what the rules let out, the live audit shows where it goes.""",
+      """
+      default via 192.0.2.1 dev eth0               (ip route: still there)
+      -A OUTPUT -p tcp --dport 443 -j ACCEPT       (not bound to the tunnel)""",
+      """
+      -A OUTPUT -o tun0 -j ACCEPT
+      :OUTPUT DROP [0:0]                           (or: no default route outside the tunnel)""",
+      List.of("ip-rule(8): suppress_prefixlength, fwmark, uidrange", "wg-quick(8): Table, FwMark"));
+
+  static final List<CheckInfo> ALL = List.of(NFT_NOT_AUDITED, BOTH_BACKENDS, DNS_PATH, IPV6_EXPOSED, NOT_PERSISTENT, DRIFT,
+      DEFAULT_ROUTE);
 }

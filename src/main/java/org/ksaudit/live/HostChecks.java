@@ -18,7 +18,9 @@ import org.ksaudit.check.CheckInfo;
 import org.ksaudit.check.Difference;
 import org.ksaudit.check.Finding;
 import org.ksaudit.check.FindingKind;
+import org.ksaudit.check.LinkLeaks;
 import org.ksaudit.check.Location;
+import org.ksaudit.check.RulesOrigin;
 import org.ksaudit.check.RulesetDiff;
 import org.ksaudit.check.Witness;
 import org.ksaudit.diagnostic.Diagnostic;
@@ -56,6 +58,7 @@ public final class HostChecks {
     List<Finding> leaks = new ArrayList<>(audit.findings());
     leaks.addAll(dnsPaths(host, chosen, audit));
     leaks.addAll(ipv6Exposed(host, audit));
+    leaks.addAll(defaultRoutes(host, chosen, audit));
     for (Finding f : leaks) {
       boolean leak = f.kind() != FindingKind.RULESET && f.certainty() == Certainty.DEFINITE;
       out.add(leak && otherRulesApply ? possible(f, egress, chosen.alsoApplied()) : f);
@@ -99,7 +102,9 @@ public final class HostChecks {
       Family f = r.address().contains(":") ? Family.IPV6 : Family.IPV4;
       Optional<BigInteger> addr = IpText.parse(f, r.address());
       if (addr.isEmpty() || loopback(f, addr.get())) continue;
-      Optional<String> dev = r.link().or(() -> Routes.deviceFor(host, f, addr.get(), d -> isTunnel(d, audit)));
+      // systemd-resolved asks a link's servers on that link whatever the routes say
+      Optional<String> dev = r.link().or(() -> Routing.lookup(host, f, addr.get(), 0, ROOT, d -> isTunnel(d, audit)).stream()
+          .flatMap(d -> d.device().stream()).findFirst());
       if (dev.isEmpty() || isTunnel(dev.get(), audit) || !seen.add(r.address() + " " + dev.get())) continue;
       Optional<RulesetLoader.Loaded> rules = chosen.loaded().stream().filter(l -> l.family() == f).findFirst();
       for (String proto : List.of("udp", "tcp")) {
@@ -110,8 +115,7 @@ public final class HostChecks {
         Optional<TraceStep> last = t.steps().isEmpty() ? Optional.empty() : Optional.of(t.steps().get(t.steps().size() - 1));
         Optional<Location> at = last.filter(s -> s.line() > 0)
             .map(s -> new Location(new SourcePos(s.file(), s.line(), 1), 1, ""));
-        String how = last.map(s -> "the rule at " + s.file() + ":" + s.line() + " (" + s.table() + "/" + s.chain() + " "
-            + (s.policy() ? "policy " : "") + s.target() + ") lets it out").orElse("no " + f.label() + " rules filter it");
+        String how = last.map(HostChecks::how).orElse("no " + f.label() + " rules filter it");
         out.add(new Finding(HostCheckInfos.DNS_PATH.id(), Category.DNS_PATH, FindingKind.NEW_CONNECTION, Severity.ERROR,
             t.certain() ? Certainty.DEFINITE : Certainty.POSSIBLE, rules.map(l -> l.input().name()).orElse(""), at,
             "the resolver " + r.address() + " (" + r.source() + ") is reached through " + dev.get() + ", not the tunnel, and "
@@ -121,6 +125,67 @@ public final class HostChecks {
       }
     }
     return out;
+  }
+
+  /**
+   * Each link a default route sends packets to once the tunnel is gone (through the policy
+   * rules, for root's processes and each owner a uidrange rule names), where the rules let new
+   * connections to a destination no more specific route takes out.
+   */
+  private static List<Finding> defaultRoutes(HostState host, LiveRules.Chosen chosen, AuditResult audit) {
+    List<Finding> out = new ArrayList<>();
+    for (Family f : Family.values()) {
+      Optional<BigInteger> dst = Routing.onlyDefaultRoutesTake(host, f, n -> isTunnel(n, audit));
+      if (dst.isEmpty()) continue;
+      Optional<RulesetLoader.Loaded> rules = chosen.loaded().stream().filter(l -> l.family() == f).findFirst();
+      Set<String> seen = new LinkedHashSet<>();
+      for (long uid : owners(host, f)) {
+        for (Routing.Decision d : Routing.lookup(host, f, dst.get(), 0, uid, n -> isTunnel(n, audit))) {
+          Optional<String> dev = d.device().filter(n -> !n.equals("lo") && !isTunnel(n, audit));
+          if (dev.isEmpty() || !seen.add(d.route().orElseThrow().describe())) continue;
+          defaultRoute(host, f, dst.get(), uid, d, dev.get(), rules, audit).ifPresent(out::add);
+        }
+      }
+    }
+    return out;
+  }
+
+  private static Optional<Finding> defaultRoute(HostState host, Family f, BigInteger dst, long uid, Routing.Decision d, String dev,
+      Optional<RulesetLoader.Loaded> rules, AuditResult audit) {
+    String route = "the route " + d.route().orElseThrow().describe() + d.rule().filter(r -> host.policyRules().stream()
+        .anyMatch(x -> x.family() == f)).map(r -> " (policy rule " + r.describe() + ")").orElse("");
+    String owner = uid == ROOT ? "" : " of uid " + uid;
+    String head = "once the tunnel is gone, " + route + " sends " + (f == Family.IPV4 ? "IPv4" : "IPv6") + " packets" + owner
+        + " to any destination out of " + dev + ", not the tunnel, and ";
+    Certainty routed = d.certain() ? Certainty.DEFINITE : Certainty.POSSIBLE;
+    if (rules.isEmpty()) {
+      return Optional.of(new Finding(HostCheckInfos.DEFAULT_ROUTE.id(), Category.DEFAULT_ROUTE, FindingKind.NEW_CONNECTION,
+          Severity.ERROR, routed, "", Optional.empty(), head + RulesOrigin.HOST.missing(f) + ": nothing stops them",
+          Optional.of(new Witness(f, "tcp", IpText.format(f, dst), 443, dev)), List.of()));
+    }
+    RulesetLoader.Loaded l = rules.get();
+    Optional<LinkLeaks.Answer> a = LinkLeaks.newConnections(l.result().ruleset(), audit.tunnels(), dev, dst, uid);
+    if (a.isEmpty()) return Optional.empty();
+    List<TraceStep> trace = a.get().trace();
+    Optional<TraceStep> last = trace.isEmpty() ? Optional.empty() : Optional.of(trace.get(trace.size() - 1));
+    Optional<Location> at = last.filter(s -> s.line() > 0).map(s -> new Location(new SourcePos(s.file(), s.line(), 1), 1, ""));
+    Certainty c = routed == Certainty.DEFINITE && a.get().certainty() == Certainty.DEFINITE ? Certainty.DEFINITE : Certainty.POSSIBLE;
+    return Optional.of(new Finding(HostCheckInfos.DEFAULT_ROUTE.id(), Category.DEFAULT_ROUTE, FindingKind.NEW_CONNECTION,
+        Severity.ERROR, c, l.input().name(), at, head + "the rules let out " + a.get().packets() + " there" + last.map(s -> ": "
+            + how(s)).orElse(""), a.get().witness(), trace));
+  }
+
+  /** Root, whose processes most services run as, and the first owner of each uidrange policy rule. */
+  private static List<Long> owners(HostState host, Family f) {
+    Set<Long> out = new LinkedHashSet<>();
+    out.add((long) ROOT);
+    for (PolicyRule r : host.policyRules()) if (r.family() == f) r.uids().ifPresent(u -> out.add(u.first()));
+    return List.copyOf(out);
+  }
+
+  private static String how(TraceStep s) {
+    return "the rule at " + s.file() + ":" + s.line() + " (" + s.table() + "/" + s.chain() + " " + (s.policy() ? "policy " : "")
+        + s.target() + ") lets it out";
   }
 
   /** Global IPv6 addresses on links outside the tunnel while the IPv6 audit reports new connections leaving. */

@@ -7,7 +7,7 @@ import org.ksaudit.check.Sysctl;
 /**
  * What a host's firewall, network and boot configuration were when they were read: the rules
  * each iptables backend holds, native nftables tables, effective sysctls, links and their
- * addresses, routes, resolvers, and the saved rule files a boot would restore. Every list is
+ * addresses, routes of every table, policy routing rules, resolvers, and the saved rule files a boot would restore. Every list is
  * in the order the host gave it.
  */
 public record HostState(
@@ -17,6 +17,7 @@ public record HostState(
     Sysctl sysctl,
     List<HostLink> links,
     List<HostRoute> routes,
+    List<PolicyRule> policyRules,
     List<Resolver> resolvers,
     List<SavedRules> saved,
     List<String> restorers,
@@ -26,6 +27,7 @@ public record HostState(
     nftTables = List.copyOf(nftTables);
     links = List.copyOf(links);
     routes = List.copyOf(routes);
+    policyRules = List.copyOf(policyRules);
     resolvers = List.copyOf(resolvers);
     saved = List.copyOf(saved);
     restorers = List.copyOf(restorers);

@@ -10,7 +10,6 @@ import org.ksaudit.catalog.Catalog;
 import org.ksaudit.catalog.Suggest;
 import org.ksaudit.diagnostic.Diagnostic;
 import org.ksaudit.diagnostic.DiagnosticSink;
-import org.ksaudit.model.Chain;
 import org.ksaudit.model.Family;
 import org.ksaudit.model.Policy;
 import org.ksaudit.model.SourcePos;

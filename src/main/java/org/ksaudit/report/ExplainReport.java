@@ -28,6 +28,12 @@ public final class ExplainReport {
   private static final Set<Category> LEAKS = EnumSet.of(Category.DNS_LEAK, Category.IPV6_LEAK, Category.VPN_ENDPOINT_TOO_BROAD,
       Category.LAN_EXEMPTION, Category.DIRECT_LEAK, Category.FORWARD_LEAK, Category.LINK_LOCAL);
 
+  /** The live host's findings about where its packets go. */
+  private static final Set<Category> HOST_PATHS = EnumSet.of(Category.DNS_PATH, Category.IPV6_EXPOSED, Category.DEFAULT_ROUTE);
+  /** The live host's findings about its rules' state: what is not audited, not saved, or saved otherwise. */
+  private static final Set<Category> HOST_STATE = EnumSet.of(Category.NFT_NOT_AUDITED, Category.BOTH_BACKENDS,
+      Category.NOT_PERSISTENT, Category.DRIFT);
+
   /** How a finding of the category reads in text and JSON, so a reader of one finding knows what the others say. */
   static String reported(Category c) {
     String locations = """
@@ -39,6 +45,20 @@ public final class ExplainReport {
           One finding per wildcard, JSON "kind": "ruleset": the text shows the first rule that uses
           it and "and N more: lines ...", JSON lists every such rule in "locations"
           ({"line","column"}), the first one first.""";
+    }
+    if (HOST_PATHS.contains(c)) {
+      return """
+          One finding per resolver (dns-path), per route (default-route) or per host
+          (ipv6-exposed), JSON "kind": "new-connection", the host's fact it rests on (the link,
+          the route and policy rule, the addresses) in the message. A dns-path or default-route
+          finding has a witness the rules let out through that link, its trace, and the rule
+          that lets it out as its one entry of "locations".""";
+    }
+    if (HOST_STATE.contains(c)) {
+      return """
+          One finding per table (nft-not-audited), family (both-backends, not-persistent) or
+          saved file (drift), JSON "kind": "host"; it points at no rule ("locations" is empty). A
+          drift finding has the witness and trace of the first difference.""";
     }
     if (!LEAKS.contains(c)) {
       return """

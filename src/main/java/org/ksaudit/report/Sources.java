@@ -1,6 +1,7 @@
 package org.ksaudit.report;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /** The text of the input files, by the name findings use, so a report can show any line. */
@@ -10,6 +11,11 @@ public final class Sources {
   public Sources add(String file, String text) {
     lines.put(file, text.split("\n", -1));
     return this;
+  }
+
+  /** The names of the files, sorted. */
+  public List<String> files() {
+    return lines.keySet().stream().sorted().toList();
   }
 
   /** The line as written (1-based), or "" when unknown. */

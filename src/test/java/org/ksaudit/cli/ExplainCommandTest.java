@@ -53,6 +53,6 @@ class ExplainCommandTest {
   void idsAreStableAndUnique() {
     java.util.Set<String> ids = new java.util.HashSet<>();
     for (CheckInfo c : CheckInfos.all()) assertTrue(ids.add(c.id()), c.id());
-    assertEquals(19, ids.size());
+    assertEquals(20, ids.size());
   }
 }

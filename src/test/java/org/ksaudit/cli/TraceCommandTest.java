@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** {@code ksaudit trace}: the single-packet form and the batch contract the lab relies on. */
@@ -17,6 +18,21 @@ class TraceCommandTest {
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("testdata/seed/article.v4:16 filter/OUTPUT ACCEPT"), r.out());
     assertTrue(r.out().endsWith("verdict: ACCEPT\n"), r.out());
+  }
+
+  @Test
+  void moreThanARulesetPerFamilyIsOneUsageLine() {
+    for (String[] files : List.of(new String[] {"testdata/seed/article.v4", "testdata/seed/article.v6", "testdata/no-such-file.v4"},
+        new String[] {"--ipv4", "testdata/seed/article.v4", "--ipv6", "testdata/seed/article.v6", "--ipv4", "testdata/seed/article.v4"})) {
+      List<String> args = new java.util.ArrayList<>(List.of("trace"));
+      args.addAll(List.of(files));
+      args.addAll(List.of("--proto", "udp", "--dst", "198.51.100.99", "--dport", "53", "--out", "eth0"));
+      CliRun r = CliRun.of(args.toArray(String[]::new));
+      assertEquals(2, r.code(), r.both());
+      assertEquals("", r.out());
+      assertTrue(r.err().lines().findFirst().orElse("").contains("ksaudit trace: give one or two rulesets (an iptables-save and an ip6tables-save"
+          + " dump), not 3"), "before any file is read (the third does not exist): " + r.err());
+    }
   }
 
   @Test

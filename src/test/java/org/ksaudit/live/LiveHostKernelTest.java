@@ -66,6 +66,12 @@ class LiveHostKernelTest {
       JsonNode dw = drift.get("witness");
       assertEquals(List.of("tcp", "443"), List.of(dw.get("proto").asText(), dw.get("dport").asText()), drift.toString());
       assertEquals(0, count(f, "KS115"), "only the nf_tables backend holds rules");
+      List<JsonNode> routes = f.stream().filter(x -> x.get("id").asText().equals("KS120")).toList();
+      assertEquals(2, routes.size(), "a default route of each family leaves by eth0: " + routes);
+      JsonNode rw = routes.stream().filter(x -> x.get("witness").get("family").asText().equals("ipv4")).findFirst().orElseThrow()
+          .get("witness");
+      assertEquals(List.of("udp", "203.0.113.10", "53", "eth0"), List.of(rw.get("proto").asText(), rw.get("dst").asText(),
+          rw.get("dport").asText(), rw.get("oif").asText()), "only DNS gets out, to a destination no route but the default takes");
       // the kernel: the witness leaves eth0 with the rules loaded (the oracle's own namespaces, same rules)
       try (PacketOracle oracle = PacketOracle.create(List.of("eth0", "tun0"))) {
         Probe p = new Probe(Family.IPV4, "udp", "192.0.2.53", 53, "eth0");
@@ -97,6 +103,7 @@ class LiveHostKernelTest {
       assertEquals(0, count(f, "KS118"), "both families are saved and an enabled unit restores them");
       assertEquals(0, count(f, "KS119"), "the saved IPv6 rules only reorder the live ones");
       assertEquals(1, count(f, "KS115"), "iptables-legacy holds IPv4 rules as well");
+      assertEquals(0, count(f, "KS120"), "the default routes leave by eth0, and the rules let out nothing but to lo and tun0");
       assertTrue((only(f, "KS115").get("message").asText()).contains("findings are those of iptables-nft-save"),
           "the nf_tables rules let less out: they are the ones audited");
       assertEquals(0, f.stream().filter(x -> x.get("severity").asText().equals("error")).count(), f.toString());
@@ -108,6 +115,71 @@ class LiveHostKernelTest {
       delete(root);
       delete(saved);
     }
+  }
+
+  /** A wg-quick killswitch (marked packets and wg0 may leave) that also lets HTTPS out on every interface. */
+  private static final String WG_LEAKY_V4 = "*filter\n:INPUT ACCEPT [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT DROP [0:0]\n"
+      + "-A OUTPUT -o lo -j ACCEPT\n-A OUTPUT -o wg0 -j ACCEPT\n-A OUTPUT -m mark --mark 0xca6c -j ACCEPT\n"
+      + "-A OUTPUT -p tcp --dport 443 -j ACCEPT\nCOMMIT\n";
+
+  /**
+   * wg-quick's policy routing (Table = auto, FwMark = 0xca6c) on a tun device named wg0 (this
+   * kernel has no wireguard module), uid 1000 sent to a table whose default is a blackhole, and an
+   * unreachable rule: the routes the reader picks are those {@code ip route get} gives, with wg0
+   * and once it is deleted; and KS120 names the main table's default route that takes root's
+   * HTTPS once wg0 is gone, whose witness the kernel lets out.
+   */
+  @Test
+  void policyRoutingAsWgQuickSetsItUp() throws Exception {
+    Host.requireRootWith("ip", "iptables-nft-restore", "ip6tables-nft-restore", "java");
+    Path root = Files.createTempDirectory("ksaudit-live-");
+    try (Netns ns = host()) {
+      Exec.Result r = ns.ipBatch("tuntap add wg0 mode tun\nlink set wg0 up\naddr add 10.9.0.2/32 dev wg0\n"
+          + "route add default dev wg0 table 51820\nrule add not fwmark 0xca6c table 51820\nrule add table main suppress_prefixlength 0\n"
+          + "route add blackhole default table 100\nrule add uidrange 1000-1000 lookup 100 priority 32000\n"
+          + "rule add to 198.51.100.0/24 unreachable priority 50\n");
+      assertTrue(r.ok(), r.stderr());
+      restore(ns, "iptables-nft-restore", WG_LEAKY_V4);
+      restore(ns, "ip6tables-nft-restore", TIGHT_V6);
+      List<String[]> asked = List.of(new String[] {"203.0.113.10", "0", "0"}, new String[] {"203.0.113.10", "0xca6c", "0"},
+          new String[] {"203.0.113.10", "0", "1000"}, new String[] {"192.0.2.53", "0", "0"}, new String[] {"198.51.100.1", "0", "0"},
+          new String[] {"10.8.0.1", "0", "0"});
+      for (boolean wgGone : List.of(false, true)) {
+        if (wgGone) assertTrue(ns.exec("ip", "link", "del", "wg0").ok());
+        HostState host = new HostState("ns", List.of(), List.of(), org.ksaudit.check.Sysctl.empty(), List.of(),
+            HostStateReader.routes(ns.exec("ip", "-j", "-4", "route", "show", "table", "all").stdout(), Family.IPV4),
+            HostStateReader.policyRules(ns.exec("ip", "-j", "-4", "rule", "show").stdout(), Family.IPV4), List.of(), List.of(), List.of(),
+            List.of());
+        for (String[] a : asked) {
+          Exec.Result get = ns.exec("ip", "-j", "route", "get", a[0], "mark", a[1], "uid", a[2]);
+          Optional<String> kernel = get.ok() ? Optional.of(new com.fasterxml.jackson.databind.ObjectMapper().readTree(get.stdout()).get(0).get("dev").asText()) : Optional.empty();
+          List<Routing.Decision> d = Routing.lookup(host, Family.IPV4, org.ksaudit.model.value.IpText.parse(Family.IPV4, a[0]).orElseThrow(),
+              Long.decode(a[1]), Long.parseLong(a[2]), dev -> false);
+          assertEquals(1, d.size(), String.join(" ", a) + ": " + d);
+          assertEquals(kernel, d.get(0).device(), String.join(" ", a) + (wgGone ? " without wg0" : " with wg0") + ": " + get.stderr());
+        }
+      }
+      restoreWg(ns);
+      List<JsonNode> f = findings(ns, "--live", "--root", root.toString());
+      JsonNode route = only(f, "KS120");
+      JsonNode w = route.get("witness");
+      assertEquals(List.of("tcp", "203.0.113.10", "443", "eth0"), List.of(w.get("proto").asText(), w.get("dst").asText(),
+          w.get("dport").asText(), w.get("oif").asText()), route.toString());
+      assertTrue(route.get("message").asText().contains("policy rule 32766: from all lookup main"), route.toString());
+      assertEquals("definite", route.get("certainty").asText());
+      try (PacketOracle oracle = PacketOracle.create(List.of("eth0", "wg0"))) {
+        Probe p = new Probe(Family.IPV4, "tcp", "203.0.113.10", 443, "eth0");
+        assertTrue(oracle.run(Optional.of(WG_LEAKY_V4), Optional.empty(), List.of(p)).get(p), "the kernel lets the witness out");
+      }
+    } finally {
+      delete(root);
+    }
+  }
+
+  /** wg0 back, as the live audit reads a host whose tunnel is up. */
+  private static void restoreWg(Netns ns) {
+    Exec.Result r = ns.ipBatch("tuntap add wg0 mode tun\nlink set wg0 up\nroute add default dev wg0 table 51820\n");
+    assertTrue(r.ok(), r.stderr());
   }
 
   /**
