@@ -45,13 +45,7 @@ public final class CheckCommand implements Callable<Integer> {
           + "or html (one self-contained page)")
   Format format;
 
-  @Option(names = "--output", paramLabel = "FORMAT=FILE", converter = Converters.Output.class,
-      description = "Also write the report in FORMAT to FILE (repeatable), e.g. --output sarif=ksaudit.sarif --output junit=report.xml")
-  List<OutputTarget> outputs = new ArrayList<>();
-
-  @Option(names = "--sarif-base", paramLabel = "DIR",
-      description = "SARIF file locations are relative to DIR (the repository root; default: as the files are named)")
-  Path sarifBase;
+  @Mixin ReportFiles files;
 
   @Option(names = "--color", paramLabel = "WHEN", defaultValue = "auto",
       description = "Colour the text report: auto (default: on a terminal, unless NO_COLOR is set), always or never")
@@ -73,8 +67,8 @@ public final class CheckCommand implements Callable<Integer> {
     // the config's format is check's own setting; the audit adopts the rest
     if (!given.hasMatchedOption("--format")) config.flatMap(ConfigFile::format).ifPresent(f -> format = f);
     CheckReport report = audit.run(io, host, config, given).report();
-    Optional<Path> base = Optional.ofNullable(sarifBase);
-    for (OutputTarget t : outputs) t.write(t.format().writer(new OutputStyle(false, base, false)).write(report));
+    Optional<Path> base = files.sarifBase();
+    for (OutputTarget t : files.outputs) t.write(t.format().writer(new OutputStyle(false, base, false)).write(report));
     boolean colored = format == Format.TEXT && color.colors(io.console());
     (colored ? io.styled() : io.out()).print(format.writer(new OutputStyle(colored, base, audit.gate.listIgnored)).write(report));
     if (report.refused()) return ExitCodes.INPUT;

@@ -62,13 +62,7 @@ public final class DiffCommand implements Callable<Integer> {
       description = "text (default), json, sarif (results at NEW's lines) or junit (a test case per family and scenario)")
   Format format;
 
-  @Option(names = "--output", paramLabel = "FORMAT=FILE", converter = Converters.Output.class,
-      description = "Also write the comparison in FORMAT to FILE (repeatable)")
-  List<OutputTarget> outputs = new ArrayList<>();
-
-  @Option(names = "--sarif-base", paramLabel = "DIR",
-      description = "SARIF file locations are relative to DIR (the repository root; default: as the files are named)")
-  Path sarifBase;
+  @Mixin ReportFiles reportFiles;
 
   public DiffCommand(Streams io) {
     this.io = io;
@@ -76,7 +70,7 @@ public final class DiffCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Failure, InputFile.InputException {
-    if (format == Format.HTML || outputs.stream().anyMatch(t -> t.format() == Format.HTML)) {
+    if (format == Format.HTML || reportFiles.outputs.stream().anyMatch(t -> t.format() == Format.HTML)) {
       throw Failure.usage("diff writes text, json, sarif or junit, not html");
     }
     List<List<String>> sides = sides();
@@ -115,10 +109,10 @@ public final class DiffCommand implements Callable<Integer> {
       // HTML is refused before anything is read
       case TEXT, HTML -> DiffReport.text(oldShown, newShown, compared, sources);
       case JSON -> DiffReport.json(Version.get(), oldShown, newShown, compared) + "\n";
-      case SARIF -> new DiffSarifReport(Optional.ofNullable(sarifBase)).write(Version.get(), newFiles, compared, sources);
+      case SARIF -> new DiffSarifReport(reportFiles.sarifBase()).write(Version.get(), newFiles, compared, sources);
       case JUNIT -> DiffJunitReport.write(newFiles.keySet(), compared, sources);
     };
-    for (OutputTarget t : outputs) t.write(render.apply(t.format()));
+    for (OutputTarget t : reportFiles.outputs) t.write(render.apply(t.format()));
     io.out().print(render.apply(format));
     return result.letsOutMore() ? ExitCodes.FINDINGS : ExitCodes.CLEAN;
   }
