@@ -15,7 +15,7 @@ final class CrashScenario {
 
   static ScenarioResult run(ScenarioDriver d) throws LabException {
     Lab lab = d.lab();
-    boolean up = d.startVpn(Vpn.Carried.BOTH);
+    boolean up = d.vpnUp(Vpn.Carried.BOTH);
     d.killVpn();
     List<String> notes = new ArrayList<>();
     notes.add("the VPN client was killed with SIGKILL" + (up ? "" : " (the tunnel had not come up)") + "; "

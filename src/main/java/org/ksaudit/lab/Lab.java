@@ -28,6 +28,7 @@ public final class Lab implements AutoCloseable {
   private Netns router;
   private Netns internet;
   private Vpn vpn;
+  private ClientProberProcess prober;
   private boolean clientIpv6;
 
   private Lab(LabPlan plan, ScratchDir scratch) {
@@ -62,8 +63,14 @@ public final class Lab implements AutoCloseable {
       String applied = lab.configureClient(rulesV4, rulesV6, sysctl);
       progress.accept("lab: namespaces " + lab.client.name() + ", " + lab.router.name() + ", " + lab.internet.name() + applied);
       lab.vpn = plan.kind() == TunnelKind.OPENVPN ? new OpenVpn(lab) : new WireGuard(lab);
+      // the services' JVM starts while the VPN server does
+      LabProcess services = lab.start("services", lab.internet, JavaMain.command(LabServices.class, lab.serviceArguments()));
       lab.vpn.startServer();
-      lab.startServices();
+      if (!services.awaitLog(l -> l.contains("READY"), 20_000)) {
+        throw new LabException("the lab's services did not start: " + services.logTail(5));
+      }
+      // its JVM starts while the VPN client makes its handshake
+      lab.prober = ClientProberProcess.start(lab);
       return lab;
     } catch (LabException | RuntimeException e) {
       lab.close();
@@ -93,6 +100,11 @@ public final class Lab implements AutoCloseable {
 
   Vpn vpn() {
     return vpn;
+  }
+
+  /** The client prober: the service probes' requests, made inside the client. */
+  ClientProberProcess prober() {
+    return prober;
   }
 
   /** Whether the client can use IPv6 at all (the user's sysctls may switch it off). */
@@ -132,10 +144,11 @@ public final class Lab implements AutoCloseable {
   }
 
   private void wire() throws LabException {
-    client = own(Netns.create("client"));
-    router = own(Netns.create("router"));
-    internet = own(Netns.create("inet"));
-    for (Netns ns : namespaces) quiet(ns);
+    List<Netns> made = Concurrently.run(List.<Concurrently.Step<Netns>>of(() -> quiet(own(Netns.create("client"))),
+        () -> quiet(own(Netns.create("router"))), () -> quiet(own(Netns.create("inet")))));
+    client = made.get(0);
+    router = made.get(1);
+    internet = made.get(2);
     List<String> phys = plan.physicalInterfaces();
     StringBuilder c = new StringBuilder();
     for (int k = 0; k < phys.size(); k++) {
@@ -200,6 +213,8 @@ public final class Lab implements AutoCloseable {
     }
     batch(internet, in.toString());
     sysctl(router, Map.of("net/ipv4/ip_forward", "1", "net/ipv6/conf/all/forwarding", "1"));
+    // the services bind the VPN DNS before the VPN server has made the tunnel address it may be
+    sysctl(internet, Map.of("net/ipv4/ip_nonlocal_bind", "1", "net/ipv6/ip_nonlocal_bind", "1"));
     restore(router, "iptables-restore", "*nat\n:PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\n"
         + dnsRedirect(plan.router4(), LabPlan.ISP_DNS4)
         + "-A POSTROUTING -o wan0 -j MASQUERADE\nCOMMIT\n");
@@ -249,16 +264,14 @@ public final class Lab implements AutoCloseable {
     if (!r.ok()) throw new RulesRefusedException(command + " refused the " + f.label() + " rules: " + r.stderr().strip());
   }
 
-  private void startServices() throws LabException {
+  /** The addresses the services answer on: the web server's first, then every resolver's and the LocalNet hosts'. */
+  private List<String> serviceArguments() {
     List<String> args = new ArrayList<>(List.of(LabPlan.WEB4, LabPlan.WEB6));
     for (String a : List.of(LabPlan.PUBLIC_DNS4, LabPlan.PUBLIC_DNS6, LabPlan.ISP_DNS4, LabPlan.ISP_DNS6, LabPlan.WEB4, LabPlan.WEB6, plan.vpnDns(),
         plan.localnetRemote4(), plan.localnetRemote6())) {
       if (!args.subList(2, args.size()).contains(a)) args.add(a);
     }
-    LabProcess s = start("services", internet, JavaMain.command(LabServices.class, args));
-    if (!s.awaitLog(l -> l.contains("READY"), 20_000)) {
-      throw new LabException("the lab's services did not start: " + s.logTail(5));
-    }
+    return args;
   }
 
   /** Blackholes the path to the VPN server at the router, or opens it again. */
@@ -279,17 +292,15 @@ public final class Lab implements AutoCloseable {
     if (b.length() > 0) batch(client, b.toString());
   }
 
-  /** The interface the client's routing picks for an unmarked packet to {@code dst}, if any. */
-  Optional<String> route(String dst) {
-    Exec.Result r = Exec.run(List.of("ip", "-n", client.name(), "route", "get", dst), null, 10_000);
-    if (!r.ok()) return Optional.empty();
-    String[] f = r.stdout().strip().split("\\s+");
-    for (int i = 0; i + 1 < f.length; i++) if (f[i].equals("dev")) return Optional.of(f[i + 1]);
-    return Optional.empty();
+  /** The interface the client's routing picks for an unmarked packet to each destination, if any. */
+  Map<String, Optional<String>> routes(java.util.Collection<String> destinations) {
+    return RouteLookup.devices(client, destinations, "");
   }
 
   private Netns own(Netns ns) {
-    namespaces.add(ns);
+    synchronized (namespaces) {
+      namespaces.add(ns);
+    }
     return ns;
   }
 
@@ -317,18 +328,20 @@ public final class Lab implements AutoCloseable {
   }
 
   /** No DAD, router solicitations or link-local addresses: the only packets on the wires are the lab's. */
-  private static void quiet(Netns ns) throws LabException {
+  private static Netns quiet(Netns ns) throws LabException {
     ns.execOrThrow("sh", "-c", "for f in all default; do"
         + " echo 0 > /proc/sys/net/ipv6/conf/$f/accept_dad;"
         + " echo 0 > /proc/sys/net/ipv6/conf/$f/dad_transmits;"
         + " echo 0 > /proc/sys/net/ipv6/conf/$f/router_solicitations;"
         + " echo 0 > /proc/sys/net/ipv6/conf/$f/accept_ra;"
         + " echo 1 > /proc/sys/net/ipv6/conf/$f/addr_gen_mode; done");
+    return ns;
   }
 
   @Override
   public void close() {
     if (vpn != null) vpn.close();
+    if (prober != null) prober.close();
     for (LabProcess p : processes) p.close();
     for (int i = namespaces.size() - 1; i >= 0; i--) namespaces.get(i).close();
     scratch.close();

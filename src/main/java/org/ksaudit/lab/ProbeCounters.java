@@ -1,5 +1,6 @@
 package org.ksaudit.lab;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,11 +47,13 @@ final class ProbeCounters {
 
   /** Replaces the raw tables of the router and the internet with these counters, all at zero. */
   void install() throws LabException {
-    Lab.restore(lab.router(), "iptables-restore", raw(router4));
-    Lab.restore(lab.router(), "ip6tables-restore", raw(router6));
-    Lab.restore(lab.internet(), "iptables-restore", raw(inet4));
-    Lab.restore(lab.internet(), "ip6tables-restore", raw(inet6));
-    if (lanHost.isPresent()) Lab.restore(lanHost.get().namespace(), "iptables-restore", raw(host4));
+    List<Concurrently.Action> steps = new ArrayList<>(List.of(
+        () -> Lab.restore(lab.router(), "iptables-restore", raw(router4)),
+        () -> Lab.restore(lab.router(), "ip6tables-restore", raw(router6)),
+        () -> Lab.restore(lab.internet(), "iptables-restore", raw(inet4)),
+        () -> Lab.restore(lab.internet(), "ip6tables-restore", raw(inet6))));
+    lanHost.ifPresent(h -> steps.add(() -> Lab.restore(h.namespace(), "iptables-restore", raw(host4))));
+    Concurrently.all(steps);
   }
 
   private static String raw(StringBuilder rules) {
@@ -58,11 +61,13 @@ final class ProbeCounters {
   }
 
   Arrivals read() throws LabException {
-    Map<String, Long> all = new HashMap<>();
+    List<Concurrently.Step<Map<String, Long>>> steps = new ArrayList<>();
     for (Netns ns : List.of(lab.router(), lab.internet())) {
-      for (String save : List.of("iptables-save", "ip6tables-save")) all.putAll(counts(ns, save));
+      for (String save : List.of("iptables-save", "ip6tables-save")) steps.add(() -> counts(ns, save));
     }
-    if (lanHost.isPresent()) all.putAll(counts(lanHost.get().namespace(), "iptables-save"));
+    lanHost.ifPresent(h -> steps.add(() -> counts(h.namespace(), "iptables-save")));
+    Map<String, Long> all = new HashMap<>();
+    Concurrently.run(steps).forEach(all::putAll);
     return new Arrivals(all);
   }
 

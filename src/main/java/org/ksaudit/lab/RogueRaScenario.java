@@ -39,7 +39,7 @@ final class RogueRaScenario {
     Lab.batch(lab.router(), "addr add " + RouterAdvert.ROUTER_LINK_LOCAL + "/64 dev " + Lab.routerSide(0) + " nodad\n");
     try {
       Lab.sysctl(lab.client(), Map.of("net/ipv6/conf/" + dev + "/accept_ra", "1"));
-      boolean up = d.startVpn(Vpn.Carried.IPV4_ONLY);
+      boolean up = d.vpnUp(Vpn.Carried.IPV4_ONLY);
       RouterAdvert.send(lab.router(), Lab.routerSide(0), prefix, 64, ROUTER_LIFETIME);
       Optional<String> route = awaitDefaultRoute(lab);
       Optional<String> address = slaacAddress(lab);
