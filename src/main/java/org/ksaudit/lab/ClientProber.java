@@ -145,6 +145,11 @@ public final class ClientProber {
     return id + ".probe.ksaudit.test.";
   }
 
+  /** The first two labels of the probe's query name as they are on the wire, in iptables' --hex-string notation. */
+  static String queryNameLabel(String id) {
+    return String.format("|%02x|%s|05|probe", id.length(), id);
+  }
+
   /**
    * One A query built and read by dnsjava, sent over a socket of our own: dnsjava's resolver
    * picks its own source port, and the lab must know the port to recognise the query.

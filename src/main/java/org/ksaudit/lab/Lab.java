@@ -41,7 +41,7 @@ public final class Lab implements AutoCloseable {
     return requiredTools(kind, java.util.EnumSet.allOf(Scenario.class));
   }
 
-  /** The programs a lab of this kind runs for these scenarios. */
+  /** The programs a lab of this kind runs for these scenarios, whatever the plan. */
   public static List<String> requiredTools(TunnelKind kind, java.util.Set<Scenario> scenarios) {
     List<String> t = new ArrayList<>(List.of("ip", "iptables-restore", "ip6tables-restore", "iptables-save", "ip6tables-save", "python3"));
     t.addAll(kind == TunnelKind.OPENVPN ? List.of("openvpn", "openssl") : List.of("wireguard-go", "wg"));
@@ -51,12 +51,24 @@ public final class Lab implements AutoCloseable {
   }
 
   /**
+   * The programs this plan's lab runs for these scenarios: besides the kind's, setpriv when the
+   * VPN client or the stub resolver runs as a uid or gid of the rules, dnsmasq for a stub resolver.
+   */
+  public static List<String> requiredTools(LabPlan plan, java.util.Set<Scenario> scenarios) {
+    List<String> t = new ArrayList<>(requiredTools(plan.kind(), scenarios));
+    boolean setpriv = !ClientIdentity.prefix(plan).isEmpty() || plan.stub().map(StubResolver::needsSetpriv).orElse(false);
+    if (setpriv) t.add("setpriv");
+    if (plan.stub().isPresent() && !t.contains("dnsmasq")) t.add("dnsmasq");
+    return t;
+  }
+
+  /**
    * Builds the lab and loads the rules. A ruleset the kernel refuses raises
    * {@link RulesRefusedException}; any other failure a {@link LabException}.
    */
   public static Lab build(LabPlan plan, Optional<String> rulesV4, Optional<String> rulesV6, Sysctl sysctl,
       Consumer<String> progress) throws LabException {
-    LabTools.require(requiredTools(plan.kind()));
+    LabTools.require(requiredTools(plan, java.util.EnumSet.noneOf(Scenario.class)));
     Lab lab = new Lab(plan, ScratchDir.create());
     try {
       lab.wire();
@@ -69,6 +81,7 @@ public final class Lab implements AutoCloseable {
       if (!services.awaitLog(l -> l.contains("READY"), 20_000)) {
         throw new LabException("the lab's services did not start: " + services.logTail(5));
       }
+      if (plan.stub().isPresent()) StubResolver.start(lab, plan.stub().get());
       // its JVM starts while the VPN client makes its handshake
       lab.prober = ClientProberProcess.start(lab);
       return lab;
@@ -250,7 +263,9 @@ public final class Lab implements AutoCloseable {
     sysctl(client, applied);
     Exec.Result v6 = client.exec("cat", "/proc/sys/net/ipv6/conf/default/disable_ipv6", "/proc/sys/net/ipv6/conf/" + plan.uplink() + "/disable_ipv6");
     clientIpv6 = v6.ok() && !v6.stdout().contains("1");
-    client.writeEtc("resolv.conf", "nameserver " + plan.router4() + "\nnameserver " + plan.router6() + "\n");
+    // a stub resolver's host names it alone, as systemd-resolved's resolv.conf does; else the LAN router, as DHCP would
+    client.writeEtc("resolv.conf", plan.stub().map(s -> "nameserver " + s.address() + "\n")
+        .orElse("nameserver " + plan.router4() + "\nnameserver " + plan.router6() + "\n"));
     if (rulesV4.isPresent()) loadRules("iptables-restore", rulesV4.get(), Family.IPV4);
     if (rulesV6.isPresent()) loadRules("ip6tables-restore", rulesV6.get(), Family.IPV6);
     int skipped = sysctl.values().size() - applied.size();

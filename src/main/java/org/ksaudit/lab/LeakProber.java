@@ -76,7 +76,7 @@ public final class LeakProber implements ScenarioDriver {
     Optional<String> problem = Optional.empty();
     Optional<String> webShows = Optional.empty();
     List<FailedCheck> failed = List.of();
-    LabTools.require(Lab.requiredTools(plan.kind(), selected));
+    LabTools.require(Lab.requiredTools(plan, selected));
     try (Lab lab = Lab.build(plan, rulesV4, rulesV6, sysctl, progress);
          LanHost lanHost = forwarding.isPresent() ? LanHost.attach(lab, forwarding.get()) : null) {
       if (lanHost != null) progress.accept("lab: " + String.join("; ", forwarding.get().notes()));
@@ -166,7 +166,7 @@ public final class LeakProber implements ScenarioDriver {
       // a loaded machine can answer after the first timeout: the VPN is judged broken only after a patient second round
       r = measure(Scenario.BASELINE, true, notes, List.of(), BASELINE_RETRY_TIMEOUT);
     }
-    Optional<ProbeOutcome> dns = find(r, "dns-udp", plan.vpnDns());
+    Optional<ProbeOutcome> dns = find(r, "dns-udp", resolver());
     Optional<ProbeOutcome> web = find(r, "http", LabPlan.WEB4);
     boolean dnsOk = dns.map(o -> o.answer().isPresent() && o.internetTunnel()).orElse(false);
     Optional<String> shows = web.flatMap(ProbeOutcome::answer);
@@ -188,7 +188,8 @@ public final class LeakProber implements ScenarioDriver {
     } else if (!dnsOk || !webOk) {
       problem = Optional.of("the tunnel is up, but ");
       if (!dnsOk) {
-        failed.add(new FailedCheck("DNS to the VPN resolver " + plan.vpnDns() + " through the tunnel",
+        failed.add(new FailedCheck(plan.stub().map(x -> "DNS through the local stub resolver " + x.address() + " to the VPN resolver ").orElse("DNS to the VPN resolver ")
+            + plan.vpnDns() + " through the tunnel",
             dns.map(o -> o.answer().isPresent() ? "answered, but not through the tunnel" : o.sendError().orElse("no answer")).orElse("not sent"),
             dns.flatMap(o -> o.oif().map(i -> new Probe(o.probe().family(), o.probe().proto(), o.probe().dst(), o.probe().dport(), i)))));
       }
@@ -320,10 +321,19 @@ public final class LeakProber implements ScenarioDriver {
     progress.accept("probe: [" + (order.indexOf(s) + 1) + "/" + order.size() + "] " + s.label() + ": " + what);
   }
 
-  /** DNS to the VPN resolver answered through the tunnel and the web page showed the VPN's exit address. */
+  /** DNS (through the stub resolver, when the host has one) answered through the tunnel and the web page showed the VPN's exit address. */
   private boolean tunnelServes(ScenarioResult r) {
-    boolean dns = find(r, "dns-udp", plan.vpnDns()).map(o -> o.answer().isPresent() && o.internetTunnel()).orElse(false);
+    boolean dns = find(r, "dns-udp", resolver()).map(o -> o.answer().isPresent() && o.internetTunnel()).orElse(false);
     return dns && find(r, "http", LabPlan.WEB4).flatMap(ProbeOutcome::answer).map(plan.exit4()::equals).orElse(false);
+  }
+
+  /** Where the host's applications send DNS: the local stub resolver when the rules have one, else the VPN DNS itself. */
+  private String resolver() {
+    return plan.stub().map(LocalStub::address).orElse(plan.vpnDns());
+  }
+
+  private boolean toStub(ScenarioProbe p) {
+    return plan.stub().map(x -> x.address().equals(p.dst())).orElse(false) && p.service().map(k -> k.startsWith("dns-")).orElse(false);
   }
 
   private static Optional<ProbeOutcome> find(ScenarioResult r, String service, String dst) {
@@ -335,8 +345,14 @@ public final class LeakProber implements ScenarioDriver {
     List<ScenarioProbe> ps = new ArrayList<>();
     for (String proto : List.of("udp", "tcp")) {
       String kind = "dns-" + proto;
-      ps.add(service("DNS/" + proto + " to the configured resolver (resolv.conf)", kind, plan.router4(), 53));
-      ps.add(service("DNS/" + proto + " to the configured resolver over IPv6", kind, plan.router6(), 53));
+      if (plan.stub().isPresent()) {
+        ps.add(service("DNS/" + proto + " to the configured resolver, the local stub (resolv.conf)", kind, plan.stub().get().address(), 53));
+        ps.add(service("DNS/" + proto + " to the LAN router's resolver", kind, plan.router4(), 53));
+        ps.add(service("DNS/" + proto + " to the LAN router's resolver over IPv6", kind, plan.router6(), 53));
+      } else {
+        ps.add(service("DNS/" + proto + " to the configured resolver (resolv.conf)", kind, plan.router4(), 53));
+        ps.add(service("DNS/" + proto + " to the configured resolver over IPv6", kind, plan.router6(), 53));
+      }
       ps.add(service("DNS/" + proto + " to the VPN DNS", kind, plan.vpnDns(), 53));
       ps.add(service("DNS/" + proto + " to a public resolver", kind, LabPlan.PUBLIC_DNS4, 53));
       ps.add(service("DNS/" + proto + " to a public resolver over IPv6", kind, LabPlan.PUBLIC_DNS6, 53));
@@ -447,6 +463,8 @@ public final class LeakProber implements ScenarioDriver {
       counting.add(p, p.proto().equals("icmp")
           ? (p.family() == Family.IPV4 ? "-p icmp" : "-p ipv6-icmp") + " -m string --algo bm --string " + token
           : "-p " + p.proto() + " --sport " + port + (p.proto().equals("tcp") ? " --syn" : ""));
+      // the stub forwards the query from a socket of its own: the query's name, which carries the probe's id, tells it apart
+      if (toStub(p)) counting.addForwarded(p, "-p " + p.proto() + " --dport 53 -m string --algo bm --hex-string \"" + ClientProber.queryNameLabel(p.id()) + "\"");
       Optional<String> oif = p.forcedOif().isPresent() ? p.forcedOif() : p.forwarded() ? forwardedRoutes.get(p.dst()) : routes.get(p.dst());
       if (oif.isPresent() && !devices.contains(oif.get())) oif = Optional.empty();
       oifs.put(p.id(), oif);

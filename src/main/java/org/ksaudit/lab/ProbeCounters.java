@@ -45,6 +45,15 @@ final class ProbeCounters {
         .append(h.plan().gateway()).append(' ').append(match).append(" -m comment --comment h-").append(p.id()).append('\n'));
   }
 
+  /**
+   * Counts, as arriving through the tunnel, packets that another process of the client sent on
+   * the probe's behalf (the stub resolver's forwarded query) and that {@code match} recognises.
+   */
+  void addForwarded(ScenarioProbe p, String match) {
+    (p.family() == Family.IPV4 ? inet4 : inet6).append("-A PREROUTING -i ").append(lab.vpn().serverInterface()).append(' ').append(match)
+        .append(" -m comment --comment f-").append(p.id()).append('\n');
+  }
+
   /** Replaces the raw tables of the router and the internet with these counters, all at zero. */
   void install() throws LabException {
     List<Concurrently.Action> steps = new ArrayList<>(List.of(
@@ -102,8 +111,9 @@ final class ProbeCounters {
       return tunnelCount(id) > 0;
     }
 
+    /** The probe's packets through the tunnel, with those a stub resolver forwarded for it. */
     long tunnelCount(String id) {
-      return counts.getOrDefault("t-" + id, 0L);
+      return counts.getOrDefault("t-" + id, 0L) + counts.getOrDefault("f-" + id, 0L);
     }
   }
 }

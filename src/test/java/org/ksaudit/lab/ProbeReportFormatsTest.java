@@ -20,7 +20,7 @@ import org.w3c.dom.Element;
 class ProbeReportFormatsTest {
   private static final LabPlan PLAN = new LabPlan(TunnelKind.OPENVPN, "tun0", LabPlan.PHYSICAL, "203.0.113.10", 1194, "udp",
       "10.8.0.1", LabPlanner.cidr(Family.IPV4, "192.0.2.0", 24), LabPlanner.cidr(Family.IPV6, "2001:db8:1::", 64), List.of(),
-      List.of(), Optional.empty(), Optional.empty(), Optional.empty(), List.of("a note"));
+      List.of(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), List.of("a note"));
 
   private static ProbeOutcome outcome(String id, String dst, boolean leaked) {
     ScenarioProbe p = new ScenarioProbe(id, "DNS to the VPN resolver", Family.IPV4, "udp", dst, 53, Optional.empty(),
