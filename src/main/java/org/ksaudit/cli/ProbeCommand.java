@@ -67,7 +67,8 @@ import picocli.CommandLine.Parameters;
     description = {
       "Measures leaks for real: builds network namespaces (client, LAN router, internet) with a real",
       "VPN, loads the rules into the client, then runs the scenarios baseline, tunnel-down, crash,",
-      "reconnect, localnet, tunnelvision, server-unreachable and ipv6-ra. Needs root. Nothing outside",
+      "crash-persistent-tun, reconnect, localnet, tunnelvision, server-unreachable and ipv6-ra. Needs",
+      "root. Nothing outside",
       "its own namespaces is touched."
     },
     footer = ExitCodes.HELP)
@@ -125,8 +126,8 @@ public final class ProbeCommand implements Callable<Integer> {
   List<OutputTarget> outputs = new ArrayList<>();
 
   @Option(names = "--scenario", paramLabel = "NAME",
-      description = "Run only this scenario (repeatable): baseline, tunnel-down, crash, reconnect, server-unreachable,"
-          + " localnet, tunnelvision, ipv6-ra")
+      description = "Run only this scenario (repeatable): baseline, tunnel-down, crash, crash-persistent-tun, reconnect,"
+          + " localnet, tunnelvision, server-unreachable, ipv6-ra")
   List<Scenario> scenarios = new ArrayList<>();
 
   public ProbeCommand(Streams io) {

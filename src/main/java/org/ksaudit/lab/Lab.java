@@ -29,6 +29,8 @@ public final class Lab implements AutoCloseable {
   private Netns internet;
   private Vpn vpn;
   private ClientProberProcess prober;
+  private LabProcess services;
+  private boolean servicesReady;
   private boolean clientIpv6;
 
   private Lab(LabPlan plan, ScratchDir scratch) {
@@ -75,12 +77,9 @@ public final class Lab implements AutoCloseable {
       String applied = lab.configureClient(rulesV4, rulesV6, sysctl);
       progress.accept("lab: namespaces " + lab.client.name() + ", " + lab.router.name() + ", " + lab.internet.name() + applied);
       lab.vpn = plan.kind() == TunnelKind.OPENVPN ? new OpenVpn(lab) : new WireGuard(lab);
-      // the services' JVM starts while the VPN server does
-      LabProcess services = lab.start("services", lab.internet, JavaMain.command(LabServices.class, lab.serviceArguments()));
+      // the services' JVM starts while the VPN server and the first VPN client do: awaited before the first probe
+      lab.services = lab.start("services", lab.internet, JavaMain.command(LabServices.class, lab.serviceArguments()));
       lab.vpn.startServer();
-      if (!services.awaitLog(l -> l.contains("READY"), 20_000)) {
-        throw new LabException("the lab's services did not start: " + services.logTail(5));
-      }
       if (plan.stub().isPresent()) StubResolver.start(lab, plan.stub().get());
       // its JVM starts while the VPN client makes its handshake
       lab.prober = ClientProberProcess.start(lab);
@@ -113,6 +112,15 @@ public final class Lab implements AutoCloseable {
 
   Vpn vpn() {
     return vpn;
+  }
+
+  /** Waits, the first time, until the services answer. */
+  void awaitServices() throws LabException {
+    if (servicesReady) return;
+    if (!services.awaitLog(l -> l.contains("READY"), 20_000)) {
+      throw new LabException("the lab's services did not start: " + services.logTail(5));
+    }
+    servicesReady = true;
   }
 
   /** The client prober: the service probes' requests, made inside the client. */

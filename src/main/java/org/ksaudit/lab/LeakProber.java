@@ -90,6 +90,9 @@ public final class LeakProber implements ScenarioDriver {
       }
       if (selected.contains(Scenario.TUNNEL_DOWN)) p.tunnelDown(raw);
       if (selected.contains(Scenario.CRASH)) p.run(Scenario.CRASH, "killing the VPN client with SIGKILL", CrashScenario::run, raw);
+      if (selected.contains(Scenario.CRASH_PERSISTENT_TUN)) {
+        p.run(Scenario.CRASH_PERSISTENT_TUN, "killing the VPN client with SIGKILL on a tun device made beforehand", CrashScenario::runPersistentTun, raw);
+      }
       if (selected.contains(Scenario.RECONNECT)) {
         p.run(Scenario.RECONNECT, "stopping and restarting the VPN client, probing all the while", ReconnectScenario::run, raw);
       }
@@ -442,6 +445,7 @@ public final class LeakProber implements ScenarioDriver {
    */
   private ScenarioResult measure(Scenario s, boolean tunnelUp, List<String> notes, List<ScenarioProbe> extra, int timeout)
       throws LabException {
+    lab.awaitServices();
     List<ScenarioProbe> probes = probeSet(extra);
     Map<String, Optional<String>> routes = lab.routes(probes.stream().filter(p -> p.forcedOif().isEmpty() && !p.forwarded())
         .map(ScenarioProbe::dst).toList());
