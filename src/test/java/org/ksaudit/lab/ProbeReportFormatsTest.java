@@ -44,6 +44,16 @@ class ProbeReportFormatsTest {
     assertEquals("leaked", doc.get("scenarios").get(1).get("probes").get(0).get("result").textValue());
   }
 
+  /** Every scenario the lab runs is a name the schema allows: a report with one result of each follows it. */
+  @Test
+  void everyScenarioFollowsTheSchema() {
+    List<ScenarioResult> all = java.util.Arrays.stream(Scenario.values())
+        .map(s -> new ScenarioResult(s, false, List.of(), List.of(outcome(s.label(), "10.45.16.1", false)))).toList();
+    JsonNode doc = ReportSchema.parse(ProbeReportPrinter.json(new ProbeReport(PLAN, all, true, true, Optional.empty(),
+        Optional.of("203.0.113.10"), Optional.empty(), 1.0), "dev"));
+    assertEquals(Scenario.values().length, doc.get("scenarios").size());
+  }
+
   @Test
   void junitHasASuitePerScenarioATestCasePerProbeAndAFailurePerLeak() {
     Document doc = JunitXml.parse(ProbeJunitReport.write(REPORT));
