@@ -77,12 +77,8 @@ public final class Lab implements AutoCloseable {
       String applied = lab.configureClient(rulesV4, rulesV6, sysctl);
       progress.accept("lab: namespaces " + lab.client.name() + ", " + lab.router.name() + ", " + lab.internet.name() + applied);
       lab.vpn = plan.kind() == TunnelKind.OPENVPN ? new OpenVpn(lab) : new WireGuard(lab);
-      // the services' JVM starts while the VPN server and the first VPN client do: awaited before the first probe
-      lab.services = lab.start("services", lab.internet, JavaMain.command(LabServices.class, lab.serviceArguments()));
       lab.vpn.startServer();
       if (plan.stub().isPresent()) StubResolver.start(lab, plan.stub().get());
-      // its JVM starts while the VPN client makes its handshake
-      lab.prober = ClientProberProcess.start(lab);
       return lab;
     } catch (LabException | RuntimeException e) {
       lab.close();
@@ -170,6 +166,12 @@ public final class Lab implements AutoCloseable {
     client = made.get(0);
     router = made.get(1);
     internet = made.get(2);
+    // the services bind their addresses before they exist (the VPN DNS may be the tunnel address the VPN server makes)
+    sysctl(internet, Map.of("net/ipv4/ip_nonlocal_bind", "1", "net/ipv6/ip_nonlocal_bind", "1"));
+    // the helpers' JVMs start at once and warm up while the rest of the lab is built and the first VPN client handshakes;
+    // the services are awaited before the first probe, the prober answers its first batch once it is warm
+    services = start("services", internet, JavaMain.command(LabServices.class, serviceArguments()));
+    prober = ClientProberProcess.start(this);
     List<String> phys = plan.physicalInterfaces();
     StringBuilder c = new StringBuilder();
     for (int k = 0; k < phys.size(); k++) {
@@ -234,8 +236,6 @@ public final class Lab implements AutoCloseable {
     }
     batch(internet, in.toString());
     sysctl(router, Map.of("net/ipv4/ip_forward", "1", "net/ipv6/conf/all/forwarding", "1"));
-    // the services bind the VPN DNS before the VPN server has made the tunnel address it may be
-    sysctl(internet, Map.of("net/ipv4/ip_nonlocal_bind", "1", "net/ipv6/ip_nonlocal_bind", "1"));
     restore(router, "iptables-restore", "*nat\n:PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\n"
         + dnsRedirect(plan.router4(), LabPlan.ISP_DNS4)
         + "-A POSTROUTING -o wan0 -j MASQUERADE\nCOMMIT\n");
