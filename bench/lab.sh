@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Times `ksaudit probe --lab` on the seed article's rules (testdata/seed/article.v4 and .v6), every
 # scenario, end to end: the whole run, the lab's construction and each scenario, read from the
-# progress lines the probe prints as it goes. Prints the load average before and after, since
-# the lab's time follows the machine's load (its helpers are JVMs and python3 processes).
+# progress lines the probe prints as it goes. Prints the commit, the date and the load average
+# before and after, since the lab's time follows the machine's load (its helpers are JVMs and
+# python3 processes); bench/lab.txt keeps the measurement the README quotes.
 # Needs root and what `probe --lab` needs (see README.md). Extra arguments go to the probe.
 #
 #   bench/lab.sh                                 every scenario
@@ -14,6 +15,7 @@ cd "$(dirname "$0")/.."
 
 work="$(mktemp -d -t ksaudit-bench-lab.XXXXXX)"
 trap 'rm -rf "$work"' EXIT
+echo "commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown), $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores"
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 t0=$(date +%s.%N)
 # exit 1 (leaks measured) is the expected outcome on the article's rules

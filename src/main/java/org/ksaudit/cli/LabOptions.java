@@ -22,8 +22,8 @@ final class LabOptions {
   TunnelKind kind;
 
   @Option(names = "--scenario", paramLabel = "NAME",
-      description = "Run only this scenario (repeatable): baseline, tunnel-down, crash, reconnect, server-unreachable,"
-          + " localnet, tunnelvision, ipv6-ra")
+      description = "Run only this scenario (repeatable): baseline, tunnel-down, crash, crash-persistent-tun, reconnect,"
+          + " localnet, tunnelvision, server-unreachable, ipv6-ra")
   List<Scenario> scenarios = new ArrayList<>();
 
   /** The scenarios to run: those named, else all. */

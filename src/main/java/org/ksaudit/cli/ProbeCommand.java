@@ -41,8 +41,8 @@ import picocli.CommandLine.Parameters;
     description = {
       "Measures leaks for real: builds network namespaces (client, LAN router, internet) with a real",
       "VPN, loads the rules into the client, then runs the scenarios baseline, tunnel-down, crash,",
-      "reconnect, server-unreachable, localnet, tunnelvision and ipv6-ra. Needs root. Nothing outside",
-      "its own namespaces is touched."
+      "crash-persistent-tun, reconnect, localnet, tunnelvision, server-unreachable and ipv6-ra.",
+      "Needs root. Nothing outside its own namespaces is touched."
     },
     footer = ExitCodes.HELP)
 public final class ProbeCommand implements Callable<Integer> {

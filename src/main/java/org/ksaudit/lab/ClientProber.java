@@ -30,36 +30,74 @@ import org.xbill.DNS.Type;
 
 /**
  * The client side of the service probes, run inside the client namespace so its traffic
- * follows the client's routes and rules like any application's. Reads a timeout in
- * milliseconds, then lines {@code ID KIND ADDRESS SPORT} (KIND: dns-udp, dns-tcp, http,
- * echo-tcp, echo-udp, ntp), runs them all at once and prints {@code ID ok DETAIL} or
- * {@code ID fail REASON} per line, in input order. Each request uses the source port it is
- * given, by which the lab recognises its packets wherever they arrive, even after a DNAT.
+ * follows the client's routes and rules like any application's. One process serves a whole
+ * lab run, batch after batch (a JVM's start and dnsjava's warm-up take a second or more on a
+ * loaded machine, once instead of once per scenario). A batch is a line with a timeout in
+ * milliseconds, lines {@code ID KIND ADDRESS SPORT} (KIND: dns-udp, dns-tcp, http, echo-tcp,
+ * echo-udp, ntp) and a line {@code end}; the prober runs them all at once and answers
+ * {@code ID ok DETAIL} or {@code ID fail REASON} per line, in input order, then a line
+ * {@code done}. It ends when its input does. Each request uses the source port it is given,
+ * by which the lab recognises its packets wherever they arrive, even after a DNAT.
  */
 public final class ClientProber {
   private ClientProber() {}
 
+  /** The line that ends a batch of requests. */
+  static final String END = "end";
+  /** The line that ends the answers to a batch. */
+  static final String DONE = "done";
+
   /** A service request of the prober: what the lab asks the client to do. */
   record Request(String id, String kind, String address, int sourcePort) {}
 
-  public static void main(String[] args) throws IOException, InterruptedException {
+  public static void main(String[] args) throws IOException {
     BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-    String first = in.readLine();
-    if (first == null) return;
-    int timeout = Integer.parseInt(first.strip());
-    List<Request> requests = new ArrayList<>();
-    for (String line; (line = in.readLine()) != null; ) {
-      String[] f = line.strip().split("\\s+");
-      if (f.length == 4) requests.add(new Request(f[0], f[1], f[2], Integer.parseInt(f[3])));
-    }
-    // dnsjava's first query loads and initialises dozens of classes: seconds on a loaded machine,
-    // done before the deadline starts so that it never cuts off a query that was not yet sent
-    new Message(Message.newQuery(Record.newRecord(Name.fromString(queryName("warmup")), Type.A, DClass.IN)).toWire());
-    ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, requests.size()), r -> {
+    warmUp();
+    // requests cut off at a batch's deadline may still block in their threads until their own
+    // timeouts: daemon threads, which neither hold up the next batch nor the exit
+    ExecutorService pool = Executors.newCachedThreadPool(r -> {
       Thread t = new Thread(r, "probe");
       t.setDaemon(true);
       return t;
     });
+    for (String first; (first = in.readLine()) != null; ) {
+      if (first.isBlank()) continue;
+      int timeout = Integer.parseInt(first.strip());
+      List<Request> requests = new ArrayList<>();
+      for (String line; (line = in.readLine()) != null && !line.strip().equals(END); ) {
+        String[] f = line.strip().split("\\s+");
+        if (f.length == 4) requests.add(new Request(f[0], f[1], f[2], Integer.parseInt(f[3])));
+      }
+      System.out.print(batch(pool, requests, timeout) + DONE + "\n");
+      System.out.flush();
+    }
+    Runtime.getRuntime().halt(0);
+  }
+
+  /**
+   * The first use of each client library (dnsjava, jsoup, commons-net, the socket classes)
+   * loads and initialises dozens of classes: seconds on a loaded machine. Done before the first
+   * batch is read, so that no request's deadline pays for it and the JVM's start overlaps the
+   * VPN's handshake.
+   */
+  private static void warmUp() throws IOException {
+    Message q = Message.newQuery(Record.newRecord(Name.fromString(queryName("warmup")), Type.A, DClass.IN));
+    Message a = new Message(q.toWire());
+    a.getSection(org.xbill.DNS.Section.ANSWER);
+    Rcode.string(a.getRcode());
+    Jsoup.parse("<p id=address>192.0.2.1</p>", "http://192.0.2.1/").selectFirst("#address").text();
+    new EchoTCPClient().setConnectTimeout(1);
+    new EchoUDPClient().setDefaultTimeout(Duration.ofMillis(1));
+    new NTPUDPClient().setDefaultTimeout(Duration.ofMillis(1));
+    new org.apache.commons.net.ntp.NtpV3Impl().setVersion(3);
+    try (Socket s = new Socket(); java.net.DatagramSocket d = new java.net.DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+      s.setReuseAddress(true);
+      d.setSoTimeout(1);
+    }
+    LabAddress.text(LabAddress.parse("2001:db8::1"));
+  }
+
+  private static String batch(ExecutorService pool, List<Request> requests, int timeout) {
     List<Future<String>> results = new ArrayList<>();
     for (Request r : requests) results.add(pool.submit(() -> run(r, timeout)));
     StringBuilder out = new StringBuilder();
@@ -73,14 +111,13 @@ public final class ClientProber {
         res = "fail no answer within " + (timeout * 2L + 500) + " ms";
       } catch (java.util.concurrent.ExecutionException e) {
         res = "fail " + oneLine(e.getCause() == null ? e : e.getCause());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        res = "fail interrupted";
       }
       out.append(requests.get(i).id()).append(' ').append(res).append('\n');
     }
-    System.out.print(out);
-    System.out.flush();
-    pool.shutdownNow();
-    // requests cut off at the deadline may still block in their threads: leave without them
-    Runtime.getRuntime().halt(0);
+    return out.toString();
   }
 
   static String run(Request r, int timeout) {
@@ -106,6 +143,11 @@ public final class ClientProber {
   /** The query name carries the probe's ID, so the DNS server's log tells which probe arrived. */
   static String queryName(String id) {
     return id + ".probe.ksaudit.test.";
+  }
+
+  /** The first two labels of the probe's query name as they are on the wire, in iptables' --hex-string notation. */
+  static String queryNameLabel(String id) {
+    return String.format("|%02x|%s|05|probe", id.length(), id);
   }
 
   /**

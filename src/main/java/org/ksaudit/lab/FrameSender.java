@@ -116,7 +116,7 @@ final class FrameSender {
         frames++;
       }
     }
-    Exec.Result r = ns.exec(in.toString(), 10_000 + 5L * frames + 1_000L * rounds.size(), "python3", "-c", PROGRAM);
+    Exec.Result r = ns.exec(in.toString(), 10_000 + 5L * frames + 1_000L * rounds.size(), Python.executable(), "-c", PROGRAM);
     if (!r.ok()) throw new LabException("sending frames in " + ns.name() + " failed: " + r.firstLine() + " " + r.stdout().strip());
     Map<String, String> out = new LinkedHashMap<>();
     for (String line : r.stdout().split("\n")) {

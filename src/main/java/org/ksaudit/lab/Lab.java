@@ -28,6 +28,9 @@ public final class Lab implements AutoCloseable {
   private Netns router;
   private Netns internet;
   private Vpn vpn;
+  private ClientProberProcess prober;
+  private LabProcess services;
+  private boolean servicesReady;
   private boolean clientIpv6;
 
   private Lab(LabPlan plan, ScratchDir scratch) {
@@ -40,7 +43,7 @@ public final class Lab implements AutoCloseable {
     return requiredTools(kind, java.util.EnumSet.allOf(Scenario.class));
   }
 
-  /** The programs a lab of this kind runs for these scenarios. */
+  /** The programs a lab of this kind runs for these scenarios, whatever the plan. */
   public static List<String> requiredTools(TunnelKind kind, java.util.Set<Scenario> scenarios) {
     List<String> t = new ArrayList<>(List.of("ip", "iptables-restore", "ip6tables-restore", "iptables-save", "ip6tables-save", "python3"));
     t.addAll(kind == TunnelKind.OPENVPN ? List.of("openvpn", "openssl") : List.of("wireguard-go", "wg"));
@@ -50,12 +53,24 @@ public final class Lab implements AutoCloseable {
   }
 
   /**
+   * The programs this plan's lab runs for these scenarios: besides the kind's, setpriv when the
+   * VPN client or the stub resolver runs as a uid or gid of the rules, dnsmasq for a stub resolver.
+   */
+  public static List<String> requiredTools(LabPlan plan, java.util.Set<Scenario> scenarios) {
+    List<String> t = new ArrayList<>(requiredTools(plan.kind(), scenarios));
+    boolean setpriv = !ClientIdentity.prefix(plan).isEmpty() || plan.stub().map(StubResolver::needsSetpriv).orElse(false);
+    if (setpriv) t.add("setpriv");
+    if (plan.stub().isPresent() && !t.contains("dnsmasq")) t.add("dnsmasq");
+    return t;
+  }
+
+  /**
    * Builds the lab and loads the rules. A ruleset the kernel refuses raises
    * {@link RulesRefusedException}; any other failure a {@link LabException}.
    */
   public static Lab build(LabPlan plan, Optional<String> rulesV4, Optional<String> rulesV6, Sysctl sysctl,
       Consumer<String> progress) throws LabException {
-    LabTools.require(requiredTools(plan.kind()));
+    LabTools.require(requiredTools(plan, java.util.EnumSet.noneOf(Scenario.class)));
     Lab lab = new Lab(plan, ScratchDir.create());
     try {
       lab.wire();
@@ -63,7 +78,7 @@ public final class Lab implements AutoCloseable {
       progress.accept("lab: namespaces " + lab.client.name() + ", " + lab.router.name() + ", " + lab.internet.name() + applied);
       lab.vpn = plan.kind() == TunnelKind.OPENVPN ? new OpenVpn(lab) : new WireGuard(lab);
       lab.vpn.startServer();
-      lab.startServices();
+      if (plan.stub().isPresent()) StubResolver.start(lab, plan.stub().get());
       return lab;
     } catch (LabException | RuntimeException e) {
       lab.close();
@@ -93,6 +108,20 @@ public final class Lab implements AutoCloseable {
 
   Vpn vpn() {
     return vpn;
+  }
+
+  /** Waits, the first time, until the services answer. */
+  void awaitServices() throws LabException {
+    if (servicesReady) return;
+    if (!services.awaitLog(l -> l.contains("READY"), 20_000)) {
+      throw new LabException("the lab's services did not start: " + services.logTail(5));
+    }
+    servicesReady = true;
+  }
+
+  /** The client prober: the service probes' requests, made inside the client. */
+  ClientProberProcess prober() {
+    return prober;
   }
 
   /** Whether the client can use IPv6 at all (the user's sysctls may switch it off). */
@@ -132,10 +161,17 @@ public final class Lab implements AutoCloseable {
   }
 
   private void wire() throws LabException {
-    client = own(Netns.create("client"));
-    router = own(Netns.create("router"));
-    internet = own(Netns.create("inet"));
-    for (Netns ns : namespaces) quiet(ns);
+    List<Netns> made = Concurrently.run(List.<Concurrently.Step<Netns>>of(() -> quiet(own(Netns.create("client"))),
+        () -> quiet(own(Netns.create("router"))), () -> quiet(own(Netns.create("inet")))));
+    client = made.get(0);
+    router = made.get(1);
+    internet = made.get(2);
+    // the services bind their addresses before they exist (the VPN DNS may be the tunnel address the VPN server makes)
+    sysctl(internet, Map.of("net/ipv4/ip_nonlocal_bind", "1", "net/ipv6/ip_nonlocal_bind", "1"));
+    // the helpers' JVMs start at once and warm up while the rest of the lab is built and the first VPN client handshakes;
+    // the services are awaited before the first probe, the prober answers its first batch once it is warm
+    services = start("services", internet, JavaMain.command(LabServices.class, serviceArguments()));
+    prober = ClientProberProcess.start(this);
     List<String> phys = plan.physicalInterfaces();
     StringBuilder c = new StringBuilder();
     for (int k = 0; k < phys.size(); k++) {
@@ -235,7 +271,9 @@ public final class Lab implements AutoCloseable {
     sysctl(client, applied);
     Exec.Result v6 = client.exec("cat", "/proc/sys/net/ipv6/conf/default/disable_ipv6", "/proc/sys/net/ipv6/conf/" + plan.uplink() + "/disable_ipv6");
     clientIpv6 = v6.ok() && !v6.stdout().contains("1");
-    client.writeEtc("resolv.conf", "nameserver " + plan.router4() + "\nnameserver " + plan.router6() + "\n");
+    // a stub resolver's host names it alone, as systemd-resolved's resolv.conf does; else the LAN router, as DHCP would
+    client.writeEtc("resolv.conf", plan.stub().map(s -> "nameserver " + s.address() + "\n")
+        .orElse("nameserver " + plan.router4() + "\nnameserver " + plan.router6() + "\n"));
     if (rulesV4.isPresent()) loadRules("iptables-restore", rulesV4.get(), Family.IPV4);
     if (rulesV6.isPresent()) loadRules("ip6tables-restore", rulesV6.get(), Family.IPV6);
     int skipped = sysctl.values().size() - applied.size();
@@ -249,16 +287,14 @@ public final class Lab implements AutoCloseable {
     if (!r.ok()) throw new RulesRefusedException(command + " refused the " + f.label() + " rules: " + r.stderr().strip());
   }
 
-  private void startServices() throws LabException {
+  /** The addresses the services answer on: the web server's first, then every resolver's and the LocalNet hosts'. */
+  private List<String> serviceArguments() {
     List<String> args = new ArrayList<>(List.of(LabPlan.WEB4, LabPlan.WEB6));
     for (String a : List.of(LabPlan.PUBLIC_DNS4, LabPlan.PUBLIC_DNS6, LabPlan.ISP_DNS4, LabPlan.ISP_DNS6, LabPlan.WEB4, LabPlan.WEB6, plan.vpnDns(),
         plan.localnetRemote4(), plan.localnetRemote6())) {
       if (!args.subList(2, args.size()).contains(a)) args.add(a);
     }
-    LabProcess s = start("services", internet, JavaMain.command(LabServices.class, args));
-    if (!s.awaitLog(l -> l.contains("READY"), 20_000)) {
-      throw new LabException("the lab's services did not start: " + s.logTail(5));
-    }
+    return args;
   }
 
   /** Blackholes the path to the VPN server at the router, or opens it again. */
@@ -279,17 +315,15 @@ public final class Lab implements AutoCloseable {
     if (b.length() > 0) batch(client, b.toString());
   }
 
-  /** The interface the client's routing picks for an unmarked packet to {@code dst}, if any. */
-  Optional<String> route(String dst) {
-    Exec.Result r = Exec.run(List.of("ip", "-n", client.name(), "route", "get", dst), null, 10_000);
-    if (!r.ok()) return Optional.empty();
-    String[] f = r.stdout().strip().split("\\s+");
-    for (int i = 0; i + 1 < f.length; i++) if (f[i].equals("dev")) return Optional.of(f[i + 1]);
-    return Optional.empty();
+  /** The interface the client's routing picks for an unmarked packet to each destination, if any. */
+  Map<String, Optional<String>> routes(java.util.Collection<String> destinations) {
+    return RouteLookup.devices(client, destinations, "");
   }
 
   private Netns own(Netns ns) {
-    namespaces.add(ns);
+    synchronized (namespaces) {
+      namespaces.add(ns);
+    }
     return ns;
   }
 
@@ -317,18 +351,20 @@ public final class Lab implements AutoCloseable {
   }
 
   /** No DAD, router solicitations or link-local addresses: the only packets on the wires are the lab's. */
-  private static void quiet(Netns ns) throws LabException {
+  private static Netns quiet(Netns ns) throws LabException {
     ns.execOrThrow("sh", "-c", "for f in all default; do"
         + " echo 0 > /proc/sys/net/ipv6/conf/$f/accept_dad;"
         + " echo 0 > /proc/sys/net/ipv6/conf/$f/dad_transmits;"
         + " echo 0 > /proc/sys/net/ipv6/conf/$f/router_solicitations;"
         + " echo 0 > /proc/sys/net/ipv6/conf/$f/accept_ra;"
         + " echo 1 > /proc/sys/net/ipv6/conf/$f/addr_gen_mode; done");
+    return ns;
   }
 
   @Override
   public void close() {
     if (vpn != null) vpn.close();
+    if (prober != null) prober.close();
     for (LabProcess p : processes) p.close();
     for (int i = namespaces.size() - 1; i >= 0; i--) namespaces.get(i).close();
     scratch.close();

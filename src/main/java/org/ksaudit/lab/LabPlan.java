@@ -19,6 +19,7 @@ import org.ksaudit.model.value.IpText;
  * @param clientUid the uid the VPN client runs as, when the rules allow its packets for one
  * @param clientGid the gid the VPN client runs as, likewise
  * @param clientMark the mark the VPN client puts on its packets, when the rules let them out by it
+ * @param stub the local stub resolver the rules send DNS through, which the lab runs
  * @param server the VPN server's IPv4 address; {@code port} and {@code proto} its service
  * @param vpnDns the resolver inside the tunnel
  * @param lan4 the client's IPv4 LAN
@@ -41,6 +42,7 @@ public record LabPlan(
     Optional<Long> clientUid,
     Optional<Long> clientGid,
     Optional<Long> clientMark,
+    Optional<LocalStub> stub,
     List<String> notes) {
 
   /** The client's interface on the LAN when the rules name none. */
@@ -69,6 +71,7 @@ public record LabPlan(
   public LabPlan {
     Objects.requireNonNull(kind, "kind");
     Objects.requireNonNull(uplink, "uplink");
+    Objects.requireNonNull(stub, "stub");
     declaredLan = List.copyOf(declaredLan);
     extraPhysical = List.copyOf(extraPhysical);
     notes = List.copyOf(notes);

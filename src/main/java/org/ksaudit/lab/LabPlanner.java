@@ -102,10 +102,13 @@ public final class LabPlanner {
         .or(() -> rules.vpnDns().filter(x -> !x.value().equals(s.host())))
         .orElse(new Part<>(LabPlan.TUNNEL_SERVER4, Origin.byDefault("the VPN server's tunnel address")));
     notes.add("VPN DNS " + vpnDns);
+    Optional<LocalStub> stub = rules.stub().map(x -> new LocalStub(x.value(), rules.resolverUid().map(Part::value),
+        rules.resolverGid().map(Part::value)));
     rules.stub().ifPresent(x -> notes.add("the rules send DNS through a local stub resolver at " + x
         + rules.resolverUid().map(u -> ", out for uid " + u.value() + " " + u.origin()).orElse("")
         + rules.resolverGid().map(u -> ", out for gid " + u.value() + " " + u.origin()).orElse("")
-        + "; the lab has no stub: its probes ask the VPN DNS directly"));
+        + "; the lab runs one there (dnsmasq" + StubResolver.identity(stub.get()) + ") forwarding to the VPN DNS "
+        + vpnDns.value() + ", and its resolv.conf names it"));
 
     Optional<Part<Long>> mark = config.flatMap(VpnConfig::fwmark).or(rules::clientMark);
     mark.ifPresent(m -> notes.add("the VPN client marks its packets 0x" + Long.toHexString(m.value()) + " " + m.origin()));
@@ -124,7 +127,7 @@ public final class LabPlanner {
       extra.add(oif);
     }
     return new LabPlan(k, tunnel.value(), uplink.value(), s.host(), s.port(), s.proto(), vpnDns.value(), lan4, lan6, d.allowLan(),
-        List.copyOf(extra), rules.clientUid().map(Part::value), rules.clientGid().map(Part::value), mark.map(Part::value), notes);
+        List.copyOf(extra), rules.clientUid().map(Part::value), rules.clientGid().map(Part::value), mark.map(Part::value), stub, notes);
   }
 
   /**

@@ -27,7 +27,8 @@ public final class LabTools {
       Map.entry("wg", "wireguard-tools"),
       Map.entry("dnsmasq", "dnsmasq-base"),
       Map.entry("dhclient", "isc-dhcp-client"),
-      Map.entry("unshare", "util-linux"));
+      Map.entry("unshare", "util-linux"),
+      Map.entry("setpriv", "util-linux"));
 
   /** {@link #require(List, ToolPath)} with this process's PATH. */
   public static void require(List<String> programs) throws LabException {

@@ -61,14 +61,9 @@ final class LanHost implements AutoCloseable {
     Lab.batch(lab.client(), "route replace default via " + via.get() + " dev " + uplink + " metric 0\n");
   }
 
-  /** The interface the client routes the LAN host's packet to {@code dst} out of, if any. */
-  Optional<String> route(Lab lab, String dst) {
-    Exec.Result r = Exec.run(List.of("ip", "-n", lab.client().name(), "route", "get", dst, "from", plan.host(), "iif", plan.lanInterface()),
-        null, 10_000);
-    if (!r.ok()) return Optional.empty();
-    String[] f = r.stdout().strip().split("\\s+");
-    for (int i = 0; i + 1 < f.length; i++) if (f[i].equals("dev")) return Optional.of(f[i + 1]);
-    return Optional.empty();
+  /** The interface the client routes the LAN host's packets to each destination out of, if any. */
+  Map<String, Optional<String>> routes(Lab lab, java.util.Collection<String> destinations) {
+    return RouteLookup.devices(lab.client(), destinations, "from " + plan.host() + " iif " + plan.lanInterface());
   }
 
   Netns namespace() {

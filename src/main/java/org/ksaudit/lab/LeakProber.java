@@ -24,9 +24,14 @@ public final class LeakProber implements ScenarioDriver {
   public record WitnessRef(String findingId, String category, Witness witness) {}
 
   private static final long VPN_UP_MILLIS = 10_000;
-  private static final int BASELINE_TIMEOUT = 2_500;
+  /** A first round; a tunnel that does not serve within it gets the patient second round. */
+  private static final int BASELINE_TIMEOUT = 1_200;
   private static final int BASELINE_RETRY_TIMEOUT = 10_000;
-  private static final int FAILURE_TIMEOUT = 1_200;
+  /**
+   * Outside the baseline the counters decide, and a probe's first packet goes out at once: the
+   * wait is for answers worth showing, and for a SYN the rules drop, which waits it all.
+   */
+  private static final int FAILURE_TIMEOUT = 600;
   private static final long SETTLE_MILLIS = 150;
 
   private final Lab lab;
@@ -37,7 +42,10 @@ public final class LeakProber implements ScenarioDriver {
   private int nextPort = 20_000;
   /** Once the VPN failed to come up, later scenarios do not wait the full time for it again. */
   private boolean vpnWorks = true;
-  private boolean clientRunning;
+  /** What the running VPN client carries; empty when none runs. */
+  private Optional<Vpn.Carried> running = Optional.empty();
+  /** Whether the running client's tunnel came up. */
+  private boolean runningUp;
   private final List<Scenario> order;
   private final Optional<LanHost> lanHost;
   private final List<WitnessRef> forwardWitnesses;
@@ -68,7 +76,7 @@ public final class LeakProber implements ScenarioDriver {
     Optional<String> problem = Optional.empty();
     Optional<String> webShows = Optional.empty();
     List<FailedCheck> failed = List.of();
-    LabTools.require(Lab.requiredTools(plan.kind(), selected));
+    LabTools.require(Lab.requiredTools(plan, selected));
     try (Lab lab = Lab.build(plan, rulesV4, rulesV6, sysctl, progress);
          LanHost lanHost = forwarding.isPresent() ? LanHost.attach(lab, forwarding.get()) : null) {
       if (lanHost != null) progress.accept("lab: " + String.join("; ", forwarding.get().notes()));
@@ -82,14 +90,17 @@ public final class LeakProber implements ScenarioDriver {
       }
       if (selected.contains(Scenario.TUNNEL_DOWN)) p.tunnelDown(raw);
       if (selected.contains(Scenario.CRASH)) p.run(Scenario.CRASH, "killing the VPN client with SIGKILL", CrashScenario::run, raw);
+      if (selected.contains(Scenario.CRASH_PERSISTENT_TUN)) {
+        p.run(Scenario.CRASH_PERSISTENT_TUN, "killing the VPN client with SIGKILL on a tun device made beforehand", CrashScenario::runPersistentTun, raw);
+      }
       if (selected.contains(Scenario.RECONNECT)) {
         p.run(Scenario.RECONNECT, "stopping and restarting the VPN client, probing all the while", ReconnectScenario::run, raw);
       }
-      if (selected.contains(Scenario.SERVER_UNREACHABLE)) p.serverUnreachable(raw);
       if (selected.contains(Scenario.LOCALNET)) p.localnet(raw);
       if (selected.contains(Scenario.TUNNELVISION)) {
         p.run(Scenario.TUNNELVISION, "a rogue DHCP server pushes classless static routes (option 121)", TunnelVisionScenario::run, raw);
       }
+      if (selected.contains(Scenario.SERVER_UNREACHABLE)) p.serverUnreachable(raw);
       if (selected.contains(Scenario.IPV6_RA)) {
         p.run(Scenario.IPV6_RA, "an IPv4-only VPN, then a rogue router advertisement", RogueRaScenario::run, raw);
       }
@@ -158,7 +169,7 @@ public final class LeakProber implements ScenarioDriver {
       // a loaded machine can answer after the first timeout: the VPN is judged broken only after a patient second round
       r = measure(Scenario.BASELINE, true, notes, List.of(), BASELINE_RETRY_TIMEOUT);
     }
-    Optional<ProbeOutcome> dns = find(r, "dns-udp", plan.vpnDns());
+    Optional<ProbeOutcome> dns = find(r, "dns-udp", resolver());
     Optional<ProbeOutcome> web = find(r, "http", LabPlan.WEB4);
     boolean dnsOk = dns.map(o -> o.answer().isPresent() && o.internetTunnel()).orElse(false);
     Optional<String> shows = web.flatMap(ProbeOutcome::answer);
@@ -180,7 +191,8 @@ public final class LeakProber implements ScenarioDriver {
     } else if (!dnsOk || !webOk) {
       problem = Optional.of("the tunnel is up, but ");
       if (!dnsOk) {
-        failed.add(new FailedCheck("DNS to the VPN resolver " + plan.vpnDns() + " through the tunnel",
+        failed.add(new FailedCheck(plan.stub().map(x -> "DNS through the local stub resolver " + x.address() + " to the VPN resolver ").orElse("DNS to the VPN resolver ")
+            + plan.vpnDns() + " through the tunnel",
             dns.map(o -> o.answer().isPresent() ? "answered, but not through the tunnel" : o.sendError().orElse("no answer")).orElse("not sent"),
             dns.flatMap(o -> o.oif().map(i -> new Probe(o.probe().family(), o.probe().proto(), o.probe().dst(), o.probe().dport(), i)))));
       }
@@ -199,26 +211,24 @@ public final class LeakProber implements ScenarioDriver {
     ScenarioResult run(ScenarioDriver driver) throws LabException;
   }
 
+  /** Runs a scenario class; a tunnel it leaves up serves the next scenario that needs one. */
   private void run(Scenario s, String what, ScenarioRun scenario, List<ScenarioResult> out) throws LabException {
     step(s, what);
-    try {
-      out.add(scenario.run(this));
-    } finally {
-      killVpn();
-    }
+    out.add(scenario.run(this));
   }
 
   private void tunnelDown(List<ScenarioResult> out) throws LabException {
     step(Scenario.TUNNEL_DOWN, "stopping the VPN client");
-    if (!clientRunning) startVpn(vpnTimeout());
+    // a client that did not come up is stopped as it is: a new one would only wait for its handshake again
+    if (running.isEmpty()) startVpn(vpnTimeout());
     stopVpn();
     out.add(measure(Scenario.TUNNEL_DOWN, false, List.of("the VPN client was stopped (SIGTERM): it took down "
         + plan.tunnelInterface() + " and its routes"), List.of(), FAILURE_TIMEOUT));
   }
 
   private void serverUnreachable(List<ScenarioResult> out) throws LabException {
-    step(Scenario.SERVER_UNREACHABLE, "restarting the VPN, then blackholing the path to the server");
-    boolean up = startVpn(vpnTimeout());
+    step(Scenario.SERVER_UNREACHABLE, "blackholing the path to the VPN server");
+    boolean up = vpnUp(Vpn.Carried.BOTH);
     List<String> notes = new ArrayList<>(List.of("route to " + plan.server() + " blackholed at the router; " + plan.tunnelInterface() + " stays"
         + (up ? "" : " (the tunnel had not come up)")));
     lab.vpn().failure().ifPresent(notes::add);
@@ -227,13 +237,14 @@ public final class LeakProber implements ScenarioDriver {
       out.add(measure(Scenario.SERVER_UNREACHABLE, up, notes, List.of(), FAILURE_TIMEOUT));
     } finally {
       lab.blackholeServer(false);
+      // the client spent the blackhole without its server (a TCP transport backs off its retransmissions): the next scenario starts afresh
       killVpn();
     }
   }
 
   private void localnet(List<ScenarioResult> out) throws LabException {
-    step(Scenario.LOCALNET, "restarting the VPN; probing remote hosts inside the LAN range");
-    boolean up = startVpn(vpnTimeout());
+    step(Scenario.LOCALNET, "probing remote hosts inside the LAN range through the VPN");
+    boolean up = vpnUp(Vpn.Carried.BOTH);
     List<ScenarioProbe> extra = new ArrayList<>();
     extra.add(service("LocalNet: web on a remote host inside the LAN range", "http", plan.localnetRemote4(), 80));
     extra.add(service("LocalNet: DNS to a remote host inside the LAN range", "dns-udp", plan.localnetRemote4(), 53));
@@ -244,11 +255,7 @@ public final class LeakProber implements ScenarioDriver {
     List<String> notes = new ArrayList<>(List.of("remote hosts " + plan.localnetRemote4() + " and " + plan.localnetRemote6()
         + " sit inside the LAN ranges " + plan.lan4() + " / " + plan.lan6()));
     lab.vpn().failure().ifPresent(notes::add);
-    try {
-      out.add(measure(Scenario.LOCALNET, up, notes, extra, FAILURE_TIMEOUT));
-    } finally {
-      killVpn();
-    }
+    out.add(measure(Scenario.LOCALNET, up, notes, extra, FAILURE_TIMEOUT));
   }
 
   private boolean startVpn(long timeout) throws LabException {
@@ -256,9 +263,10 @@ public final class LeakProber implements ScenarioDriver {
   }
 
   private boolean startVpn(long timeout, Vpn.Carried carried) throws LabException {
-    if (clientRunning) killVpn();
-    clientRunning = true;
-    return lab.vpn().startClient(timeout, carried);
+    if (running.isPresent()) killVpn();
+    running = Optional.of(carried);
+    runningUp = lab.vpn().startClient(timeout, carried);
+    return runningUp;
   }
 
   @Override
@@ -271,15 +279,25 @@ public final class LeakProber implements ScenarioDriver {
     return startVpn(vpnTimeout(), carried);
   }
 
+  /**
+   * A VPN client's start is a TLS or WireGuard handshake and, for OpenVPN, up to a second of its
+   * timer: a client that came up, still runs and carries what is asked serves the next scenario.
+   */
+  @Override
+  public boolean vpnUp(Vpn.Carried carried) throws LabException {
+    if (running.equals(Optional.of(carried)) && runningUp && lab.vpn().failure().isEmpty()) return true;
+    return startVpn(vpnTimeout(), carried);
+  }
+
   @Override
   public void killVpn() throws LabException {
-    clientRunning = false;
+    running = Optional.empty();
     lab.vpn().killClient();
   }
 
   @Override
   public void stopVpn() throws LabException {
-    clientRunning = false;
+    running = Optional.empty();
     lab.vpn().stopClient();
   }
 
@@ -306,10 +324,19 @@ public final class LeakProber implements ScenarioDriver {
     progress.accept("probe: [" + (order.indexOf(s) + 1) + "/" + order.size() + "] " + s.label() + ": " + what);
   }
 
-  /** DNS to the VPN resolver answered through the tunnel and the web page showed the VPN's exit address. */
+  /** DNS (through the stub resolver, when the host has one) answered through the tunnel and the web page showed the VPN's exit address. */
   private boolean tunnelServes(ScenarioResult r) {
-    boolean dns = find(r, "dns-udp", plan.vpnDns()).map(o -> o.answer().isPresent() && o.internetTunnel()).orElse(false);
+    boolean dns = find(r, "dns-udp", resolver()).map(o -> o.answer().isPresent() && o.internetTunnel()).orElse(false);
     return dns && find(r, "http", LabPlan.WEB4).flatMap(ProbeOutcome::answer).map(plan.exit4()::equals).orElse(false);
+  }
+
+  /** Where the host's applications send DNS: the local stub resolver when the rules have one, else the VPN DNS itself. */
+  private String resolver() {
+    return plan.stub().map(LocalStub::address).orElse(plan.vpnDns());
+  }
+
+  private boolean toStub(ScenarioProbe p) {
+    return plan.stub().map(x -> x.address().equals(p.dst())).orElse(false) && p.service().map(k -> k.startsWith("dns-")).orElse(false);
   }
 
   private static Optional<ProbeOutcome> find(ScenarioResult r, String service, String dst) {
@@ -321,8 +348,14 @@ public final class LeakProber implements ScenarioDriver {
     List<ScenarioProbe> ps = new ArrayList<>();
     for (String proto : List.of("udp", "tcp")) {
       String kind = "dns-" + proto;
-      ps.add(service("DNS/" + proto + " to the configured resolver (resolv.conf)", kind, plan.router4(), 53));
-      ps.add(service("DNS/" + proto + " to the configured resolver over IPv6", kind, plan.router6(), 53));
+      if (plan.stub().isPresent()) {
+        ps.add(service("DNS/" + proto + " to the configured resolver, the local stub (resolv.conf)", kind, plan.stub().get().address(), 53));
+        ps.add(service("DNS/" + proto + " to the LAN router's resolver", kind, plan.router4(), 53));
+        ps.add(service("DNS/" + proto + " to the LAN router's resolver over IPv6", kind, plan.router6(), 53));
+      } else {
+        ps.add(service("DNS/" + proto + " to the configured resolver (resolv.conf)", kind, plan.router4(), 53));
+        ps.add(service("DNS/" + proto + " to the configured resolver over IPv6", kind, plan.router6(), 53));
+      }
       ps.add(service("DNS/" + proto + " to the VPN DNS", kind, plan.vpnDns(), 53));
       ps.add(service("DNS/" + proto + " to a public resolver", kind, LabPlan.PUBLIC_DNS4, 53));
       ps.add(service("DNS/" + proto + " to a public resolver over IPv6", kind, LabPlan.PUBLIC_DNS6, 53));
@@ -412,11 +445,13 @@ public final class LeakProber implements ScenarioDriver {
    */
   private ScenarioResult measure(Scenario s, boolean tunnelUp, List<String> notes, List<ScenarioProbe> extra, int timeout)
       throws LabException {
+    lab.awaitServices();
     List<ScenarioProbe> probes = probeSet(extra);
-    Map<String, Optional<String>> routes = new HashMap<>();
-    for (ScenarioProbe p : probes) if (p.forcedOif().isEmpty() && !p.forwarded()) routes.computeIfAbsent(p.dst(), lab::route);
-    Map<String, Optional<String>> forwardedRoutes = new HashMap<>();
-    for (ScenarioProbe p : probes) if (p.forwarded()) forwardedRoutes.computeIfAbsent(p.dst(), d -> lanHost.orElseThrow().route(lab, d));
+    Map<String, Optional<String>> routes = lab.routes(probes.stream().filter(p -> p.forcedOif().isEmpty() && !p.forwarded())
+        .map(ScenarioProbe::dst).toList());
+    List<String> forwardedDsts = probes.stream().filter(ScenarioProbe::forwarded).map(ScenarioProbe::dst).toList();
+    Map<String, Optional<String>> forwardedRoutes = forwardedDsts.isEmpty() ? Map.of() : lanHost.orElseThrow().routes(lab, forwardedDsts);
+    Set<String> devices = RouteLookup.interfaces(lab.client());
     lab.neighbours(probes.stream().map(ScenarioProbe::dst).distinct().toList());
 
     ProbeCounters counting = counters();
@@ -432,8 +467,10 @@ public final class LeakProber implements ScenarioDriver {
       counting.add(p, p.proto().equals("icmp")
           ? (p.family() == Family.IPV4 ? "-p icmp" : "-p ipv6-icmp") + " -m string --algo bm --string " + token
           : "-p " + p.proto() + " --sport " + port + (p.proto().equals("tcp") ? " --syn" : ""));
+      // the stub forwards the query from a socket of its own: the query's name, which carries the probe's id, tells it apart
+      if (toStub(p)) counting.addForwarded(p, "-p " + p.proto() + " --dport 53 -m string --algo bm --hex-string \"" + ClientProber.queryNameLabel(p.id()) + "\"");
       Optional<String> oif = p.forcedOif().isPresent() ? p.forcedOif() : p.forwarded() ? forwardedRoutes.get(p.dst()) : routes.get(p.dst());
-      if (oif.isPresent() && !interfaceExists(oif.get())) oif = Optional.empty();
+      if (oif.isPresent() && !devices.contains(oif.get())) oif = Optional.empty();
       oifs.put(p.id(), oif);
       if (p.forwarded() && oif.isPresent()) {
         RawSender.Packet packet = new RawSender.Packet(token, new Probe(p.family(), p.proto(), p.dst(), p.dport(), LanHost.DEVICE), port);
@@ -447,9 +484,14 @@ public final class LeakProber implements ScenarioDriver {
     }
     counting.install();
     List<ScenarioProbe> services = probes.stream().filter(p -> !p.raw()).toList();
-    Map<String, String> answers = services.isEmpty() ? Map.of() : ClientRun.run(lab, services, ports, timeout);
-    Map<String, String> sent = new HashMap<>(packets.isEmpty() ? Map.of() : RawSender.send(lab.client(), packets));
-    if (!fromLan.isEmpty()) sent.putAll(lanHost.orElseThrow().send(fromLan));
+    // independent senders (each probe has its own port and counter): the raw packets go out while the service probes wait for answers
+    List<Map<String, String>> results = Concurrently.run(List.of(
+        () -> services.isEmpty() ? Map.of() : lab.prober().run(services, ports, timeout),
+        () -> packets.isEmpty() ? Map.of() : RawSender.send(lab.client(), packets),
+        () -> fromLan.isEmpty() ? Map.of() : lanHost.orElseThrow().send(fromLan)));
+    Map<String, String> answers = results.get(0);
+    Map<String, String> sent = new HashMap<>(results.get(1));
+    sent.putAll(results.get(2));
     LabProcess.sleep(SETTLE_MILLIS);
     ProbeCounters.Arrivals arrived = counting.read();
 
@@ -481,10 +523,6 @@ public final class LeakProber implements ScenarioDriver {
     return p.family() == Family.IPV6 && !lab.clientIpv6() ? "not sent: IPv6 is disabled in the client (sysctl)" : "no route";
   }
 
-  private boolean interfaceExists(String dev) {
-    return lab.client().exec("ip", "link", "show", "dev", dev).ok();
-  }
-
   private static String errno(String how) {
     return switch (how) {
       case "error 1" -> "EPERM: dropped by the rules";
@@ -493,24 +531,5 @@ public final class LeakProber implements ScenarioDriver {
       case "error 99" -> "EADDRNOTAVAIL (no address of this family)";
       default -> how;
     };
-  }
-
-  /** Runs the client prober JVM inside the client namespace for the service probes. */
-  private static final class ClientRun {
-    static Map<String, String> run(Lab lab, List<ScenarioProbe> probes, Map<String, Integer> ports, int timeout) throws LabException {
-      StringBuilder in = new StringBuilder().append(timeout).append('\n');
-      for (ScenarioProbe p : probes) {
-        in.append(p.id()).append(' ').append(p.service().orElseThrow()).append(' ').append(p.dst()).append(' ').append(ports.get(p.id())).append('\n');
-      }
-      Exec.Result r = lab.client().exec(in.toString(), 60_000L + timeout * 3L,
-          JavaMain.command(ClientProber.class, List.of()).toArray(String[]::new));
-      if (!r.ok()) throw new LabException("the client prober failed: " + r.firstLine());
-      Map<String, String> out = new HashMap<>();
-      for (String line : r.stdout().split("\n")) {
-        int sp = line.indexOf(' ');
-        if (sp > 0) out.put(line.substring(0, sp), line.substring(sp + 1));
-      }
-      return out;
-    }
   }
 }

@@ -395,7 +395,7 @@ public final class PacketOracle implements AutoCloseable {
         "while True:",
         "    for s in select.select(socks, [], [])[0]: held.append(s.accept()[0])",
         "");
-    List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", receiver.name(), "python3", "-c", program));
+    List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", receiver.name(), Python.executable(), "-c", program));
     cmd.addAll(endpoints);
     try {
       Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();

@@ -1,5 +1,6 @@
 package org.ksaudit.lab;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,13 +45,24 @@ final class ProbeCounters {
         .append(h.plan().gateway()).append(' ').append(match).append(" -m comment --comment h-").append(p.id()).append('\n'));
   }
 
+  /**
+   * Counts, as arriving through the tunnel, packets that another process of the client sent on
+   * the probe's behalf (the stub resolver's forwarded query) and that {@code match} recognises.
+   */
+  void addForwarded(ScenarioProbe p, String match) {
+    (p.family() == Family.IPV4 ? inet4 : inet6).append("-A PREROUTING -i ").append(lab.vpn().serverInterface()).append(' ').append(match)
+        .append(" -m comment --comment f-").append(p.id()).append('\n');
+  }
+
   /** Replaces the raw tables of the router and the internet with these counters, all at zero. */
   void install() throws LabException {
-    Lab.restore(lab.router(), "iptables-restore", raw(router4));
-    Lab.restore(lab.router(), "ip6tables-restore", raw(router6));
-    Lab.restore(lab.internet(), "iptables-restore", raw(inet4));
-    Lab.restore(lab.internet(), "ip6tables-restore", raw(inet6));
-    if (lanHost.isPresent()) Lab.restore(lanHost.get().namespace(), "iptables-restore", raw(host4));
+    List<Concurrently.Action> steps = new ArrayList<>(List.of(
+        () -> Lab.restore(lab.router(), "iptables-restore", raw(router4)),
+        () -> Lab.restore(lab.router(), "ip6tables-restore", raw(router6)),
+        () -> Lab.restore(lab.internet(), "iptables-restore", raw(inet4)),
+        () -> Lab.restore(lab.internet(), "ip6tables-restore", raw(inet6))));
+    lanHost.ifPresent(h -> steps.add(() -> Lab.restore(h.namespace(), "iptables-restore", raw(host4))));
+    Concurrently.all(steps);
   }
 
   private static String raw(StringBuilder rules) {
@@ -58,11 +70,13 @@ final class ProbeCounters {
   }
 
   Arrivals read() throws LabException {
-    Map<String, Long> all = new HashMap<>();
+    List<Concurrently.Step<Map<String, Long>>> steps = new ArrayList<>();
     for (Netns ns : List.of(lab.router(), lab.internet())) {
-      for (String save : List.of("iptables-save", "ip6tables-save")) all.putAll(counts(ns, save));
+      for (String save : List.of("iptables-save", "ip6tables-save")) steps.add(() -> counts(ns, save));
     }
-    if (lanHost.isPresent()) all.putAll(counts(lanHost.get().namespace(), "iptables-save"));
+    lanHost.ifPresent(h -> steps.add(() -> counts(h.namespace(), "iptables-save")));
+    Map<String, Long> all = new HashMap<>();
+    Concurrently.run(steps).forEach(all::putAll);
     return new Arrivals(all);
   }
 
@@ -97,8 +111,9 @@ final class ProbeCounters {
       return tunnelCount(id) > 0;
     }
 
+    /** The probe's packets through the tunnel, with those a stub resolver forwarded for it. */
     long tunnelCount(String id) {
-      return counts.getOrDefault("t-" + id, 0L);
+      return counts.getOrDefault("t-" + id, 0L) + counts.getOrDefault("f-" + id, 0L);
     }
   }
 }

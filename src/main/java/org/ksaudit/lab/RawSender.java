@@ -81,7 +81,7 @@ final class RawSender {
     }
     // a bound for a stuck sender, not a speed target: python3's start alone takes seconds on a loaded machine
     long timeout = 30_000 + 5L * packets.size();
-    Exec.Result r = ns.exec(in.toString(), timeout, "python3", "-c", PROGRAM);
+    Exec.Result r = ns.exec(in.toString(), timeout, Python.executable(), "-c", PROGRAM);
     if (!r.ok()) throw new LabException("sending probes in " + ns.name() + " failed: " + r.firstLine());
     Map<String, String> out = new LinkedHashMap<>();
     for (String line : r.stdout().split("\n")) {

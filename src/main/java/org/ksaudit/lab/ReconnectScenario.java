@@ -24,7 +24,7 @@ final class ReconnectScenario {
   static ScenarioResult run(ScenarioDriver d) throws LabException {
     Lab lab = d.lab();
     LabPlan plan = lab.plan();
-    boolean up = d.startVpn(Vpn.Carried.BOTH);
+    boolean up = d.vpnUp(Vpn.Carried.BOTH);
     List<ScenarioProbe> probes = new ArrayList<>();
     probes.add(d.rawProbe("reconnect window: UDP to a web server every 10 ms", "udp", LabPlan.WEB4, LabServices.ECHO));
     probes.add(d.rawProbe("reconnect window: DNS to the VPN resolver every 10 ms", "udp", plan.vpnDns(), 53));

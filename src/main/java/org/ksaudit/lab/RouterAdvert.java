@@ -33,7 +33,7 @@ final class RouterAdvert {
 
   /** Sends the advertisement out of {@code dev} in {@code ns}; {@code lifetime} 0 withdraws the default route. */
   static void send(Netns ns, String dev, String prefix, int prefixLength, int lifetime) throws LabException {
-    Exec.Result r = ns.exec(null, 30_000, List.of("python3", "-c", PROGRAM, dev, ROUTER_LINK_LOCAL, prefix,
+    Exec.Result r = ns.exec(null, 30_000, List.of(Python.executable(), "-c", PROGRAM, dev, ROUTER_LINK_LOCAL, prefix,
         Integer.toString(prefixLength), Integer.toString(lifetime)).toArray(String[]::new));
     if (!r.ok()) throw new LabException("the router advertisement could not be sent: " + r.stderr().strip());
   }

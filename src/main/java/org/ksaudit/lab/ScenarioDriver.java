@@ -12,6 +12,9 @@ interface ScenarioDriver {
   /** Starts the VPN client (stopping a running one first); true once the tunnel carries traffic. */
   boolean startVpn(Vpn.Carried carried) throws LabException;
 
+  /** A VPN client carrying {@code carried}: the running one when its tunnel is up, else a new one; true once the tunnel carries traffic. */
+  boolean vpnUp(Vpn.Carried carried) throws LabException;
+
   /** Kills the VPN client with SIGKILL, if one runs. */
   void killVpn() throws LabException;
 

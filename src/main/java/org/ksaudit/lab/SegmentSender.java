@@ -93,7 +93,7 @@ final class SegmentSender implements AutoCloseable {
   static SegmentSender open(Netns ns, List<Segment> segments) throws LabException {
     SegmentSender s;
     try {
-      Process p = new ProcessBuilder("ip", "netns", "exec", ns.name(), "python3", "-c", PROGRAM).redirectErrorStream(true).start();
+      Process p = new ProcessBuilder("ip", "netns", "exec", ns.name(), Python.executable(), "-c", PROGRAM).redirectErrorStream(true).start();
       s = new SegmentSender(p);
     } catch (IOException e) {
       throw new LabException("cannot start the segment sender in " + ns.name() + ": " + e.getMessage());

@@ -60,7 +60,7 @@ final class StreamSender {
 
   /** Starts sending; returns once the first round is about to go out. */
   static StreamSender start(Lab lab, List<Stream> streams) throws LabException {
-    List<String> cmd = new ArrayList<>(List.of("python3", "-c", PROGRAM));
+    List<String> cmd = new ArrayList<>(List.of(Python.executable(), "-c", PROGRAM));
     for (Stream s : streams) {
       cmd.add(s.id() + "," + (s.family() == Family.IPV6 ? "6" : "4") + "," + s.dst() + "," + s.dport() + "," + s.sport());
     }

@@ -22,7 +22,7 @@ final class TunnelVisionScenario {
   static ScenarioResult run(ScenarioDriver d) throws LabException {
     Lab lab = d.lab();
     LabPlan plan = lab.plan();
-    boolean up = d.startVpn(Vpn.Carried.BOTH);
+    boolean up = d.vpnUp(Vpn.Carried.BOTH);
     List<String> notes = new ArrayList<>();
     ScenarioResult r;
     try (RogueDhcpServer server = RogueDhcpServer.start(lab, PUSHED); DhcpClient client = DhcpClient.start(lab)) {

@@ -30,12 +30,16 @@ final class Wiring {
     return log.toLowerCase(java.util.Locale.ROOT).contains("operation not permitted");
   }
 
-  /** Waits (up to 5 s) until a device has disappeared from the namespace. */
+  /**
+   * Waits (up to 5 s) until a VPN process's device has disappeared from the namespace or, for a
+   * persistent device made beforehand, which outlives the process, lost its carrier.
+   */
   static void awaitGone(Netns ns, String device) throws LabException {
     for (int i = 0; i < 200; i++) {
-      if (!ns.exec("ip", "link", "show", "dev", device).ok()) return;
+      Exec.Result r = Exec.run(java.util.List.of("ip", "-n", ns.name(), "link", "show", "dev", device), null, 10_000);
+      if (!r.ok() || r.stdout().contains("NO-CARRIER")) return;
       LabProcess.sleep(25);
     }
-    throw new LabException(device + " is still present after its VPN process was killed");
+    throw new LabException(device + " is still present and attached after its VPN process was killed");
   }
 }

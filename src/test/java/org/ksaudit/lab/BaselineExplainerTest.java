@@ -15,7 +15,7 @@ class BaselineExplainerTest {
   private static LabPlan plan(List<String> notes) {
     return new LabPlan(TunnelKind.OPENVPN, "tun0", "wlan0", "203.0.113.10", 1194, "udp", "198.51.100.225",
         LabPlanner.cidr(Family.IPV4, "192.0.2.0", 24), LabPlanner.cidr(Family.IPV6, "2001:db8:1::", 64), List.of(), List.of(),
-        Optional.empty(), Optional.empty(), Optional.empty(), notes);
+        Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), notes);
   }
 
   private static final FailedCheck FAILED = new FailedCheck("DNS to the VPN resolver 198.51.100.225 through the tunnel", "no answer",

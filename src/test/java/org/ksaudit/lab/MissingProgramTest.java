@@ -52,6 +52,33 @@ class MissingProgramTest {
     assertTrue(e.getMessage().matches("(?s).*apt-get install -y ([a-z0-9-]+ )*" + pkg + "\\b.*"), e.getMessage());
   }
 
+  /**
+   * setpriv runs the VPN client as the uid the rules single out (owner-uid: 1194), and the stub
+   * resolver of a systemd-resolved host as the resolver's (resolved-stub: 991, which also needs
+   * dnsmasq without TunnelVision); a plan with neither runs without it.
+   */
+  @ParameterizedTest
+  @CsvSource({
+    "testdata/lab/owner-uid.v4, setpriv, true",
+    "testdata/killswitches/resolved-stub.v4, setpriv, true",
+    "testdata/killswitches/resolved-stub.v4, dnsmasq, true",
+    "testdata/seed/article.v4, setpriv, false",
+    "testdata/seed/article.v4, dnsmasq, false",
+  })
+  void theProgramsThePlanRunsAreChecked(String rules, String program, boolean needed, @TempDir Path dir) throws Exception {
+    LabPlan plan = LabSetupPlanTest.plan(java.util.Optional.empty(), java.util.Optional.empty(), rules);
+    List<String> tools = Lab.requiredTools(plan, java.util.EnumSet.of(Scenario.BASELINE));
+    assertEquals(needed, tools.contains(program), tools.toString());
+    if (!needed) return;
+    for (String p : tools) {
+      if (p.equals(program)) continue;
+      assertTrue(Files.writeString(dir.resolve(p), "#!/bin/sh\nexit 0\n").toFile().setExecutable(true));
+    }
+    LabException e = assertThrows(LabException.class, () -> LabTools.require(tools, new ToolPath(List.of(dir))));
+    assertTrue(e.getMessage().contains("missing " + program + " (package " + (program.equals("setpriv") ? "util-linux" : "dnsmasq-base") + ")"),
+        e.getMessage());
+  }
+
   @ParameterizedTest
   @CsvSource({"OPENVPN", "WIREGUARD"})
   void nothingIsMissingFromACompletePath(TunnelKind kind, @TempDir Path dir) throws IOException, LabException {

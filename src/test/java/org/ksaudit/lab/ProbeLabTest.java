@@ -197,6 +197,15 @@ class ProbeLabTest {
     // SIGKILL: tun0 and the def1 routes vanish, the host route to the server stays
     assertTrue(r.leaked("crash", VPN_DNS_REQUEST), r.describeLeaks());
     assertTrue(r.notes("crash").stream().anyMatch(n -> n.contains("left behind: 203.0.113.10 via")), String.valueOf(r.notes("crash")));
+    // SIGKILL on a tun device made beforehand: the device and its def1 routes stay (linkdown) and still win, so the
+    // resolver's routed request goes into a black hole; the witness sent out of eth0 itself still leaks
+    assertFalse(r.leaked("crash-persistent-tun", VPN_DNS_REQUEST), r.describeLeaks());
+    assertTrue(r.leaked("crash-persistent-tun", to("udp", "10.45.16.1", 53).and(p -> text(p, "label").startsWith("witness of"))),
+        r.describeLeaks());
+    assertTrue(r.notes("crash-persistent-tun").stream().anyMatch(n -> n.contains("NO-CARRIER") && n.contains("tun0 stays")),
+        String.valueOf(r.notes("crash-persistent-tun")));
+    assertTrue(r.notes("crash-persistent-tun").stream().anyMatch(n -> n.startsWith("routes through tun0 that stayed:") && n.contains("linkdown")),
+        String.valueOf(r.notes("crash-persistent-tun")));
     // the window between the old routes going and the new ones coming lets the resolver's datagrams out; the web's are refused
     assertTrue(r.leaked("reconnect", to("udp", "10.45.16.1", 53)), r.describeLeaks() + "\n" + r.notes("reconnect"));
     assertFalse(r.leaked("reconnect", to("udp", LabPlan.WEB4, LabServices.ECHO)), r.describeLeaks());
@@ -207,6 +216,18 @@ class ProbeLabTest {
     // an IPv4-only tunnel and a rogue RA: IPv6 leaves in clear, the web page sees the SLAAC address
     assertTrue(r.leaked("ipv6-ra", to("tcp", LabPlan.WEB6, 80)), r.describeLeaks());
     assertFalse(r.leaked("ipv6-ra", to("tcp", LabPlan.WEB4, 80)), r.describeLeaks());
+  }
+
+  /**
+   * The same crash on a host that ignores linkdown routes: the stale routes through the
+   * persistent device no longer win, and the resolver's request leaves eth0 in clear as after a
+   * plain crash (LAB-NOTES: 20/20 in clear).
+   */
+  @Test
+  void ignoringLinkdownRoutesMakesAPersistentTunCrashLeak() {
+    Run r = probe("--scenario", "crash-persistent-tun", "--sysctl", "testdata/lab/ignore-linkdown.sysctl", "testdata/seed/article.v4");
+    assertTrue(r.leaked("crash-persistent-tun", VPN_DNS_REQUEST), r.describeLeaks());
+    assertEquals(0L, r.disagreements(), r.describeLeaks());
   }
 
   static final String[] ARTICLE_WITH_SYSCTL = {"--scenario", "tunnel-down", "--sysctl", "testdata/seed/article.sysctl",
@@ -225,7 +246,8 @@ class ProbeLabTest {
   void hardenedOpenVpnLeaksNothingAndKeepsTheVpnWorking() {
     Run r = probe("testdata/lab/hardened-openvpn.v4", "testdata/lab/hardened-openvpn.v6");
     // every scenario runs by default
-    assertEquals(List.of("baseline", "tunnel-down", "crash", "reconnect", "server-unreachable", "localnet", "tunnelvision", "ipv6-ra"),
+    assertEquals(List.of("baseline", "tunnel-down", "crash", "crash-persistent-tun", "reconnect", "localnet", "tunnelvision",
+        "server-unreachable", "ipv6-ra"),
         r.scenarios());
     assertNoLeakAndWorkingBaseline(r);
     // the pushed routes send the traffic out eth0, where OUTPUT drops it: a denial of service, no leak

@@ -20,7 +20,7 @@ import org.w3c.dom.Element;
 class ProbeReportFormatsTest {
   private static final LabPlan PLAN = new LabPlan(TunnelKind.OPENVPN, "tun0", LabPlan.PHYSICAL, "203.0.113.10", 1194, "udp",
       "10.8.0.1", LabPlanner.cidr(Family.IPV4, "192.0.2.0", 24), LabPlanner.cidr(Family.IPV6, "2001:db8:1::", 64), List.of(),
-      List.of(), Optional.empty(), Optional.empty(), Optional.empty(), List.of("a note"));
+      List.of(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), List.of("a note"));
 
   private static ProbeOutcome outcome(String id, String dst, boolean leaked) {
     ScenarioProbe p = new ScenarioProbe(id, "DNS to the VPN resolver", Family.IPV4, "udp", dst, 53, Optional.empty(),
@@ -42,6 +42,16 @@ class ProbeReportFormatsTest {
     assertEquals(1, doc.get("summary").get("leaks").intValue());
     assertEquals(12.3, doc.get("summary").get("seconds").doubleValue());
     assertEquals("leaked", doc.get("scenarios").get(1).get("probes").get(0).get("result").textValue());
+  }
+
+  /** Every scenario the lab runs is a name the schema allows: a report with one result of each follows it. */
+  @Test
+  void everyScenarioFollowsTheSchema() {
+    List<ScenarioResult> all = java.util.Arrays.stream(Scenario.values())
+        .map(s -> new ScenarioResult(s, false, List.of(), List.of(outcome(s.label(), "10.45.16.1", false)))).toList();
+    JsonNode doc = ReportSchema.parse(ProbeReportPrinter.json(new ProbeReport(PLAN, all, true, true, Optional.empty(),
+        Optional.of("203.0.113.10"), Optional.empty(), 1.0), "dev"));
+    assertEquals(Scenario.values().length, doc.get("scenarios").size());
   }
 
   @Test

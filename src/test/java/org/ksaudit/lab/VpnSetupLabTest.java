@@ -16,8 +16,10 @@ import org.ksaudit.testsupport.Host;
 
 /**
  * The VPN the rules were written for, read from the rules alone and from the VPN's config:
- * a wg-quick killswitch, an OpenVPN-over-TCP-443 killswitch and an owner-based (uid 1194)
- * killswitch each keep a working baseline with no analysis disagreement; a killswitch that
+ * a wg-quick killswitch, an OpenVPN-over-TCP-443 killswitch, an owner-based (uid 1194)
+ * killswitch and a systemd-resolved host's (DNS only through the stub at 127.0.0.53, out for
+ * the resolver's uid 991 through the tunnel, the VPN through wlan0 as uid 0) each keep a
+ * working baseline with no analysis disagreement; a killswitch that
  * refuses DNS names the rule that breaks the VPN. Baseline only: the other scenarios are
  * ProbeLabTest's.
  */
@@ -34,6 +36,7 @@ class VpnSetupLabTest {
     {"--vpn-config", "testdata/vpnconfig/tcp443.ovpn", "testdata/lab/openvpn-tcp443.v4", "testdata/lab/drop-all.v6"},
     {"testdata/lab/owner-uid.v4", "testdata/lab/drop-all.v6"},
     {"--vpn-config", "testdata/vpnconfig/owner-client.ovpn", "testdata/lab/owner-uid.v4", "testdata/lab/drop-all.v6"},
+    {"testdata/killswitches/resolved-stub.v4", "testdata/killswitches/resolved-stub.v6"},
   };
 
   static ProbeLabTest.Run baseline(String... args) {
@@ -71,6 +74,14 @@ class VpnSetupLabTest {
     assertTrue(fromConfig.contains("VPN server 198.51.100.44:443/tcp (config testdata/vpnconfig/tcp443.ovpn:10)"), fromConfig.toString());
     List<String> owner = notes(baseline(WORKING[4]));
     assertTrue(owner.contains("the VPN client runs as uid 1194 (rules testdata/lab/owner-uid.v4:11)"), owner.toString());
+    ProbeLabTest.Run resolved = baseline(WORKING[6]);
+    List<String> stub = notes(resolved);
+    assertTrue(stub.contains("uplink wlan0 (rules testdata/killswitches/resolved-stub.v4:20)"), stub.toString());
+    assertTrue(stub.stream().anyMatch(n -> n.startsWith("the rules send DNS through a local stub resolver at 127.0.0.53")
+        && n.contains("the lab runs one there (dnsmasq as uid 991)")), stub.toString());
+    // the baseline's DNS went through the stub, whose query (as uid 991) reached the VPN resolver through the tunnel
+    assertTrue(resolved.probes("baseline").stream().anyMatch(p -> ProbeLabTest.text(p, "dst").equals("127.0.0.53")
+        && ProbeLabTest.text(p, "proto").equals("udp") && ProbeLabTest.text(p, "internet").equals("tunnel")), resolved.describeLeaks());
   }
 
   @Test

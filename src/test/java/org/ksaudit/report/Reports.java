@@ -49,7 +49,7 @@ final class Reports {
   static ProbeReport lab() {
     LabPlan plan = new LabPlan(TunnelKind.OPENVPN, "tun0", "eth0", "203.0.113.10", 1194, "udp", "10.45.16.1",
         cidr(Family.IPV4, "192.168.1.0", 24), cidr(Family.IPV6, "2001:db8:1::", 64), List.of(), List.of(), Optional.empty(),
-        Optional.empty(), Optional.empty(), List.of("VPN DNS 10.45.16.1 adopted from the rules (line 14)"));
+        Optional.empty(), Optional.empty(), Optional.empty(), List.of("VPN DNS 10.45.16.1 adopted from the rules (line 14)"));
     ScenarioProbe dns = probe("p1", "DNS/udp to the VPN DNS", Family.IPV4, "udp", "10.45.16.1", 53, List.of("KS102"));
     ScenarioProbe web = probe("p2", "web page (HTTP)", Family.IPV4, "tcp", "198.51.100.80", 80, List.of());
     ScenarioProbe icmp = probe("p3", "ICMP echo", Family.IPV4, "icmp", "198.51.100.80", -1, List.of());
