@@ -149,7 +149,10 @@ class ProbeLabTest {
       String json = out.toString(StandardCharsets.UTF_8);
       String e = err.toString(StandardCharsets.UTF_8);
       if (json.isBlank()) throw new AssertionError("probe " + k + " printed no report (exit " + code + "):\n" + e);
-      return new Run(code, ReportSchema.parse(json), e);
+      JsonNode report = ReportSchema.parse(json);
+      // a lab that could not run prints an error document: say why, rather than fail later on a missing field
+      if (report.has("error")) throw new AssertionError("probe " + k + " failed (exit " + code + "): " + report.get("error") + "\n" + e);
+      return new Run(code, report, e);
     });
   }
 
