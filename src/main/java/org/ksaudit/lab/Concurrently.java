@@ -6,6 +6,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Runs independent steps of the lab side by side: most of them wait on another process (a
@@ -62,7 +63,22 @@ final class Concurrently {
       Thread.currentThread().interrupt();
       throw new LabException("interrupted");
     } finally {
-      pool.shutdownNow();
+      // every step ends before this returns or throws, whatever ended it: a step still running could
+      // otherwise make a namespace after the lab's close() has deleted the others, and nothing would remove it
+      awaitAll(pool);
     }
+  }
+
+  private static void awaitAll(ExecutorService pool) {
+    pool.shutdown();
+    boolean interrupted = false;
+    while (!pool.isTerminated()) {
+      try {
+        pool.awaitTermination(1, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) Thread.currentThread().interrupt();
   }
 }
